@@ -1,0 +1,100 @@
+// Command bindeled runs the Bindeled hub: the public site, the editors'
+// workspace and the tools to manage them.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = ""
+
+const usage = `Bindeled – inspiration og viden om samarbejdet mellem skole og hjem.
+
+Usage:
+  bindeled serve [flags]       run the hub (public site and workspace)
+  bindeled user add [flags]    create a user
+  bindeled version             print the version
+
+Run "bindeled COMMAND --help" for the flags of a command. Every flag can also
+be set with an environment variable named BINDELED_ and the flag's name in
+capitals, for example BINDELED_ADDR=:9000.
+`
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "bindeled:", err)
+		}
+		os.Exit(exitCode(err))
+	}
+}
+
+func exitCode(err error) int {
+	if errors.Is(err, flag.ErrHelp) || errors.Is(err, errUsage) {
+		return 2
+	}
+	return 1
+}
+
+var errUsage = errors.New("unknown command; run bindeled help")
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errUsage
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], stdout, stderr)
+	case "user":
+		if len(args) > 1 && args[1] == "add" {
+			return userAdd(ctx, args[2:], stdin, stdout, stderr)
+		}
+		fmt.Fprint(stderr, usage)
+		return errUsage
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, "bindeled", versionString())
+		return nil
+	case "help", "--help", "-h", "-help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return errUsage
+}
+
+func versionString() string {
+	if version != "" {
+		return version
+	}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "dev"
+	}
+	rev, dirty := "", false
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return "dev"
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if dirty {
+		rev += "-dirty"
+	}
+	return rev
+}

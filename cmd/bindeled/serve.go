@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/bindeled/bindeled/internal/hub"
+)
+
+const serveSummary = `Runs the hub: the public site at / and the editors' workspace at /redaktion.
+
+With no flags it keeps everything in ./data: an SQLite database and a media
+folder, and on first start loads the starter materials. When no user exists
+it prints a one-time link (valid for an hour) that creates the first admin.
+
+PostgreSQL: give --database postgres://USER@HOST:5432/DBNAME (or set
+BINDELED_DATABASE). Media files stay in --data.`
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f := newFlags("serve", serveSummary, stderr)
+	addr := f.String("addr", ":8080", "address to listen on")
+	data := f.String("data", "./data", "folder for the SQLite database and media files")
+	database := f.String("database", "", "PostgreSQL URL (postgres://…); empty uses SQLite in --data")
+	baseURL := f.String("base-url", "", "public address for absolute links, e.g. https://skoleoghjem.example.dk")
+	starter := f.Bool("starter", true, "load the starter materials into a new, empty hub")
+	proxies := f.String("trusted-proxies", "",
+		"comma-separated CIDRs of proxies whose X-Forwarded-For and X-Forwarded-Proto are believed")
+	logFormat := f.String("log-format", "text", "log format: text or json")
+	grace := f.Duration("shutdown-grace", 20*time.Second, "how long requests in flight may finish at shutdown")
+	passwords := passwordFlags(f)
+	uploads := uploadFlags(f)
+	if err := f.parse(args); err != nil {
+		return err
+	}
+
+	log, err := newLogger(stderr, *logFormat)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	h, err := hub.Open(ctx, hub.Config{
+		Addr: *addr, DataDir: *data, Database: *database, BaseURL: *baseURL,
+		TrustedProxies: *proxies, Starter: *starter, Passwords: *passwords, Uploads: *uploads,
+		Logger: log, Version: versionString(),
+	})
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+
+	link, err := h.FirstAdminLink(ctx, *addr)
+	if err != nil {
+		return err
+	}
+	return h.Serve(ctx, *addr, *grace, func(listening string) {
+		log.Info("listening", "addr", listening, "version", versionString())
+		if link != "" {
+			// Printed to the terminal only, never to the log.
+			fmt.Fprintf(stdout, "\nNo users yet. Create the first admin within an hour at:\n\n  %s\n\n", link)
+		}
+	})
+}
+
+func newLogger(w io.Writer, format string) (*slog.Logger, error) {
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, nil)), nil
+	}
+	return nil, fmt.Errorf("--log-format %q: want text or json", format)
+}

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/mail"
+	"os"
+	"strings"
+
+	"github.com/bindeled/bindeled/internal/auth"
+	"github.com/bindeled/bindeled/internal/hub"
+	"github.com/bindeled/bindeled/internal/storage"
+	"golang.org/x/term"
+	"golang.org/x/text/unicode/norm"
+)
+
+const userAddSummary = `Creates a user. The password is read from the terminal (asked twice, not
+shown), or as the first line of standard input when it is not a terminal:
+
+  printf '%s\n' "$PASSWORD" | bindeled user add --email ed@example.dk --role editor`
+
+func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	f := newFlags("user add", userAddSummary, stderr)
+	email := f.String("email", "", "the user's e-mail address (required)")
+	name := f.String("name", "", "the user's name")
+	role := f.String("role", "editor", "admin or editor")
+	data := f.String("data", "./data", "folder for the SQLite database and media files")
+	database := f.String("database", "", "PostgreSQL URL (postgres://…); empty uses SQLite in --data")
+	passwords := passwordFlags(f)
+	if err := f.parse(args); err != nil {
+		return err
+	}
+
+	if addr, err := mail.ParseAddress(*email); err != nil || addr.Address != *email {
+		return fmt.Errorf("--email %q is not an e-mail address", *email)
+	}
+	if !storage.Role(*role).Valid() {
+		return fmt.Errorf("--role %q: want admin or editor", *role)
+	}
+	password, err := readPassword(stdin, stderr)
+	if err != nil {
+		return err
+	}
+	if key := auth.PasswordProblem(password); key != "" {
+		return fmt.Errorf("password refused: %s", strings.TrimPrefix(key, "error.password_"))
+	}
+	hash, err := auth.HashPassword(*passwords, password)
+	if err != nil {
+		return err
+	}
+
+	h, err := hub.Open(ctx, hub.Config{DataDir: *data, Database: *database, Passwords: *passwords,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	u := &storage.User{Email: *email, Name: *name, Role: storage.Role(*role), PasswordHash: hash, Active: true}
+	if err := h.Store.CreateUser(ctx, u); errors.Is(err, storage.ErrConflict) {
+		return fmt.Errorf("a user with e-mail %s already exists", *email)
+	} else if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Created %s %s (id %d).\n", *role, u.Email, u.ID)
+	return nil
+}
+
+// readPassword asks twice on a terminal, or reads one line otherwise.
+func readPassword(stdin io.Reader, stderr io.Writer) (string, error) {
+	if file, ok := stdin.(*os.File); ok && term.IsTerminal(int(file.Fd())) {
+		fmt.Fprint(stderr, "Password: ")
+		a, err := term.ReadPassword(int(file.Fd()))
+		fmt.Fprintln(stderr)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprint(stderr, "Repeat password: ")
+		b, err := term.ReadPassword(int(file.Fd()))
+		fmt.Fprintln(stderr)
+		if err != nil {
+			return "", err
+		}
+		if string(a) != string(b) {
+			return "", errors.New("the passwords differ")
+		}
+		return norm.NFC.String(string(a)), nil
+	}
+	line, err := bufio.NewReader(io.LimitReader(stdin, 4096)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	return norm.NFC.String(strings.TrimRight(line, "\r\n")), nil
+}

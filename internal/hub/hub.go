@@ -1,0 +1,183 @@
+// Package hub assembles a running hub from its configuration: the
+// database, the media store, the starter collection, the first admin's
+// setup link and the web server.
+package hub
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/bindeled/bindeled/internal/auth"
+	"github.com/bindeled/bindeled/internal/clientip"
+	"github.com/bindeled/bindeled/internal/media"
+	"github.com/bindeled/bindeled/internal/storage"
+	"github.com/bindeled/bindeled/internal/web"
+)
+
+// Config is everything a hub is started with.
+type Config struct {
+	Addr           string
+	DataDir        string
+	Database       string // a postgres:// URL; empty means SQLite in DataDir
+	BaseURL        string
+	TrustedProxies string
+	Starter        bool
+	Passwords      auth.Params
+	Uploads        media.Limits
+	Logger         *slog.Logger
+	Version        string
+}
+
+// Hub is an opened hub, ready to serve.
+type Hub struct {
+	Store   *storage.Store
+	Blobs   media.Blobs
+	Web     *web.Server
+	baseURL *url.URL
+	log     *slog.Logger
+}
+
+// Open opens the database, migrates it, loads the starter collection when
+// the database is new and asked for, and builds the web server.
+func Open(ctx context.Context, cfg Config) (*Hub, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	base, err := parseBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	proxies, err := clientip.ParseTrusted(cfg.TrustedProxies)
+	if err != nil {
+		return nil, fmt.Errorf("trusted proxies: %w", err)
+	}
+
+	dsn := cfg.Database
+	if dsn == "" {
+		dsn = filepath.Join(cfg.DataDir, "bindeled.db")
+	}
+	st, err := storage.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	h, err := open(ctx, cfg, st, base, proxies)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return h, nil
+}
+
+func open(ctx context.Context, cfg Config, st *storage.Store, base *url.URL, proxies *clientip.Resolver) (*Hub, error) {
+	if err := st.Migrate(ctx, cfg.Logger); err != nil {
+		return nil, err
+	}
+	blobs, err := media.NewDisk(filepath.Join(cfg.DataDir, "media"))
+	if err != nil {
+		return nil, fmt.Errorf("media folder: %w", err)
+	}
+	if cfg.Starter {
+		if err := LoadStarter(ctx, st, blobs, cfg.Logger); err != nil {
+			return nil, err
+		}
+	}
+	w, err := web.New(ctx, web.Config{
+		BaseURL: base, Proxies: proxies, Passwords: cfg.Passwords, Uploads: cfg.Uploads,
+		Logger: cfg.Logger, Version: cfg.Version,
+	}, st, blobs)
+	if err != nil {
+		return nil, err
+	}
+	return &Hub{Store: st, Blobs: blobs, Web: w, baseURL: base, log: cfg.Logger}, nil
+}
+
+func parseBaseURL(s string) (*url.URL, error) {
+	if s == "" {
+		return nil, nil
+	}
+	u, err := url.Parse(strings.TrimSuffix(s, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("base URL %q: must be an http or https address", s)
+	}
+	return u, nil
+}
+
+// Close closes the database.
+func (h *Hub) Close() error { return h.Store.Close() }
+
+// FirstAdminLink returns a one-time link, valid for an hour, that creates
+// the first admin, or "" when users already exist. The token is not
+// logged; the caller prints the link to the terminal.
+func (h *Hub) FirstAdminLink(ctx context.Context, addr string) (string, error) {
+	n, err := h.Store.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return "", err
+	}
+	token := auth.NewToken()
+	err = h.Store.CreateSetupToken(ctx, &storage.SetupToken{
+		TokenHash: auth.HashToken(token), Purpose: "first-admin", ExpiresAt: time.Now().Add(time.Hour),
+	})
+	if err != nil {
+		return "", err
+	}
+	return h.publicBase(addr) + "/redaktion/opsaetning?token=" + url.QueryEscape(token), nil
+}
+
+// publicBase is the configured base URL, or one made from the listening
+// address.
+func (h *Hub) publicBase(addr string) string {
+	if h.baseURL != nil {
+		return h.baseURL.String()
+	}
+	host := addr
+	if strings.HasPrefix(host, ":") {
+		host = "localhost" + host
+	}
+	return "http://" + host
+}
+
+// Serve runs the web server on addr until ctx ends, then lets requests in
+// flight finish for up to grace.
+func (h *Hub) Serve(ctx context.Context, addr string, grace time.Duration, ready func(net string)) error {
+	srv := &http.Server{
+		Addr:              addr,
+		Handler:           h.Web,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(h.log.Handler(), slog.LevelWarn),
+	}
+	ln, err := listen(addr)
+	if err != nil {
+		return err
+	}
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+
+	h.log.Info("shutting down", "grace", grace)
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,60 @@
+// Package markdown turns the Markdown that editors write into safe HTML.
+package markdown
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"regexp"
+	"strings"
+
+	"github.com/microcosm-cc/bluemonday"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+)
+
+var (
+	md = goldmark.New(
+		goldmark.WithExtensions(extension.Table, extension.Footnote, extension.Strikethrough),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+	)
+	policy = newPolicy()
+)
+
+func newPolicy() *bluemonday.Policy {
+	p := bluemonday.UGCPolicy()
+	p.AllowAttrs("id").Matching(regexp.MustCompile(`^[a-z0-9_-]{1,80}$`)).Globally()
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^footnote(s|-ref|-backref)?$`)).Globally()
+	p.AllowAttrs("role").Matching(regexp.MustCompile(`^doc-(noteref|endnotes|backlink)$`)).Globally()
+	p.AllowURLSchemes("http", "https", "mailto", "tel")
+	p.RequireNoReferrerOnLinks(true)
+	p.RequireNoFollowOnFullyQualifiedLinks(true)
+	return p
+}
+
+// ToHTML renders Markdown as sanitised HTML. Raw HTML in the source is
+// escaped by the renderer and anything unsafe that remains is removed.
+func ToHTML(src string) (template.HTML, error) {
+	var buf bytes.Buffer
+	if err := md.Convert([]byte(src), &buf); err != nil {
+		return "", fmt.Errorf("render markdown: %w", err)
+	}
+	// The sanitiser's output is safe to place in a page as it is.
+	return template.HTML(policy.SanitizeBytes(buf.Bytes())), nil
+}
+
+// PlainText returns the text of Markdown without markup, for summaries of
+// what a body says and for search.
+func PlainText(src string) string {
+	html, err := ToHTML(src)
+	if err != nil {
+		return src
+	}
+	text := bluemonday.StrictPolicy().Sanitize(string(html))
+	return strings.Join(strings.Fields(unescape(text)), " ")
+}
+
+func unescape(s string) string {
+	return strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">", "&#34;", `"`, "&#39;", "'").Replace(s)
+}

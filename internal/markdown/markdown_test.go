@@ -1,0 +1,49 @@
+package markdown
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestToHTML(t *testing.T) {
+	tests := []struct {
+		name    string
+		src     string
+		want    []string
+		notWant []string
+	}{
+		{"table", "| a | b |\n|---|---|\n| 1 | 2 |", []string{"<table>", "<td>1</td>"}, nil},
+		{"footnote", "Tekst[^1]\n\n[^1]: Note.", []string{`class="footnote-ref"`, "Note."}, nil},
+		{"heading", "## Før mødet", []string{"<h2", "Før mødet</h2>"}, nil},
+		{"raw script escaped", "<script>alert(1)</script>", nil, []string{"<script"}},
+		{"javascript url", "[x](javascript:alert(1))", nil, []string{"javascript:"}},
+		{"event handler", `<img src=x onerror=alert(1)>`, nil, []string{"onerror"}},
+		{"outside link", "[Skole og Forældre](https://skole-foraeldre.dk)",
+			[]string{`href="https://skole-foraeldre.dk"`, "noreferrer"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ToHTML(tt.src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(string(got), w) {
+					t.Errorf("ToHTML(%q) = %q, want it to contain %q", tt.src, got, w)
+				}
+			}
+			for _, w := range tt.notWant {
+				if strings.Contains(string(got), w) {
+					t.Errorf("ToHTML(%q) = %q, must not contain %q", tt.src, got, w)
+				}
+			}
+		})
+	}
+}
+
+func TestPlainText(t *testing.T) {
+	got := PlainText("## Overskrift\n\nEn *vigtig* tekst & mere.")
+	if want := "Overskrift En vigtig tekst & mere."; got != want {
+		t.Errorf("PlainText = %q, want %q", got, want)
+	}
+}

@@ -1,0 +1,558 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bindeled/bindeled/internal/material"
+)
+
+// fallbackSlug is used for titles that give no slug at all, such as a title
+// of only emoji.
+const fallbackSlug = "materiale"
+
+const materialColumns = `id, kind, title, slug, summary, body, school_id, language, status,
+       featured, cover_id, cover_alt, video_id, captions_id, poster_id, external_url,
+       transcript, link_url, link_publisher, created_at, updated_at, published_at`
+
+// CreateMaterial stores a new material, giving it an ID and a unique slug
+// made from its title. CreatedAt and UpdatedAt are set to now unless given,
+// as an import or the starter collection does.
+func (s *Store) CreateMaterial(ctx context.Context, m *material.Material) error {
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	if m.CreatedAt.IsZero() {
+		m.CreatedAt = now
+	}
+	if m.UpdatedAt.IsZero() {
+		m.UpdatedAt = m.CreatedAt
+	}
+	if m.Status == material.Published && m.PublishedAt.IsZero() {
+		m.PublishedAt = now
+	}
+
+	err := s.inTx(ctx, func(c q) error {
+		slug, err := uniqueSlug(ctx, c, material.Slugify(m.Title), 0)
+		if err != nil {
+			return err
+		}
+		m.Slug = slug
+
+		err = c.queryRow(ctx, `
+			INSERT INTO materials (kind, title, slug, summary, body, school_id, language, status,
+			       featured, cover_id, cover_alt, video_id, captions_id, poster_id, external_url,
+			       transcript, link_url, link_publisher, search_text, created_at, updated_at,
+			       published_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			RETURNING id`,
+			m.Kind, m.Title, m.Slug, m.Summary, m.Body, nullID(m.SchoolID), m.Language, m.Status,
+			m.Featured, nullID(m.CoverID), m.CoverAlt, nullID(m.VideoID), nullID(m.CaptionsID),
+			nullID(m.PosterID), m.ExternalURL, m.Transcript, m.LinkURL, m.LinkPublisher,
+			searchText(m), millis(m.CreatedAt), millis(m.UpdatedAt), nullMillis(m.PublishedAt),
+		).Scan(&m.ID)
+		if err != nil {
+			return fmt.Errorf("insert: %w", err)
+		}
+		return writeRelations(ctx, c, m)
+	})
+	if err != nil {
+		return fmt.Errorf("create material %q: %w", m.Title, err)
+	}
+	return nil
+}
+
+// UpdateMaterial saves m. When its title gives a new slug, the old slug is
+// kept as a redirect so links already shared keep working.
+func (s *Store) UpdateMaterial(ctx context.Context, m *material.Material) error {
+	m.UpdatedAt = time.Now().UTC().Truncate(time.Millisecond)
+	if m.Status == material.Published && m.PublishedAt.IsZero() {
+		m.PublishedAt = m.UpdatedAt
+	}
+
+	err := s.inTx(ctx, func(c q) error {
+		var oldSlug string
+		err := c.queryRow(ctx, `SELECT slug FROM materials WHERE id = ?`, m.ID).Scan(&oldSlug)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if err := renameSlug(ctx, c, m, oldSlug); err != nil {
+			return err
+		}
+
+		_, err = c.exec(ctx, `
+			UPDATE materials
+			SET kind = ?, title = ?, slug = ?, summary = ?, body = ?, school_id = ?,
+			    language = ?, status = ?, featured = ?, cover_id = ?, cover_alt = ?,
+			    video_id = ?, captions_id = ?, poster_id = ?, external_url = ?,
+			    transcript = ?, link_url = ?, link_publisher = ?, search_text = ?,
+			    updated_at = ?, published_at = ?
+			WHERE id = ?`,
+			m.Kind, m.Title, m.Slug, m.Summary, m.Body, nullID(m.SchoolID), m.Language, m.Status,
+			m.Featured, nullID(m.CoverID), m.CoverAlt, nullID(m.VideoID), nullID(m.CaptionsID),
+			nullID(m.PosterID), m.ExternalURL, m.Transcript, m.LinkURL, m.LinkPublisher,
+			searchText(m), millis(m.UpdatedAt), nullMillis(m.PublishedAt), m.ID)
+		if err != nil {
+			return fmt.Errorf("update: %w", err)
+		}
+		return writeRelations(ctx, c, m)
+	})
+	if err != nil {
+		return fmt.Errorf("update material %d: %w", m.ID, err)
+	}
+	return nil
+}
+
+// renameSlug gives m the slug of its title and records the old one as a
+// redirect when they differ.
+func renameSlug(ctx context.Context, c q, m *material.Material, oldSlug string) error {
+	base := material.Slugify(m.Title)
+	if base == "" {
+		base = fallbackSlug
+	}
+	if oldSlug == base || strings.HasPrefix(oldSlug, base+"-") && isNumericSuffix(oldSlug[len(base)+1:]) {
+		m.Slug = oldSlug
+		return nil
+	}
+
+	slug, err := uniqueSlug(ctx, c, base, m.ID)
+	if err != nil {
+		return err
+	}
+	m.Slug = slug
+
+	// The new slug may be one this material had before.
+	if _, err := c.exec(ctx, `DELETE FROM slug_redirects WHERE old_slug = ?`, slug); err != nil {
+		return fmt.Errorf("drop redirect: %w", err)
+	}
+	_, err = c.exec(ctx, `
+		INSERT INTO slug_redirects (old_slug, material_id) VALUES (?, ?)
+		ON CONFLICT (old_slug) DO UPDATE SET material_id = excluded.material_id`,
+		oldSlug, m.ID)
+	if err != nil {
+		return fmt.Errorf("keep redirect: %w", err)
+	}
+	return nil
+}
+
+func isNumericSuffix(s string) bool {
+	_, err := strconv.Atoi(s)
+	return err == nil && s != "" && s[0] != '0'
+}
+
+// uniqueSlug returns base, or base with the lowest free number appended,
+// that no other material uses as its slug or as a redirect.
+func uniqueSlug(ctx context.Context, c q, base string, selfID int64) (string, error) {
+	if base == "" {
+		base = fallbackSlug
+	}
+	rows, err := c.query(ctx, `
+		SELECT slug, id FROM materials WHERE slug = ? OR slug LIKE ?
+		UNION ALL
+		SELECT old_slug, material_id FROM slug_redirects WHERE old_slug = ? OR old_slug LIKE ?`,
+		base, base+"-%", base, base+"-%")
+	if err != nil {
+		return "", fmt.Errorf("find free slug: %w", err)
+	}
+	defer rows.Close()
+
+	taken := map[string]bool{}
+	for rows.Next() {
+		var slug string
+		var id int64
+		if err := rows.Scan(&slug, &id); err != nil {
+			return "", fmt.Errorf("find free slug: %w", err)
+		}
+		// A material's own redirects are free for it to take back.
+		taken[slug] = taken[slug] || id != selfID
+	}
+	if err := rows.Err(); err != nil {
+		return "", fmt.Errorf("find free slug: %w", err)
+	}
+
+	if !taken[base] && base != fallbackSlug {
+		return base, nil
+	}
+	for n := 2; ; n++ {
+		slug := base + "-" + strconv.Itoa(n)
+		if !taken[slug] {
+			return slug, nil
+		}
+	}
+}
+
+func writeRelations(ctx context.Context, c q, m *material.Material) error {
+	for _, table := range []string{"material_audiences", "material_grades", "material_themes", "attachments"} {
+		if _, err := c.exec(ctx, `DELETE FROM `+table+` WHERE material_id = ?`, m.ID); err != nil {
+			return fmt.Errorf("clear %s: %w", table, err)
+		}
+	}
+	for _, a := range dedupe(m.Audiences) {
+		if _, err := c.exec(ctx, `INSERT INTO material_audiences (material_id, audience) VALUES (?, ?)`,
+			m.ID, a); err != nil {
+			return fmt.Errorf("add audience: %w", err)
+		}
+	}
+	for _, g := range dedupe(m.GradeBands) {
+		if _, err := c.exec(ctx, `INSERT INTO material_grades (material_id, grade) VALUES (?, ?)`,
+			m.ID, g); err != nil {
+			return fmt.Errorf("add grade: %w", err)
+		}
+	}
+	for _, t := range dedupe(m.ThemeIDs) {
+		if _, err := c.exec(ctx, `INSERT INTO material_themes (material_id, theme_id) VALUES (?, ?)`,
+			m.ID, t); err != nil {
+			return fmt.Errorf("add theme: %w", err)
+		}
+	}
+	for i, a := range m.Attachments {
+		if _, err := c.exec(ctx, `
+			INSERT INTO attachments (material_id, position, media_id, title) VALUES (?, ?, ?, ?)`,
+			m.ID, i, a.MediaID, a.Title); err != nil {
+			return fmt.Errorf("add attachment: %w", err)
+		}
+	}
+	return nil
+}
+
+func dedupe[T comparable](in []T) []T {
+	seen := make(map[T]bool, len(in))
+	out := in[:0:0]
+	for _, x := range in {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// searchText is what the workspace's simple search looks in: lowercase, so
+// that a case-insensitive LIKE works the same on every backend.
+func searchText(m *material.Material) string {
+	return strings.ToLower(strings.Join([]string{
+		m.Title, m.Summary, m.Body, m.Transcript, m.LinkPublisher,
+	}, "\n"))
+}
+
+// GetMaterial returns the material with the given ID.
+func (s *Store) GetMaterial(ctx context.Context, id int64) (*material.Material, error) {
+	ms, err := s.materialsWhere(ctx, `id = ?`, id)
+	if err != nil {
+		return nil, fmt.Errorf("get material %d: %w", id, err)
+	}
+	if len(ms) == 0 {
+		return nil, fmt.Errorf("get material %d: %w", id, ErrNotFound)
+	}
+	return ms[0], nil
+}
+
+// GetMaterialBySlug returns the material whose current slug is slug.
+func (s *Store) GetMaterialBySlug(ctx context.Context, slug string) (*material.Material, error) {
+	ms, err := s.materialsWhere(ctx, `slug = ?`, slug)
+	if err != nil {
+		return nil, fmt.Errorf("get material %q: %w", slug, err)
+	}
+	if len(ms) == 0 {
+		return nil, fmt.Errorf("get material %q: %w", slug, ErrNotFound)
+	}
+	return ms[0], nil
+}
+
+// RedirectSlug returns the current slug of the material that once had slug.
+func (s *Store) RedirectSlug(ctx context.Context, slug string) (string, error) {
+	var current string
+	err := s.q().queryRow(ctx, `
+		SELECT m.slug FROM slug_redirects r JOIN materials m ON m.id = r.material_id
+		WHERE r.old_slug = ?`, slug).Scan(&current)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("redirect %q: %w", slug, ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("redirect %q: %w", slug, err)
+	}
+	return current, nil
+}
+
+// MaterialsByID returns the materials with the given IDs in the same order;
+// IDs that do not exist are left out.
+func (s *Store) MaterialsByID(ctx context.Context, ids []int64) ([]*material.Material, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	ms, err := s.materialsWhere(ctx, `id IN (`+placeholders(len(ids))+`)`, int64Args(ids)...)
+	if err != nil {
+		return nil, fmt.Errorf("materials by id: %w", err)
+	}
+	byID := make(map[int64]*material.Material, len(ms))
+	for _, m := range ms {
+		byID[m.ID] = m
+	}
+	out := make([]*material.Material, 0, len(ids))
+	for _, id := range ids {
+		if m, ok := byID[id]; ok {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// SearchMaterials lists materials in any status for the workspace, most
+// recently changed first. An empty query lists everything.
+func (s *Store) SearchMaterials(ctx context.Context, query string, limit, offset int) ([]*material.Material, int, error) {
+	where, args := "1 = 1", []any{}
+	for _, word := range strings.Fields(strings.ToLower(query)) {
+		where += ` AND search_text LIKE ? ESCAPE '\'`
+		args = append(args, "%"+escapeLike(word)+"%")
+	}
+
+	var total int
+	if err := s.q().queryRow(ctx, `SELECT COUNT(*) FROM materials WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("search materials: %w", err)
+	}
+	args = append(args, limit, offset)
+	ms, err := s.materialsWhere(ctx, where+` ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?`, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("search materials: %w", err)
+	}
+	return ms, total, nil
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// PublishedFacets returns the facets of every published material, for
+// listings and their counts.
+func (s *Store) PublishedFacets(ctx context.Context) ([]material.Facet, error) {
+	rows, err := s.q().query(ctx, `
+		SELECT id, kind, school_id, featured, published_at
+		FROM materials WHERE status = ?`, material.Published)
+	if err != nil {
+		return nil, fmt.Errorf("facets: %w", err)
+	}
+	defer rows.Close()
+
+	var out []material.Facet
+	index := map[int64]int{}
+	for rows.Next() {
+		var f material.Facet
+		var school, published sql.NullInt64
+		if err := rows.Scan(&f.ID, &f.Kind, &school, &f.Featured, &published); err != nil {
+			return nil, fmt.Errorf("facets: %w", err)
+		}
+		f.SchoolID = school.Int64
+		f.PublishedAt = fromNullMillis(published)
+		index[f.ID] = len(out)
+		out = append(out, f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("facets: %w", err)
+	}
+
+	err = s.eachRelation(ctx, `SELECT material_id, audience FROM material_audiences`, func(id int64, v string) {
+		if i, ok := index[id]; ok {
+			out[i].Audiences = append(out[i].Audiences, material.Audience(v))
+		}
+	})
+	if err == nil {
+		err = s.eachRelation(ctx, `SELECT material_id, grade FROM material_grades`, func(id int64, v string) {
+			if i, ok := index[id]; ok {
+				out[i].Grades = append(out[i].Grades, material.GradeBand(v))
+			}
+		})
+	}
+	if err == nil {
+		err = s.eachRelation(ctx, `SELECT material_id, theme_id FROM material_themes`, func(id int64, v string) {
+			if i, ok := index[id]; ok {
+				t, _ := strconv.ParseInt(v, 10, 64) // theme_id is an integer column
+				out[i].ThemeIDs = append(out[i].ThemeIDs, t)
+			}
+		})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("facets: %w", err)
+	}
+	return out, nil
+}
+
+func (s *Store) eachRelation(ctx context.Context, query string, fn func(id int64, v string)) error {
+	rows, err := s.q().query(ctx, query)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var v any
+		if err := rows.Scan(&id, &v); err != nil {
+			return err
+		}
+		fn(id, asString(v))
+	}
+	return rows.Err()
+}
+
+// materialsWhere loads the materials matching a condition, with their
+// audiences, grades, themes and attachments.
+func (s *Store) materialsWhere(ctx context.Context, cond string, args ...any) ([]*material.Material, error) {
+	rows, err := s.q().query(ctx, `SELECT `+materialColumns+` FROM materials WHERE `+cond, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+
+	var out []*material.Material
+	for rows.Next() {
+		m, err := scanMaterial(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if err := s.loadRelations(ctx, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func scanMaterial(rows *sql.Rows) (*material.Material, error) {
+	var m material.Material
+	var school, cover, video, captions, poster, published sql.NullInt64
+	var created, updated int64
+	err := rows.Scan(&m.ID, &m.Kind, &m.Title, &m.Slug, &m.Summary, &m.Body, &school,
+		&m.Language, &m.Status, &m.Featured, &cover, &m.CoverAlt, &video, &captions, &poster,
+		&m.ExternalURL, &m.Transcript, &m.LinkURL, &m.LinkPublisher, &created, &updated, &published)
+	if err != nil {
+		return nil, err
+	}
+	m.SchoolID, m.CoverID, m.VideoID = school.Int64, cover.Int64, video.Int64
+	m.CaptionsID, m.PosterID = captions.Int64, poster.Int64
+	m.CreatedAt, m.UpdatedAt = fromMillis(created), fromMillis(updated)
+	m.PublishedAt = fromNullMillis(published)
+	return &m, nil
+}
+
+func (s *Store) loadRelations(ctx context.Context, ms []*material.Material) error {
+	if len(ms) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*material.Material, len(ms))
+	ids := make([]int64, len(ms))
+	for i, m := range ms {
+		byID[m.ID], ids[i] = m, m.ID
+	}
+	in := `material_id IN (` + placeholders(len(ids)) + `)`
+	args := int64Args(ids)
+
+	err := s.scanPairs(ctx, `SELECT material_id, audience FROM material_audiences WHERE `+in+
+		` ORDER BY audience`, args, func(id int64, v string) {
+		byID[id].Audiences = append(byID[id].Audiences, material.Audience(v))
+	})
+	if err != nil {
+		return err
+	}
+	err = s.scanPairs(ctx, `SELECT material_id, grade FROM material_grades WHERE `+in+
+		` ORDER BY grade`, args, func(id int64, v string) {
+		byID[id].GradeBands = append(byID[id].GradeBands, material.GradeBand(v))
+	})
+	if err != nil {
+		return err
+	}
+	err = s.scanPairs(ctx, `SELECT material_id, theme_id FROM material_themes WHERE `+in+
+		` ORDER BY theme_id`, args, func(id int64, v string) {
+		t, _ := strconv.ParseInt(v, 10, 64) // theme_id is an integer column
+		byID[id].ThemeIDs = append(byID[id].ThemeIDs, t)
+	})
+	if err != nil {
+		return err
+	}
+	sortByKindOrder(ms)
+	return s.loadAttachments(ctx, in, args, byID)
+}
+
+// sortByKindOrder puts audiences and grade bands in display order.
+func sortByKindOrder(ms []*material.Material) {
+	for _, m := range ms {
+		m.Audiences = inOrder(material.Audiences, m.Audiences)
+		m.GradeBands = inOrder(material.GradeBands, m.GradeBands)
+	}
+}
+
+func inOrder[T comparable](order, have []T) []T {
+	var out []T
+	for _, x := range order {
+		for _, h := range have {
+			if h == x {
+				out = append(out, x)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func (s *Store) loadAttachments(ctx context.Context, in string, args []any, byID map[int64]*material.Material) error {
+	rows, err := s.q().query(ctx, `SELECT material_id, media_id, title FROM attachments WHERE `+in+
+		` ORDER BY material_id, position`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var a material.Attachment
+		if err := rows.Scan(&id, &a.MediaID, &a.Title); err != nil {
+			return err
+		}
+		byID[id].Attachments = append(byID[id].Attachments, a)
+	}
+	return rows.Err()
+}
+
+func (s *Store) scanPairs(ctx context.Context, query string, args []any, fn func(int64, string)) error {
+	rows, err := s.q().query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var v any
+		if err := rows.Scan(&id, &v); err != nil {
+			return err
+		}
+		fn(id, asString(v))
+	}
+	return rows.Err()
+}
+
+// asString renders a scanned value; drivers differ in whether text arrives
+// as string or []byte.
+func asString(v any) string {
+	if b, ok := v.([]byte); ok {
+		return string(b)
+	}
+	return fmt.Sprint(v)
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+func int64Args(ids []int64) []any {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return args
+}

@@ -1,0 +1,229 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Role is what a user may do.
+type Role string
+
+// The roles. The full set of rules comes with the editorial workflow.
+const (
+	RoleAdmin  Role = "admin"
+	RoleEditor Role = "editor"
+)
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return r == RoleAdmin || r == RoleEditor }
+
+// User is a person who can log in to the workspace.
+type User struct {
+	ID           int64
+	Email        string
+	Name         string
+	Role         Role
+	PasswordHash string
+	Active       bool
+	CreatedAt    time.Time
+}
+
+// NormalizeEmail lowercases and trims an e-mail address so that one person
+// cannot have two accounts by case.
+func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// CreateUser stores a new user. An e-mail already in use gives ErrConflict.
+func (s *Store) CreateUser(ctx context.Context, u *User) error {
+	u.Email = NormalizeEmail(u.Email)
+	u.CreatedAt = time.Now().UTC().Truncate(time.Millisecond)
+	err := s.q().queryRow(ctx, `
+		INSERT INTO users (email, name, role, password_hash, active, created_at)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+		u.Email, u.Name, u.Role, u.PasswordHash, u.Active, millis(u.CreatedAt)).Scan(&u.ID)
+	if isUniqueViolation(err) {
+		err = ErrConflict
+	}
+	if err != nil {
+		return fmt.Errorf("create user: %w", err)
+	}
+	return nil
+}
+
+const userColumns = `id, email, name, role, password_hash, active, created_at`
+
+func scanUser(row *sql.Row) (*User, error) {
+	var u User
+	var created int64
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.Active, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	u.CreatedAt = fromMillis(created)
+	return &u, nil
+}
+
+// UserByEmail returns the user with the given e-mail address.
+func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
+	u, err := scanUser(s.q().queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email = ?`,
+		NormalizeEmail(email)))
+	if err != nil {
+		return nil, fmt.Errorf("user by e-mail: %w", err)
+	}
+	return u, nil
+}
+
+// UserByID returns the user with the given ID.
+func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
+	u, err := scanUser(s.q().queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
+	if err != nil {
+		return nil, fmt.Errorf("user %d: %w", id, err)
+	}
+	return u, nil
+}
+
+// CountUsers returns how many users exist.
+func (s *Store) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	if err := s.q().queryRow(ctx, `SELECT COUNT(*) FROM users`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count users: %w", err)
+	}
+	return n, nil
+}
+
+// SetPasswordHash replaces a user's password hash.
+func (s *Store) SetPasswordHash(ctx context.Context, id int64, hash string) error {
+	if _, err := s.q().exec(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, id); err != nil {
+		return fmt.Errorf("set password of user %d: %w", id, err)
+	}
+	return nil
+}
+
+// Session ties a logged-in browser to a user. Only a hash of the session id
+// is stored, so a copy of the database does not let anyone log in.
+type Session struct {
+	IDHash    string
+	UserID    int64
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// CreateSession stores a session.
+func (s *Store) CreateSession(ctx context.Context, se *Session) error {
+	_, err := s.q().exec(ctx, `
+		INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+		se.IDHash, se.UserID, millis(se.CreatedAt), millis(se.ExpiresAt))
+	if err != nil {
+		return fmt.Errorf("create session: %w", err)
+	}
+	return nil
+}
+
+// SessionUser returns the active user of an unexpired session.
+func (s *Store) SessionUser(ctx context.Context, idHash string, now time.Time) (*User, error) {
+	u, err := scanUser(s.q().queryRow(ctx, `
+		SELECT u.id, u.email, u.name, u.role, u.password_hash, u.active, u.created_at
+		FROM sessions s JOIN users u ON u.id = s.user_id
+		WHERE s.id_hash = ? AND s.expires_at > ? AND u.active = ?`,
+		idHash, millis(now), true))
+	if err != nil {
+		return nil, fmt.Errorf("session: %w", err)
+	}
+	return u, nil
+}
+
+// DeleteSession ends a session.
+func (s *Store) DeleteSession(ctx context.Context, idHash string) error {
+	if _, err := s.q().exec(ctx, `DELETE FROM sessions WHERE id_hash = ?`, idHash); err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}
+
+// DeleteExpiredSessions removes sessions that ended before now.
+func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) error {
+	if _, err := s.q().exec(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, millis(now)); err != nil {
+		return fmt.Errorf("delete expired sessions: %w", err)
+	}
+	return nil
+}
+
+// SetupToken is a one-time link that lets a person create an account.
+type SetupToken struct {
+	TokenHash string
+	Purpose   string // "first-admin"
+	Email     string
+	Role      Role
+	ExpiresAt time.Time
+}
+
+// CreateSetupToken stores a one-time token.
+func (s *Store) CreateSetupToken(ctx context.Context, t *SetupToken) error {
+	_, err := s.q().exec(ctx, `
+		INSERT INTO setup_tokens (token_hash, purpose, email, role, expires_at) VALUES (?, ?, ?, ?, ?)`,
+		t.TokenHash, t.Purpose, t.Email, t.Role, millis(t.ExpiresAt))
+	if err != nil {
+		return fmt.Errorf("create setup token: %w", err)
+	}
+	return nil
+}
+
+// ValidSetupToken returns an unused, unexpired token.
+func (s *Store) ValidSetupToken(ctx context.Context, hash string, now time.Time) (*SetupToken, error) {
+	var t SetupToken
+	var expires int64
+	err := s.q().queryRow(ctx, `
+		SELECT token_hash, purpose, email, role, expires_at FROM setup_tokens
+		WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?`, hash, millis(now)).
+		Scan(&t.TokenHash, &t.Purpose, &t.Email, &t.Role, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("setup token: %w", ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("setup token: %w", err)
+	}
+	t.ExpiresAt = fromMillis(expires)
+	return &t, nil
+}
+
+// CreateFirstAdmin uses a first-admin token to create the first user, in
+// one transaction: the token must be valid and no user may exist yet.
+func (s *Store) CreateFirstAdmin(ctx context.Context, tokenHash string, u *User, now time.Time) error {
+	u.Email = NormalizeEmail(u.Email)
+	u.Role, u.Active = RoleAdmin, true
+	u.CreatedAt = now.UTC().Truncate(time.Millisecond)
+
+	err := s.inTx(ctx, func(c q) error {
+		res, err := c.exec(ctx, `
+			UPDATE setup_tokens SET used_at = ?
+			WHERE token_hash = ? AND purpose = 'first-admin' AND used_at IS NULL AND expires_at > ?`,
+			millis(now), tokenHash, millis(now))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return ErrNotFound
+		}
+		var users int
+		if err := c.queryRow(ctx, `SELECT COUNT(*) FROM users`).Scan(&users); err != nil {
+			return err
+		}
+		if users > 0 {
+			return ErrConflict
+		}
+		return c.queryRow(ctx, `
+			INSERT INTO users (email, name, role, password_hash, active, created_at)
+			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+			u.Email, u.Name, u.Role, u.PasswordHash, u.Active, millis(u.CreatedAt)).Scan(&u.ID)
+	})
+	if err != nil {
+		return fmt.Errorf("create first admin: %w", err)
+	}
+	return nil
+}

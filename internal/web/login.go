@@ -1,0 +1,225 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/bindeled/bindeled/internal/auth"
+	"github.com/bindeled/bindeled/internal/material"
+	"github.com/bindeled/bindeled/internal/storage"
+	"golang.org/x/text/unicode/norm"
+)
+
+// LoginPage is the workspace's login form.
+type LoginPage struct {
+	Base
+	Email    string
+	Next     string
+	Error    string
+	FormCSRF string
+}
+
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
+	if state(r).user != nil {
+		http.Redirect(w, r, "/redaktion", http.StatusSeeOther)
+		return nil
+	}
+	return s.renderLogin(w, r, http.StatusOK, "", r.URL.Query().Get("next"), "")
+}
+
+func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int, email, next, problem string) error {
+	b, err := s.base(r, "")
+	if err != nil {
+		return err
+	}
+	b.Title = b.T("login.title")
+	cookie, token := auth.NewLoginCSRF(s.secret)
+	s.setCookie(w, r, loginCookie, cookie, 3600)
+	p := LoginPage{Base: b, Email: email, Next: safeNext(next), FormCSRF: token}
+	if problem != "" {
+		p.Error = problem
+	}
+	return s.render(w, status, "ws/login", p)
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		return errBadInput
+	}
+	c, err := r.Cookie(loginCookie)
+	if err != nil || !auth.CheckLoginCSRF(s.secret, c.Value, r.PostForm.Get("csrf")) {
+		return errCSRF
+	}
+	email := storage.NormalizeEmail(r.PostForm.Get("email"))
+	password := norm.NFC.String(r.PostForm.Get("password"))
+	next := r.PostForm.Get("next")
+
+	now := time.Now()
+	addr := s.cfg.Proxies.ClientIP(r).String()
+	if !s.byAddr.Allow(addr, now) || !s.byEmail.Allow(email, now) {
+		wait := max(s.byAddr.RetryAfter(addr, now), s.byEmail.RetryAfter(email, now))
+		s.log.Warn("login rate limited", "request_id", state(r).requestID)
+		w.Header().Set("Retry-After", fmt.Sprint(int(wait.Seconds())+1))
+		minutes := int(math.Ceil(wait.Minutes()))
+		b, _ := s.base(r, "")
+		return s.renderLogin(w, r, http.StatusTooManyRequests, email, next, b.T("error.toomany", max(1, minutes)))
+	}
+
+	u, err := s.checkLogin(r.Context(), email, password)
+	if err != nil {
+		s.log.Info("login failed", "request_id", state(r).requestID)
+		b, _ := s.base(r, "")
+		return s.renderLogin(w, r, http.StatusUnauthorized, email, next, b.T("error.login"))
+	}
+	s.byEmail.Reset(email)
+	if err := s.startSession(w, r, u); err != nil {
+		return err
+	}
+	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
+	return nil
+}
+
+var errBadLogin = errors.New("wrong e-mail or password")
+
+// checkLogin returns the user whose password this is. Unknown accounts
+// cost as much time as known ones.
+func (s *Server) checkLogin(ctx context.Context, email, password string) (*storage.User, error) {
+	u, err := s.store.UserByEmail(ctx, email)
+	if errors.Is(err, storage.ErrNotFound) {
+		auth.DummyCheck(s.cfg.Passwords, password)
+		return nil, errBadLogin
+	}
+	if err != nil {
+		return nil, err
+	}
+	ok, rehash, err := auth.CheckPassword(s.cfg.Passwords, u.PasswordHash, password)
+	if err != nil || !ok || !u.Active {
+		return nil, errBadLogin
+	}
+	if rehash {
+		if h, err := auth.HashPassword(s.cfg.Passwords, password); err == nil {
+			if err := s.store.SetPasswordHash(ctx, u.ID, h); err != nil {
+				s.log.Error("rehash password", "err", err)
+			}
+		}
+	}
+	return u, nil
+}
+
+// startSession logs u in with a fresh session id.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *storage.User) error {
+	id := auth.NewToken()
+	now := time.Now()
+	err := s.store.CreateSession(r.Context(), &storage.Session{
+		IDHash: hashToken(id), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.cfg.SessionTTL),
+	})
+	if err != nil {
+		return err
+	}
+	// An old session cookie from before the login ends here too.
+	if st := state(r); st.sessionID != "" {
+		_ = s.store.DeleteSession(r.Context(), hashToken(st.sessionID)) // best effort; it expires anyway
+	}
+	s.setCookie(w, r, s.sessionCookieName(r), id, int(s.cfg.SessionTTL.Seconds()))
+	s.setCookie(w, r, loginCookie, "", -1)
+	return nil
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
+	if err := s.store.DeleteSession(r.Context(), hashToken(state(r).sessionID)); err != nil {
+		return err
+	}
+	s.setCookie(w, r, s.sessionCookieName(r), "", -1)
+	http.Redirect(w, r, "/redaktion/login", http.StatusSeeOther)
+	return nil
+}
+
+// SetupPage creates the first admin from a one-time link.
+type SetupPage struct {
+	Base
+	Token    string
+	Name     string
+	Email    string
+	Problems material.Problems
+	FormCSRF string
+	Invalid  bool
+}
+
+func (s *Server) setupForm(w http.ResponseWriter, r *http.Request) error {
+	token := r.URL.Query().Get("token")
+	_, err := s.store.ValidSetupToken(r.Context(), hashToken(token), time.Now())
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		return err
+	}
+	return s.renderSetup(w, r, http.StatusOK, SetupPage{Token: token, Invalid: err != nil})
+}
+
+func (s *Server) renderSetup(w http.ResponseWriter, r *http.Request, status int, p SetupPage) error {
+	b, err := s.base(r, "")
+	if err != nil {
+		return err
+	}
+	b.Title = b.T("setup.title")
+	p.Base = b
+	cookie, token := auth.NewLoginCSRF(s.secret)
+	s.setCookie(w, r, loginCookie, cookie, 3600)
+	p.FormCSRF = token
+	if p.Invalid {
+		status = http.StatusNotFound
+	}
+	return s.render(w, status, "ws/setup", p)
+}
+
+func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		return errBadInput
+	}
+	c, err := r.Cookie(loginCookie)
+	if err != nil || !auth.CheckLoginCSRF(s.secret, c.Value, r.PostForm.Get("csrf")) {
+		return errCSRF
+	}
+	f := r.PostForm
+	p := SetupPage{Token: f.Get("token"), Name: strings.TrimSpace(f.Get("name")),
+		Email: strings.TrimSpace(f.Get("email")), Problems: material.Problems{}}
+	password := norm.NFC.String(f.Get("password"))
+
+	if addr, err := mail.ParseAddress(p.Email); err != nil || addr.Address != p.Email {
+		p.Problems.Add("email", "error.email")
+	}
+	if key := auth.PasswordProblem(password); key != "" {
+		p.Problems.Add("password", key)
+	} else if password != norm.NFC.String(f.Get("password2")) {
+		p.Problems.Add("password2", "error.password_mismatch")
+	}
+	if len(p.Problems) > 0 {
+		return s.renderSetup(w, r, http.StatusUnprocessableEntity, p)
+	}
+
+	hash, err := auth.HashPassword(s.cfg.Passwords, password)
+	if err != nil {
+		return err
+	}
+	u := &storage.User{Email: p.Email, Name: p.Name, PasswordHash: hash}
+	err = s.store.CreateFirstAdmin(r.Context(), hashToken(p.Token), u, time.Now())
+	if errors.Is(err, storage.ErrNotFound) || errors.Is(err, storage.ErrConflict) {
+		p.Invalid = true
+		return s.renderSetup(w, r, http.StatusNotFound, p)
+	}
+	if err != nil {
+		return err
+	}
+	s.log.Info("first admin created", "user_id", u.ID)
+	if err := s.startSession(w, r, u); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/redaktion", http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,479 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/bindeled/bindeled/internal/auth"
+	"github.com/bindeled/bindeled/internal/material"
+	"github.com/bindeled/bindeled/internal/media"
+	"github.com/bindeled/bindeled/internal/storage"
+)
+
+// newAttachmentSlots is how many empty file rows a guide's form offers.
+const newAttachmentSlots = 2
+
+// maxFieldBytes bounds one text field of the material form.
+const maxFieldBytes = 1 << 20
+
+// fileFields are the material form's upload fields and what they accept.
+var fileFields = map[string]media.Class{
+	"cover":    media.Image,
+	"video":    media.Video,
+	"captions": media.Captions,
+	"poster":   media.Image,
+}
+
+// WSMaterialPage is the form that creates or edits a material.
+type WSMaterialPage struct {
+	Base
+	M           *material.Material
+	IsNew       bool
+	Action      string
+	Problems    material.Problems
+	Themes      []storage.Theme
+	Schools     []storage.School
+	Files       map[int64]*storage.Media
+	Attachments []AttachmentRow
+	Preview     template.HTML
+	PublicURL   string
+}
+
+// AttachmentRow is one file row of a guide's form.
+type AttachmentRow struct {
+	Index   int
+	Title   string
+	MediaID int64
+	Media   *storage.Media
+}
+
+// Has reports whether the form has a problem in field.
+func (p WSMaterialPage) Has(field string) bool { return p.Problems.Has(field) }
+
+// ProblemText returns the translated problems of field.
+func (p WSMaterialPage) ProblemText(field string) []string {
+	var out []string
+	for _, key := range p.Problems[field] {
+		out = append(out, p.T(key))
+	}
+	return out
+}
+
+func (s *Server) wsNewMaterial(w http.ResponseWriter, r *http.Request) error {
+	kind := material.Kind(r.URL.Query().Get("type"))
+	if !kind.Valid() {
+		kind = material.Article
+	}
+	m := &material.Material{Kind: kind, Language: "da", Status: material.Draft}
+	return s.renderMaterialForm(w, r, http.StatusOK, m, nil, "")
+}
+
+func (s *Server) wsEditMaterial(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return errNotFound
+	}
+	m, err := s.store.GetMaterial(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return s.renderMaterialForm(w, r, http.StatusOK, m, nil, "")
+}
+
+func (s *Server) renderMaterialForm(w http.ResponseWriter, r *http.Request, status int, m *material.Material,
+	problems material.Problems, preview template.HTML) error {
+	titleKey := "ws.new"
+	if m.ID != 0 {
+		titleKey = "ws.materials"
+	}
+	b, err := s.wsBase(r, titleKey)
+	if err != nil {
+		return err
+	}
+	if m.ID != 0 {
+		b.Title = b.T("ws.edit", m.Title) + " – " + b.T("ws.title")
+	}
+	if len(problems) > 0 {
+		b.Flash = b.T("error.form")
+	}
+	p := WSMaterialPage{Base: b, M: m, IsNew: m.ID == 0, Problems: problems, Preview: preview,
+		Action: "/redaktion/materialer"}
+	if m.ID != 0 {
+		p.Action = materialEditURL(m.ID, "")
+		if m.Status == material.Published {
+			p.PublicURL = "/materialer/" + m.Slug
+		}
+	}
+	if p.Themes, err = s.store.Themes(r.Context()); err != nil {
+		return err
+	}
+	if p.Schools, err = s.store.Schools(r.Context()); err != nil {
+		return err
+	}
+	ids := []int64{m.CoverID, m.VideoID, m.CaptionsID, m.PosterID}
+	for _, a := range m.Attachments {
+		ids = append(ids, a.MediaID)
+	}
+	if p.Files, err = s.store.MediaByIDs(r.Context(), ids); err != nil {
+		return err
+	}
+	for i, a := range m.Attachments {
+		p.Attachments = append(p.Attachments, AttachmentRow{Index: i, Title: a.Title, MediaID: a.MediaID,
+			Media: p.Files[a.MediaID]})
+	}
+	for i := 0; i < newAttachmentSlots; i++ {
+		p.Attachments = append(p.Attachments, AttachmentRow{Index: len(m.Attachments) + i})
+	}
+	return s.render(w, status, "ws/material", p)
+}
+
+func (s *Server) wsCreateMaterial(w http.ResponseWriter, r *http.Request) error {
+	return s.saveMaterial(w, r, &material.Material{Status: material.Draft})
+}
+
+func (s *Server) wsSaveMaterial(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return errNotFound
+	}
+	m, err := s.store.GetMaterial(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return s.saveMaterial(w, r, m)
+}
+
+// saveMaterial reads the form onto m and saves it. A form with problems
+// is shown again with everything the editor typed and uploaded kept.
+func (s *Server) saveMaterial(w http.ResponseWriter, r *http.Request, m *material.Material) error {
+	form, uploadProblems, err := s.readMaterialForm(w, r)
+	if err != nil {
+		return err
+	}
+	action := form.Get("action")
+	applyForm(m, form)
+	if err := s.checkMediaRefs(r, m); err != nil {
+		return err
+	}
+
+	switch action {
+	case "publish":
+		m.Status = material.Published
+	case "unpublish":
+		m.Status = material.Draft
+	}
+	var problems material.Problems
+	if m.Status == material.Published {
+		problems = material.CheckPublishable(m)
+	} else {
+		problems = material.Validate(m)
+	}
+	problems = merge(problems, uploadProblems)
+	if action == "preview" || len(problems) > 0 {
+		status := http.StatusOK
+		if len(problems) > 0 {
+			status = http.StatusUnprocessableEntity
+			if action == "publish" {
+				m.Status = material.Draft
+			}
+		}
+		return s.renderMaterialForm(w, r, status, m, problems, previewHTML(m.Body))
+	}
+
+	if m.ID == 0 {
+		err = s.store.CreateMaterial(r.Context(), m)
+	} else {
+		err = s.store.UpdateMaterial(r.Context(), m)
+	}
+	if err != nil {
+		return err
+	}
+	s.log.Info("material saved", "material_id", m.ID, "status", m.Status, "user_id", state(r).user.ID)
+	message := map[string]string{"publish": "udgivet", "unpublish": "tilbagetrukket"}[action]
+	if message == "" {
+		message = "gemt"
+	}
+	http.Redirect(w, r, materialEditURL(m.ID, message), http.StatusSeeOther)
+	return nil
+}
+
+func merge(a, b material.Problems) material.Problems {
+	if len(b) == 0 {
+		return a
+	}
+	if a == nil {
+		a = material.Problems{}
+	}
+	for k, v := range b {
+		a[k] = append(a[k], v...)
+	}
+	return a
+}
+
+// readMaterialForm streams the multipart form: the CSRF token must come
+// first; files go straight into the media store as they arrive, so a large
+// film never sits in memory. An upload that is refused becomes a problem
+// on its field, and the rest of the form is still read.
+func (s *Server) readMaterialForm(w http.ResponseWriter, r *http.Request) (url.Values, material.Problems, error) {
+	if !isMultipart(r) {
+		return nil, nil, errBadInput
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, s.maxRequestBytes())
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, nil, errBadInput
+	}
+
+	form := url.Values{}
+	problems := material.Problems{}
+	for first := true; ; first = false {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w: %v", errBadInput, err)
+		}
+		name := part.FormName()
+		if first && (name != "csrf" || !s.checkPartCSRF(r, part)) {
+			return nil, nil, errCSRF
+		}
+		if class, ok := fileClass(name); ok {
+			if err := s.readUpload(r, part, name, class, form, problems); err != nil {
+				return nil, nil, err
+			}
+			continue
+		}
+		v, err := io.ReadAll(io.LimitReader(part, maxFieldBytes))
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w: %v", errBadInput, err)
+		}
+		form.Add(name, string(v))
+	}
+	return form, problems, nil
+}
+
+func (s *Server) checkPartCSRF(r *http.Request, part *multipart.Part) bool {
+	v, err := io.ReadAll(io.LimitReader(part, 256))
+	return err == nil && auth.CheckCSRF(s.secret, state(r).sessionID, string(v))
+}
+
+// fileClass tells whether a form field is an upload, and of what.
+func fileClass(name string) (media.Class, bool) {
+	if c, ok := fileFields[name]; ok {
+		return c, true
+	}
+	if strings.HasPrefix(name, "attachment_file_") {
+		return media.Document, true
+	}
+	return "", false
+}
+
+// readUpload stores one uploaded file and records its media id in the form
+// under the field's _id name, as if it had been there all along.
+func (s *Server) readUpload(r *http.Request, part *multipart.Part, name string, class media.Class,
+	form url.Values, problems material.Problems) error {
+	if part.FileName() == "" {
+		// No file chosen; browsers still send the empty part.
+		_, err := io.Copy(io.Discard, io.LimitReader(part, 1<<10))
+		return err
+	}
+	info, err := s.media.Ingest(r.Context(), part, class)
+	field := strings.TrimSuffix(name, "_file") // attachment_file_N -> attachment_N
+	if strings.HasPrefix(name, "attachment_file_") {
+		field = "attachment_" + strings.TrimPrefix(name, "attachment_file_")
+	}
+	if err != nil {
+		key := uploadProblem(err)
+		if key == "" {
+			return fmt.Errorf("store upload: %w", err)
+		}
+		problems.Add(problemField(name), key)
+		return nil
+	}
+	rec := &storage.Media{Key: info.Key, Class: string(info.Class), ContentType: info.ContentType,
+		Size: info.Size, Width: info.Width, Height: info.Height, Name: displayName(part.FileName(), info.Ext)}
+	if err := s.store.CreateMedia(r.Context(), rec); err != nil {
+		return err
+	}
+	form.Set(field+"_id", strconv.FormatInt(rec.ID, 10))
+	return nil
+}
+
+func problemField(name string) string {
+	if strings.HasPrefix(name, "attachment_file_") {
+		return "attachments"
+	}
+	return name
+}
+
+// uploadProblem turns a refused upload into a message key, or "" when the
+// error was not the upload's fault.
+func uploadProblem(err error) string {
+	switch {
+	case errors.Is(err, media.ErrSVG):
+		return "error.upload_svg"
+	case errors.Is(err, media.ErrType):
+		return "error.upload_type"
+	case errors.Is(err, media.ErrTooLarge):
+		return "error.upload_size"
+	case errors.Is(err, media.ErrPixels):
+		return "error.upload_pixels"
+	}
+	return ""
+}
+
+// displayName keeps a readable name for downloads, never used as a path.
+func displayName(name, ext string) string {
+	name = strings.Map(func(r rune) rune {
+		if r < 32 || strings.ContainsRune(`/\:*?"<>|`, r) {
+			return '_'
+		}
+		return r
+	}, name)
+	name = strings.TrimSuffix(name, ext)
+	if i := strings.LastIndexByte(name, '.'); i > 0 {
+		name = name[:i]
+	}
+	if len(name) > 80 {
+		name = name[:80]
+	}
+	if strings.TrimSpace(name) == "" {
+		name = "fil"
+	}
+	return name + ext
+}
+
+func (s *Server) maxRequestBytes() int64 {
+	var total int64 = 4 << 20
+	for _, n := range s.cfg.Uploads.MaxBytes {
+		total += n
+	}
+	return total + int64(newAttachmentSlots)*s.cfg.Uploads.MaxBytes[media.Document]
+}
+
+// applyForm copies the form's fields onto m.
+func applyForm(m *material.Material, f url.Values) {
+	if k := material.Kind(f.Get("kind")); m.ID == 0 || k.Valid() {
+		m.Kind = k
+	}
+	m.Title = f.Get("title")
+	m.Summary = strings.ReplaceAll(f.Get("summary"), "\r\n", "\n")
+	m.Body = strings.ReplaceAll(f.Get("body"), "\r\n", "\n")
+	m.Language = f.Get("language")
+	m.Featured = f.Get("featured") == "on"
+	m.SchoolID = formID(f.Get("school"))
+
+	m.Audiences = nil
+	for _, v := range f["audiences"] {
+		m.Audiences = append(m.Audiences, material.Audience(v))
+	}
+	m.GradeBands = nil
+	for _, v := range f["grades"] {
+		m.GradeBands = append(m.GradeBands, material.GradeBand(v))
+	}
+	m.ThemeIDs = nil
+	for _, v := range f["themes"] {
+		if id := formID(v); id != 0 {
+			m.ThemeIDs = append(m.ThemeIDs, id)
+		}
+	}
+
+	m.CoverID, m.CoverAlt = keptID(f, "cover"), f.Get("cover_alt")
+	m.VideoID, m.CaptionsID, m.PosterID = keptID(f, "video"), keptID(f, "captions"), keptID(f, "poster")
+	m.ExternalURL, m.Transcript = f.Get("external_url"), strings.ReplaceAll(f.Get("transcript"), "\r\n", "\n")
+	m.LinkURL, m.LinkPublisher = f.Get("link_url"), f.Get("link_publisher")
+
+	m.Attachments = nil
+	for i := 0; i < 100; i++ {
+		n := strconv.Itoa(i)
+		id := keptID(f, "attachment_"+n)
+		title := strings.TrimSpace(f.Get("attachment_title_" + n))
+		if id != 0 {
+			m.Attachments = append(m.Attachments, material.Attachment{MediaID: id, Title: title})
+		}
+	}
+	m.Normalize()
+}
+
+// keptID is the media id of a file field unless the editor removed it.
+func keptID(f url.Values, field string) int64 {
+	if f.Get(field+"_remove") == "on" {
+		return 0
+	}
+	return formID(f.Get(field + "_id"))
+}
+
+func formID(s string) int64 {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id < 0 {
+		return 0
+	}
+	return id
+}
+
+// checkMediaRefs drops references to files that do not exist or are of the
+// wrong class, so a tampered hidden field cannot attach something else.
+func (s *Server) checkMediaRefs(r *http.Request, m *material.Material) error {
+	ids := []int64{m.CoverID, m.VideoID, m.CaptionsID, m.PosterID}
+	for _, a := range m.Attachments {
+		ids = append(ids, a.MediaID)
+	}
+	files, err := s.store.MediaByIDs(r.Context(), ids)
+	if err != nil {
+		return err
+	}
+	ok := func(id int64, class media.Class) int64 {
+		if f := files[id]; f != nil && f.Class == string(class) {
+			return id
+		}
+		return 0
+	}
+	m.CoverID, m.PosterID = ok(m.CoverID, media.Image), ok(m.PosterID, media.Image)
+	m.VideoID, m.CaptionsID = ok(m.VideoID, media.Video), ok(m.CaptionsID, media.Captions)
+	kept := m.Attachments[:0]
+	for _, a := range m.Attachments {
+		if ok(a.MediaID, media.Document) != 0 {
+			kept = append(kept, a)
+		}
+	}
+	m.Attachments = kept
+	return nil
+}
+
+// FieldProblems are the translated problems of one form field.
+type FieldProblems struct {
+	Field string
+	Texts []string
+}
+
+func fieldProblems(p WSMaterialPage, field string) FieldProblems {
+	return FieldProblems{Field: field, Texts: p.ProblemText(field)}
+}
+
+// FileField is an upload field with the file it holds now.
+type FileField struct {
+	Field       string
+	Label       string
+	Accept      string
+	Media       *storage.Media
+	CurrentText string
+	RemoveText  string
+	Problems    FieldProblems
+}
+
+func newFileField(p WSMaterialPage, field string, id int64, labelKey, accept string) FileField {
+	f := FileField{Field: field, Label: p.T(labelKey), Accept: accept, Media: p.Files[id],
+		Problems: fieldProblems(p, field), RemoveText: p.T("ws.remove_file")}
+	if f.Media != nil {
+		f.CurrentText = p.T("ws.current_file", f.Media.Name)
+	}
+	return f
+}

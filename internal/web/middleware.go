@@ -1,0 +1,197 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/bindeled/bindeled/internal/storage"
+)
+
+// statusWriter records what a handler wrote, for the request log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the real writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func newRequestID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported systems
+	return hex.EncodeToString(b[:])
+}
+
+// logRequests gives every request an ID and writes one log line for it.
+// It logs no query strings, cookies or form values.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		st := &reqState{requestID: newRequestID(), https: s.cfg.Proxies.IsHTTPS(r)}
+		sw := &statusWriter{ResponseWriter: w}
+
+		next.ServeHTTP(sw, r.WithContext(withState(r.Context(), st)))
+
+		if sw.status == 0 {
+			sw.status = http.StatusOK
+		}
+		level := slog.LevelInfo
+		if sw.status >= 500 {
+			level = slog.LevelError
+		}
+		s.log.LogAttrs(r.Context(), level, "request",
+			slog.String("request_id", st.requestID),
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", sw.status),
+			slog.Int64("bytes", sw.bytes),
+			slog.Duration("duration", time.Since(start)),
+			slog.String("client", s.cfg.Proxies.ClientIP(r).String()),
+		)
+	})
+}
+
+// recoverer turns a panic into a 500 page and a log line with the stack.
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			v := recover()
+			if v == nil || v == http.ErrAbortHandler {
+				if v != nil {
+					panic(v)
+				}
+				return
+			}
+			s.log.Error("panic", "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+			http.Error(w, "Der gik noget galt. / Something went wrong.", http.StatusInternalServerError)
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// The Content-Security-Policy of every page. No inline script or style
+// anywhere, so public pages are the same bytes for every reader. Frames
+// are allowed only from the two video hosts' privacy-mode players, and
+// only after the reader asks for the film.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; " +
+	"img-src 'self'; media-src 'self'; font-src 'self'; connect-src 'self'; " +
+	"frame-src https://www.youtube-nocookie.com https://player.vimeo.com; " +
+	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+		if state(r).https {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// fail writes the page for a handler's error. Users see a fixed, translated
+// text and the request ID; the cause goes to the log.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	st := state(r)
+	switch {
+	case errors.Is(err, errHandled):
+		return
+	case errors.Is(err, errNotFound), errors.Is(err, storage.ErrNotFound):
+		s.renderError(w, r, http.StatusNotFound, "error.notfound.title", "error.notfound.text")
+	case errors.Is(err, errForbidden):
+		s.renderError(w, r, http.StatusForbidden, "error.forbidden.title", "error.forbidden.text")
+	case errors.Is(err, errCSRF):
+		s.log.Warn("csrf check failed", "request_id", st.requestID, "path", r.URL.Path)
+		s.renderError(w, r, http.StatusForbidden, "error.forbidden.title", "error.csrf")
+	case errors.Is(err, errBadInput):
+		s.renderError(w, r, http.StatusBadRequest, "error.bad.title", "error.bad.text")
+	default:
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			s.renderError(w, r, http.StatusRequestEntityTooLarge, "error.bad.title", "error.bad.text")
+			return
+		}
+		s.log.Error("request failed", "request_id", st.requestID, "path", r.URL.Path, "err", err)
+		s.renderError(w, r, http.StatusInternalServerError, "error.server.title", "error.server.text")
+	}
+}
+
+// Session cookies. The __Host- prefix binds the cookie to this exact origin
+// and requires Secure, so it is only used over HTTPS.
+const (
+	sessionCookie       = "bindeled_session"
+	secureSessionCookie = "__Host-bindeled_session"
+	loginCookie         = "bindeled_login"
+)
+
+func (s *Server) sessionCookieName(r *http.Request) string {
+	if state(r).https {
+		return secureSessionCookie
+	}
+	return sessionCookie
+}
+
+// loadSession finds the logged-in user, if any.
+func (s *Server) loadSession(r *http.Request, st *reqState) {
+	c, err := r.Cookie(s.sessionCookieName(r))
+	if err != nil || c.Value == "" || len(c.Value) > 100 {
+		return
+	}
+	u, err := s.store.SessionUser(r.Context(), hashToken(c.Value), time.Now())
+	if err != nil {
+		if !errors.Is(err, storage.ErrNotFound) {
+			s.log.Error("load session", "request_id", st.requestID, "err", err)
+		}
+		return
+	}
+	st.user, st.sessionID = u, c.Value
+}
+
+func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{
+		Name:     name,
+		Value:    value,
+		Path:     "/",
+		MaxAge:   maxAge,
+		HttpOnly: true,
+		Secure:   state(r).https,
+		SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// safeNext returns a local path to go to after login, never another site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/redaktion") || strings.HasPrefix(next, "//") ||
+		strings.ContainsAny(next, "\\\r\n") {
+		return "/redaktion"
+	}
+	return next
+}

@@ -1,0 +1,177 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/bindeled/bindeled/internal/auth"
+	"github.com/bindeled/bindeled/internal/storage"
+)
+
+// Access is who may use a route.
+type Access int
+
+// The access levels, each including the ones after it.
+const (
+	// Public routes are open to everyone and never read a session.
+	Public Access = iota
+	// Guest routes are for the login and setup pages; they read the
+	// session to send logged-in users on.
+	Guest
+	// Editor routes need a logged-in editor or admin.
+	Editor
+	// Admin routes need a logged-in admin.
+	Admin
+)
+
+// String names the access level as the docs' table does.
+func (a Access) String() string {
+	return [...]string{"public", "guest", "editor", "admin"}[a]
+}
+
+// Route is one entry of the route table.
+type Route struct {
+	Method  string
+	Pattern string
+	Access  Access
+	Handle  func(w http.ResponseWriter, r *http.Request) error
+}
+
+func (s *Server) routeTable() []Route {
+	return []Route{
+		{"GET", "/{$}", Public, s.home},
+		{"GET", "/materialer", Public, s.listing},
+		{"GET", "/materialer/{slug}", Public, s.materialPage},
+		{"GET", "/materialer/{slug}/udskriv", Public, s.printPage},
+		{"GET", "/temaer", Public, s.themes},
+		{"GET", "/temaer/{slug}", Public, s.themePage},
+		{"GET", "/skoler", Public, s.schools},
+		{"GET", "/skoler/{slug}", Public, s.schoolPage},
+		{"GET", "/om", Public, s.about},
+		{"GET", "/media/{key}", Public, s.serveMedia},
+		{"GET", "/static/{name}", Public, s.serveAsset},
+		{"GET", "/brand/{name}", Public, s.serveBrandCSS},
+		{"GET", "/healthz", Public, s.healthz},
+
+		{"GET", "/redaktion/login", Guest, s.loginForm},
+		{"POST", "/redaktion/login", Guest, s.login},
+		{"GET", "/redaktion/opsaetning", Guest, s.setupForm},
+		{"POST", "/redaktion/opsaetning", Guest, s.setup},
+
+		{"POST", "/redaktion/logout", Editor, s.logout},
+		{"GET", "/redaktion", Editor, s.wsMaterials},
+		{"GET", "/redaktion/materialer/ny", Editor, s.wsNewMaterial},
+		{"POST", "/redaktion/materialer", Editor, s.wsCreateMaterial},
+		{"GET", "/redaktion/materialer/{id}", Editor, s.wsEditMaterial},
+		{"POST", "/redaktion/materialer/{id}", Editor, s.wsSaveMaterial},
+		{"POST", "/redaktion/forhaandsvisning", Editor, s.wsPreview},
+		{"GET", "/redaktion/temaer", Editor, s.wsThemes},
+		{"POST", "/redaktion/temaer", Editor, s.wsSaveTheme},
+		{"GET", "/redaktion/medier/{key}", Editor, s.wsServeMedia},
+		{"GET", "/redaktion/indstillinger", Admin, s.wsSettings},
+		{"POST", "/redaktion/indstillinger", Admin, s.wsSaveSettings},
+	}
+}
+
+type ctxKey struct{}
+
+// reqState is what the middleware learns about a request.
+type reqState struct {
+	requestID string
+	user      *storage.User
+	sessionID string // the raw session id, only known inside the request
+	https     bool
+}
+
+func state(r *http.Request) *reqState {
+	if st, ok := r.Context().Value(ctxKey{}).(*reqState); ok {
+		return st
+	}
+	return &reqState{}
+}
+
+// wrap applies the route's access rule and CSRF check, and turns the
+// handler's error into a page.
+func (s *Server) wrap(rt Route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := state(r)
+		if rt.Access != Public {
+			s.loadSession(r, st)
+			w.Header().Set("Cache-Control", "no-store")
+		}
+
+		if err := s.authorize(w, r, rt, st); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if err := rt.Handle(w, r); err != nil {
+			s.fail(w, r, err)
+		}
+	})
+}
+
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request, rt Route, st *reqState) error {
+	if rt.Access >= Editor && st.user == nil {
+		if r.Method == http.MethodGet {
+			target := "/redaktion/login?next=" + url.QueryEscape(r.URL.RequestURI())
+			http.Redirect(w, r, target, http.StatusSeeOther)
+			return errHandled
+		}
+		return errForbidden
+	}
+	if rt.Access == Admin && st.user.Role != storage.RoleAdmin {
+		return errForbidden
+	}
+	if r.Method == http.MethodPost && crossSite(r) {
+		return errCSRF
+	}
+	// Multipart forms are checked by the handler as it streams them, from
+	// their first field; every other form is checked here.
+	if r.Method == http.MethodPost && rt.Access >= Editor && !isMultipart(r) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		if err := r.ParseForm(); err != nil {
+			return errBadInput
+		}
+		if !auth.CheckCSRF(s.secret, st.sessionID, r.PostForm.Get("csrf")) {
+			return errCSRF
+		}
+	}
+	return nil
+}
+
+// maxFormBytes bounds a form without files.
+const maxFormBytes = 2 << 20
+
+// crossSite reports whether the browser says the request came from another
+// site. It is a second line of defence behind the CSRF token.
+func crossSite(r *http.Request) bool {
+	if r.Header.Get("Sec-Fetch-Site") == "cross-site" {
+		return true
+	}
+	origin := r.Header.Get("Origin")
+	if origin == "" || origin == "null" {
+		return false
+	}
+	u, err := url.Parse(origin)
+	return err != nil || !strings.EqualFold(u.Host, r.Host)
+}
+
+func isMultipart(r *http.Request) bool {
+	return strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data")
+}
+
+// Errors that handlers return to get a particular page.
+var (
+	errHandled   = errors.New("response already written")
+	errNotFound  = errors.New("not found")
+	errForbidden = errors.New("forbidden")
+	errCSRF      = errors.New("csrf check failed")
+	errBadInput  = errors.New("bad input")
+)
+
+func withState(ctx context.Context, st *reqState) context.Context {
+	return context.WithValue(ctx, ctxKey{}, st)
+}

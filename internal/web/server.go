@@ -1,0 +1,136 @@
+// Package web is the hub's HTTP face: the public site for readers and the
+// editors' workspace under /redaktion, with the middleware, templates and
+// assets they share.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/bindeled/bindeled/internal/auth"
+	"github.com/bindeled/bindeled/internal/clientip"
+	"github.com/bindeled/bindeled/internal/media"
+	"github.com/bindeled/bindeled/internal/storage"
+)
+
+// Config is what the web layer needs from the command line.
+type Config struct {
+	// BaseURL is the public address used for absolute links. When nil, the
+	// address is taken from each request.
+	BaseURL *url.URL
+	// Proxies says whose X-Forwarded-For and X-Forwarded-Proto to believe.
+	Proxies *clientip.Resolver
+	// Passwords sets the cost of password hashing; tests lower it.
+	Passwords auth.Params
+	// Uploads limits the size of uploads.
+	Uploads media.Limits
+	// SessionTTL is how long a login lasts.
+	SessionTTL time.Duration
+	// LoginLimit is how many failed logins an account or an address may
+	// make per LoginWindow.
+	LoginLimit  int
+	LoginWindow time.Duration
+	Logger      *slog.Logger
+	Version     string
+}
+
+// Server handles every HTTP request of the hub.
+type Server struct {
+	cfg     Config
+	store   *storage.Store
+	media   *media.Processor
+	blobs   media.Blobs
+	views   *views
+	assets  *assets
+	log     *slog.Logger
+	secret  []byte
+	byEmail *auth.Limiter
+	byAddr  *auth.Limiter
+	routes  []Route
+	handler http.Handler
+}
+
+// New builds a Server. It parses every template and fingerprints every
+// asset, so a broken template stops the start rather than a request.
+func New(ctx context.Context, cfg Config, st *storage.Store, blobs media.Blobs) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Proxies == nil {
+		cfg.Proxies, _ = clientip.ParseTrusted("")
+	}
+	if cfg.SessionTTL == 0 {
+		cfg.SessionTTL = 12 * time.Hour
+	}
+	if cfg.LoginLimit == 0 {
+		cfg.LoginLimit, cfg.LoginWindow = 10, 15*time.Minute
+	}
+	if cfg.Uploads.MaxBytes == nil {
+		cfg.Uploads = media.DefaultLimits()
+	}
+
+	secret, err := serverSecret(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	a, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	v, err := parseViews(a)
+	if err != nil {
+		return nil, err
+	}
+
+	s := &Server{
+		cfg:     cfg,
+		store:   st,
+		media:   &media.Processor{Blobs: blobs, Limits: cfg.Uploads},
+		blobs:   blobs,
+		views:   v,
+		assets:  a,
+		log:     cfg.Logger,
+		secret:  secret,
+		byEmail: auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow),
+		byAddr:  auth.NewLimiter(cfg.LoginLimit*5, cfg.LoginWindow),
+	}
+	s.routes = s.routeTable()
+	mux := http.NewServeMux()
+	for _, rt := range s.routes {
+		mux.Handle(rt.Method+" "+rt.Pattern, s.wrap(rt))
+	}
+	mux.Handle("/", s.wrap(Route{Access: Public, Handle: s.notFound}))
+	s.handler = s.recoverer(s.logRequests(s.securityHeaders(mux)))
+	return s, nil
+}
+
+// ServeHTTP makes Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Routes returns the route table, for tests and documentation.
+func (s *Server) Routes() []Route { return s.routes }
+
+// serverSecret returns the key that signs CSRF tokens. It lives in the
+// database so that every instance of a hub shares it.
+func serverSecret(ctx context.Context, st *storage.Store) ([]byte, error) {
+	const key = "server.secret"
+	_, err := st.ClaimOnce(ctx, "server.secret.made", func(ctx context.Context) error {
+		return st.PutSettings(ctx, map[string]string{key: auth.NewToken()})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("server secret: %w", err)
+	}
+	kv, err := st.Settings(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("server secret: %w", err)
+	}
+	if kv[key] == "" {
+		return nil, errors.New("server secret: missing")
+	}
+	return []byte(kv[key]), nil
+}

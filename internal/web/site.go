@@ -1,0 +1,556 @@
+package web
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bindeled/bindeled/internal/markdown"
+	"github.com/bindeled/bindeled/internal/material"
+	"github.com/bindeled/bindeled/internal/media"
+	"github.com/bindeled/bindeled/internal/storage"
+)
+
+// pageSize is how many cards a listing shows per page.
+const pageSize = 12
+
+// Card is a material as a listing shows it.
+type Card struct {
+	Title     string
+	URL       string
+	Summary   string
+	Kind      material.Kind
+	Audiences []material.Audience
+	CoverURL  string
+	CoverAlt  string
+	CoverW    int
+	CoverH    int
+	Date      time.Time
+	Publisher string // for links: who publishes the resource
+}
+
+// cards turns materials into cards, fetching their cover images at once.
+func (s *Server) cards(r *http.Request, ms []*material.Material) ([]Card, error) {
+	var ids []int64
+	for _, m := range ms {
+		if m.CoverID != 0 {
+			ids = append(ids, m.CoverID)
+		} else if m.PosterID != 0 {
+			ids = append(ids, m.PosterID)
+		}
+	}
+	files, err := s.store.MediaByIDs(r.Context(), ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Card, len(ms))
+	for i, m := range ms {
+		c := Card{Title: m.Title, URL: "/materialer/" + m.Slug, Summary: m.Summary, Kind: m.Kind,
+			Audiences: m.Audiences, Date: m.PublishedAt, CoverAlt: m.CoverAlt}
+		if m.Kind == material.Link {
+			c.Publisher = m.LinkPublisher
+		}
+		img := files[m.CoverID]
+		if img == nil && m.PosterID != 0 {
+			img, c.CoverAlt = files[m.PosterID], ""
+		}
+		if img != nil {
+			c.CoverURL, c.CoverW, c.CoverH = "/media/"+img.Key, img.Width, img.Height
+		}
+		out[i] = c
+	}
+	return out, nil
+}
+
+// HomePage is the front page.
+type HomePage struct {
+	Base
+	Featured []Card
+	Sections []AudienceSection
+	Themes   []ThemeLink
+}
+
+// AudienceSection shows the newest materials for one audience.
+type AudienceSection struct {
+	Audience material.Audience
+	Param    string
+	Cards    []Card
+}
+
+// ThemeLink is a theme with how many published materials it has.
+type ThemeLink struct {
+	storage.Theme
+	Count int
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	b, err := s.base(r, "")
+	if err != nil {
+		return err
+	}
+	b.Title, b.Section = b.Brand.Name, "home"
+	b.Description = b.T("home.lead")
+
+	facets, err := s.store.PublishedFacets(r.Context())
+	if err != nil {
+		return err
+	}
+	all, counts := material.Select(facets, material.Filter{})
+	p := HomePage{Base: b}
+
+	var featured []int64
+	for _, id := range all {
+		if f := facetByID(facets, id); f != nil && f.Featured && len(featured) < 3 {
+			featured = append(featured, id)
+		}
+	}
+	if p.Featured, err = s.cardsByID(r, featured); err != nil {
+		return err
+	}
+	for _, a := range material.Audiences {
+		ids, _ := material.Select(facets, material.Filter{Audiences: []material.Audience{a}})
+		if len(ids) == 0 {
+			continue
+		}
+		cs, err := s.cardsByID(r, ids[:min(3, len(ids))])
+		if err != nil {
+			return err
+		}
+		p.Sections = append(p.Sections, AudienceSection{Audience: a, Param: audienceParams.param(a), Cards: cs})
+	}
+	if p.Themes, err = s.themeLinks(r, counts); err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "site/home", p)
+}
+
+func facetByID(fs []material.Facet, id int64) *material.Facet {
+	for i := range fs {
+		if fs[i].ID == id {
+			return &fs[i]
+		}
+	}
+	return nil
+}
+
+func (s *Server) cardsByID(r *http.Request, ids []int64) ([]Card, error) {
+	ms, err := s.store.MaterialsByID(r.Context(), ids)
+	if err != nil {
+		return nil, err
+	}
+	return s.cards(r, ms)
+}
+
+func (s *Server) themeLinks(r *http.Request, counts material.Counts) ([]ThemeLink, error) {
+	themes, err := s.store.Themes(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ThemeLink, 0, len(themes))
+	for _, t := range themes {
+		out = append(out, ThemeLink{Theme: t, Count: counts.Themes[t.ID]})
+	}
+	return out, nil
+}
+
+// ListingPage is the list of materials with its filters.
+type ListingPage struct {
+	Base
+	Heading    string
+	Lead       string
+	Action     string
+	Groups     []FilterGroup
+	Cards      []Card
+	Total      int
+	Page       int
+	Pages      int
+	PrevURL    string
+	NextURL    string
+	ClearURL   string
+	BadFilter  bool
+	HideGroups map[string]bool
+}
+
+// FilterGroup is one facet of the listing's filter form.
+type FilterGroup struct {
+	Name    string // the query parameter
+	Legend  string
+	Options []FilterOption
+}
+
+// FilterOption is one checkbox in a filter group.
+type FilterOption struct {
+	Value   string
+	Label   string
+	Count   int
+	Checked bool
+	ID      string
+}
+
+func (s *Server) listing(w http.ResponseWriter, r *http.Request) error {
+	b, err := s.base(r, "")
+	if err != nil {
+		return err
+	}
+	b.Title, b.Section = b.T("list.title"), "materials"
+	p := ListingPage{Base: b, Heading: b.T("list.title"), Action: "/materialer"}
+	return s.renderListing(w, r, p, nil)
+}
+
+// renderListing filters, counts and paginates; fixed narrows the listing
+// to a theme or a school and hides that facet's group.
+func (s *Server) renderListing(w http.ResponseWriter, r *http.Request, p ListingPage, fixed func(*material.Filter)) error {
+	themes, err := s.store.Themes(r.Context())
+	if err != nil {
+		return err
+	}
+	schools, err := s.store.Schools(r.Context())
+	if err != nil {
+		return err
+	}
+	query := r.URL.Query()
+	f, bad := parseFilter(query, themes, schools)
+	if fixed != nil {
+		fixed(&f)
+	}
+
+	facets, err := s.store.PublishedFacets(r.Context())
+	if err != nil {
+		return err
+	}
+	ids, counts := material.Select(facets, f)
+
+	p.Total = len(ids)
+	p.Pages = max(1, (len(ids)+pageSize-1)/pageSize)
+	p.Page = parsePage(query.Get("side"), p.Pages)
+	from := (p.Page - 1) * pageSize
+	if p.Cards, err = s.cardsByID(r, ids[from:min(from+pageSize, len(ids))]); err != nil {
+		return err
+	}
+
+	p.BadFilter = bad
+	p.Groups = filterGroups(p.Base, f, counts, themes, schools, p.HideGroups)
+	p.ClearURL = p.Action
+	if p.Page > 1 {
+		p.PrevURL = pageURL(p.Action, query, p.Page-1)
+	}
+	if p.Page < p.Pages {
+		p.NextURL = pageURL(p.Action, query, p.Page+1)
+	}
+	if p.Page > 1 {
+		p.Title = p.Title + " – " + p.T("list.page", p.Page, p.Pages)
+	}
+	return s.render(w, http.StatusOK, "site/listing", p)
+}
+
+// parsePage reads a page number; anything unreadable or out of range is
+// the nearest valid page, never an error.
+func parsePage(s string, pages int) int {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		return 1
+	}
+	return min(n, pages)
+}
+
+func pageURL(action string, q url.Values, page int) string {
+	v := url.Values{}
+	for k, vs := range q {
+		if k != "side" {
+			v[k] = vs
+		}
+	}
+	if page > 1 {
+		v.Set("side", strconv.Itoa(page))
+	}
+	if len(v) == 0 {
+		return action
+	}
+	return action + "?" + v.Encode()
+}
+
+func (s *Server) materialPage(w http.ResponseWriter, r *http.Request) error {
+	m, err := s.publishedBySlug(w, r)
+	if err != nil {
+		return err
+	}
+	p, err := s.materialView(r, m)
+	if err != nil {
+		return err
+	}
+	p.ShowVideo = r.URL.Query().Get("video") == "vis"
+	return s.render(w, http.StatusOK, "site/material", p)
+}
+
+func (s *Server) printPage(w http.ResponseWriter, r *http.Request) error {
+	m, err := s.publishedBySlug(w, r)
+	if err != nil {
+		return err
+	}
+	p, err := s.materialView(r, m)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "site/print", p)
+}
+
+// publishedBySlug finds a published material, or redirects from an old
+// slug; drafts are not found.
+func (s *Server) publishedBySlug(w http.ResponseWriter, r *http.Request) (*material.Material, error) {
+	slug := r.PathValue("slug")
+	if !material.ValidSlug(slug) {
+		return nil, errNotFound
+	}
+	m, err := s.store.GetMaterialBySlug(r.Context(), slug)
+	if errors.Is(err, storage.ErrNotFound) {
+		current, rerr := s.store.RedirectSlug(r.Context(), slug)
+		if rerr != nil {
+			return nil, rerr
+		}
+		target := strings.Replace(r.URL.Path, "/"+slug, "/"+current, 1)
+		http.Redirect(w, r, target, http.StatusMovedPermanently)
+		return nil, errHandled
+	}
+	if err != nil {
+		return nil, err
+	}
+	if m.Status != material.Published {
+		return nil, errNotFound
+	}
+	return m, nil
+}
+
+// MaterialPage shows one material.
+type MaterialPage struct {
+	Base
+	M           *material.Material
+	Body        template.HTML
+	URL         string
+	Cover       *storage.Media
+	Video       *storage.Media
+	Captions    *storage.Media
+	Poster      *storage.Media
+	External    *material.ExternalVideo
+	ShowVideo   bool
+	Attachments []AttachmentView
+	Themes      []storage.Theme
+	School      *storage.School
+	LinkHost    string
+	Related     []Card
+}
+
+// AttachmentView is a downloadable file with its type and size.
+type AttachmentView struct {
+	Title string
+	URL   string
+	Type  string
+	Size  string
+}
+
+func (s *Server) materialView(r *http.Request, m *material.Material) (MaterialPage, error) {
+	b, err := s.base(r, m.Title)
+	if err != nil {
+		return MaterialPage{}, err
+	}
+	b.Description, b.Section = m.Summary, "materials"
+	p := MaterialPage{Base: b, M: m, URL: "/materialer/" + m.Slug}
+	if p.Body, err = markdown.ToHTML(m.Body); err != nil {
+		return p, err
+	}
+
+	ids := []int64{m.CoverID, m.VideoID, m.CaptionsID, m.PosterID}
+	for _, a := range m.Attachments {
+		ids = append(ids, a.MediaID)
+	}
+	files, err := s.store.MediaByIDs(r.Context(), ids)
+	if err != nil {
+		return p, err
+	}
+	p.Cover, p.Video, p.Captions, p.Poster = files[m.CoverID], files[m.VideoID], files[m.CaptionsID], files[m.PosterID]
+	for _, a := range m.Attachments {
+		if f := files[a.MediaID]; f != nil {
+			p.Attachments = append(p.Attachments, AttachmentView{Title: a.Title, URL: "/media/" + f.Key,
+				Type: media.TypeLabel(f.ContentType), Size: media.HumanSize(f.Size)})
+		}
+	}
+	if v, ok := material.ParseExternalVideo(m.ExternalURL); ok && m.Kind == material.Film {
+		p.External = &v
+	}
+	if u, err := url.Parse(m.LinkURL); err == nil && m.LinkURL != "" {
+		p.LinkHost = strings.TrimPrefix(u.Hostname(), "www.")
+	}
+	if err := s.materialContext(r, m, &p); err != nil {
+		return p, err
+	}
+	return p, nil
+}
+
+// materialContext fills in the themes, the school and related materials.
+func (s *Server) materialContext(r *http.Request, m *material.Material, p *MaterialPage) error {
+	themes, err := s.store.Themes(r.Context())
+	if err != nil {
+		return err
+	}
+	for _, t := range themes {
+		for _, id := range m.ThemeIDs {
+			if t.ID == id {
+				p.Themes = append(p.Themes, t)
+			}
+		}
+	}
+	if m.SchoolID != 0 {
+		schools, err := s.store.Schools(r.Context())
+		if err != nil {
+			return err
+		}
+		for i := range schools {
+			if schools[i].ID == m.SchoolID {
+				p.School = &schools[i]
+			}
+		}
+	}
+	if len(m.ThemeIDs) == 0 {
+		return nil
+	}
+	facets, err := s.store.PublishedFacets(r.Context())
+	if err != nil {
+		return err
+	}
+	ids, _ := material.Select(facets, material.Filter{ThemeIDs: m.ThemeIDs})
+	var related []int64
+	for _, id := range ids {
+		if id != m.ID && len(related) < 3 {
+			related = append(related, id)
+		}
+	}
+	p.Related, err = s.cardsByID(r, related)
+	return err
+}
+
+// ThemesPage lists the themes.
+type ThemesPage struct {
+	Base
+	Themes []ThemeLink
+}
+
+func (s *Server) themes(w http.ResponseWriter, r *http.Request) error {
+	b, err := s.base(r, "")
+	if err != nil {
+		return err
+	}
+	b.Title, b.Section = b.T("themes.title"), "themes"
+	facets, err := s.store.PublishedFacets(r.Context())
+	if err != nil {
+		return err
+	}
+	_, counts := material.Select(facets, material.Filter{})
+	p := ThemesPage{Base: b}
+	if p.Themes, err = s.themeLinks(r, counts); err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "site/themes", p)
+}
+
+func (s *Server) themePage(w http.ResponseWriter, r *http.Request) error {
+	t, err := s.store.ThemeBySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	b, err := s.base(r, t.Name)
+	if err != nil {
+		return err
+	}
+	b.Section, b.Description = "themes", t.Description
+	p := ListingPage{Base: b, Heading: t.Name, Lead: t.Description, Action: "/temaer/" + t.Slug,
+		HideGroups: map[string]bool{paramTheme: true}}
+	return s.renderListing(w, r, p, func(f *material.Filter) { f.ThemeIDs = []int64{t.ID} })
+}
+
+// SchoolsPage lists the schools.
+type SchoolsPage struct {
+	Base
+	Schools []SchoolLink
+}
+
+// SchoolLink is a school with how many published materials it has.
+type SchoolLink struct {
+	storage.School
+	Count int
+}
+
+func (s *Server) schools(w http.ResponseWriter, r *http.Request) error {
+	b, err := s.base(r, "")
+	if err != nil {
+		return err
+	}
+	b.Title, b.Section = b.T("schools.title"), "schools"
+	schools, err := s.store.Schools(r.Context())
+	if err != nil {
+		return err
+	}
+	facets, err := s.store.PublishedFacets(r.Context())
+	if err != nil {
+		return err
+	}
+	_, counts := material.Select(facets, material.Filter{})
+	p := SchoolsPage{Base: b}
+	for _, sc := range schools {
+		p.Schools = append(p.Schools, SchoolLink{School: sc, Count: counts.Schools[sc.ID]})
+	}
+	return s.render(w, http.StatusOK, "site/schools", p)
+}
+
+func (s *Server) schoolPage(w http.ResponseWriter, r *http.Request) error {
+	sc, err := s.store.SchoolBySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	b, err := s.base(r, sc.Name)
+	if err != nil {
+		return err
+	}
+	b.Section = "schools"
+	p := ListingPage{Base: b, Heading: sc.Name, Action: "/skoler/" + sc.Slug,
+		HideGroups: map[string]bool{paramSchool: true}}
+	if sc.URL != "" {
+		p.Lead = sc.URL
+	}
+	return s.renderListing(w, r, p, func(f *material.Filter) { f.SchoolIDs = []int64{sc.ID} })
+}
+
+// AboutPage tells what the hub is.
+type AboutPage struct {
+	Base
+	Body template.HTML
+}
+
+func (s *Server) about(w http.ResponseWriter, r *http.Request) error {
+	b, err := s.base(r, "")
+	if err != nil {
+		return err
+	}
+	b.Title, b.Section = b.T("about.title"), "about"
+	p := AboutPage{Base: b}
+	if p.Body, err = markdown.ToHTML(aboutText(b)); err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "site/about", p)
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error { return errNotFound }
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if err := s.store.Ping(r.Context()); err != nil {
+		s.log.Error("health check", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte("database unavailable\n")) // the status says it all
+		return nil
+	}
+	_, err := w.Write([]byte("ok\n"))
+	return err
+}

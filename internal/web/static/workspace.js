@@ -1,0 +1,46 @@
+// Live preview and character counts for the material form. The form works
+// without this script: the preview button renders on the server.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-preview]");
+  if (!form) return;
+  var body = form.querySelector("textarea[name=body]");
+  var out = document.getElementById("preview-output");
+  var csrf = form.querySelector("input[name=csrf]");
+  var timer = null;
+
+  function refresh() {
+    var data = new URLSearchParams();
+    data.set("csrf", csrf.value);
+    data.set("body", body.value);
+    fetch(form.getAttribute("data-preview"), {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" }
+    }).then(function (res) {
+      if (!res.ok) throw new Error(res.status);
+      return res.text();
+    }).then(function (html) {
+      out.innerHTML = html; // sanitised by the server
+    }).catch(function () {});
+  }
+  if (body && out && csrf) {
+    body.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(refresh, 400);
+    });
+  }
+
+  Array.prototype.forEach.call(form.querySelectorAll("[data-maxlength]"), function (field) {
+    var counter = document.getElementById(field.id + "-count");
+    var max = parseInt(field.getAttribute("data-maxlength"), 10);
+    if (!counter) return;
+    function update() {
+      var n = Array.from(field.value).length;
+      counter.textContent = counter.getAttribute("data-template").replace("%n", n).replace("%max", max);
+    }
+    field.addEventListener("input", update);
+    update();
+  });
+})();

@@ -1,0 +1,302 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/bindeled/bindeled/internal/auth"
+	"github.com/bindeled/bindeled/internal/brand"
+	"github.com/bindeled/bindeled/internal/i18n"
+	"github.com/bindeled/bindeled/internal/material"
+	"github.com/bindeled/bindeled/internal/media"
+	"github.com/bindeled/bindeled/internal/storage"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// assets maps each static file to a name with its content hash, so that
+// the files can be cached for a year and still change with a release.
+type assets struct {
+	hashed map[string]string // "site.css" -> "site.3f2a9c1d7e.css"
+	files  map[string][]byte // hashed name -> content
+}
+
+func loadAssets() (*assets, error) {
+	a := &assets{hashed: map[string]string{}, files: map[string][]byte{}}
+	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := staticFS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		name := path.Base(p)
+		sum := sha256.Sum256(b)
+		ext := path.Ext(name)
+		h := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:5]) + ext
+		a.hashed[name], a.files[h] = h, b
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load assets: %w", err)
+	}
+	return a, nil
+}
+
+// url returns the address of a static file; an unknown name panics at the
+// first render, which the template tests catch.
+func (a *assets) url(name string) string {
+	h, ok := a.hashed[name]
+	if !ok {
+		panic("unknown asset " + name)
+	}
+	return "/static/" + h
+}
+
+// views holds every page template, each parsed with its layout.
+type views struct {
+	pages map[string]*template.Template
+}
+
+func parseViews(a *assets) (*views, error) {
+	v := &views{pages: map[string]*template.Template{}}
+	for _, face := range []string{"site", "ws"} {
+		names, err := fs.Glob(templateFS, "templates/"+face+"/*.html")
+		if err != nil {
+			return nil, err
+		}
+		for _, name := range names {
+			base := path.Base(name)
+			if base == "layout.html" {
+				continue
+			}
+			t, err := template.New(base).Funcs(templateFuncs).ParseFS(templateFS,
+				"templates/"+face+"/layout.html", "templates/shared/*.html", name)
+			if err != nil {
+				return nil, fmt.Errorf("parse template %s: %w", name, err)
+			}
+			v.pages[face+"/"+strings.TrimSuffix(base, ".html")] = t
+		}
+	}
+	return v, nil
+}
+
+// templateFuncs are the few helpers that templates cannot do with methods.
+var templateFuncs = template.FuncMap{
+	"cardList":      func(p pager, cards []Card) CardList { return CardList{Base: p.PageBase(), Cards: cards} },
+	"audienceParam": audienceParams.param,
+	"humanSize":     media.HumanSize,
+	"paragraphs":    paragraphs,
+	"problems":      fieldProblems,
+	"fileField":     newFileField,
+	"audiences":     func() []material.Audience { return material.Audiences },
+	"grades":        func() []material.GradeBand { return material.GradeBands },
+	"hasID":         slices.Contains[[]int64],
+	"hasGrade":      slices.Contains[[]material.GradeBand],
+	"inc":           func(i int) int { return i + 1 },
+	"scaledHeight": func(m *storage.Media, width int) int {
+		if m.Width == 0 {
+			return width
+		}
+		return m.Height * width / m.Width
+	},
+}
+
+// paragraphs shows plain text with its blank-line paragraphs kept.
+func paragraphs(text string) template.HTML {
+	var b strings.Builder
+	for _, p := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			b.WriteString("<p>" + template.HTMLEscapeString(p) + "</p>")
+		}
+	}
+	return template.HTML(b.String()) // every piece of text is escaped above
+}
+
+// pager is any page; each embeds Base.
+type pager interface{ PageBase() Base }
+
+// CardList is what the "cards" template shows.
+type CardList struct {
+	Base
+	Cards []Card
+}
+
+// Base is what every page shows: the brand, the language, the title and,
+// in the workspace, who is logged in.
+type Base struct {
+	Lang        i18n.Lang
+	Brand       brand.Settings
+	Title       string
+	Description string
+	Canonical   string
+	Section     string // the current menu item
+	LogoURL     string
+	User        *storage.User
+	CSRF        string
+	Flash       string
+	RequestID   string
+
+	assets   *assets
+	brandCSS string
+}
+
+// PageBase returns b; pages that embed Base inherit it.
+func (b Base) PageBase() Base { return b }
+
+// T translates a message key into the page's language.
+func (b Base) T(key string, args ...any) string { return i18n.T(b.Lang, key, args...) }
+
+// Asset returns the content-hashed address of a static file.
+func (b Base) Asset(name string) string { return b.assets.url(name) }
+
+// BrandCSS returns the address of the stylesheet with the brand colour.
+func (b Base) BrandCSS() string { return b.brandCSS }
+
+var danishMonths = [...]string{"januar", "februar", "marts", "april", "maj", "juni", "juli",
+	"august", "september", "oktober", "november", "december"}
+
+// Date formats a date the way the page's language writes it.
+func (b Base) Date(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	t = t.In(copenhagen)
+	if b.Lang == i18n.English {
+		return t.Format("2 January 2006")
+	}
+	return fmt.Sprintf("%d. %s %d", t.Day(), danishMonths[t.Month()-1], t.Year())
+}
+
+// ISODate formats a date for the datetime attribute of <time>.
+func (b Base) ISODate(t time.Time) string { return t.In(copenhagen).Format("2006-01-02") }
+
+var copenhagen = func() *time.Location {
+	if loc, err := time.LoadLocation("Europe/Copenhagen"); err == nil {
+		return loc
+	}
+	return time.FixedZone("CET", 3600)
+}()
+
+// base builds the Base of a page for this request.
+func (s *Server) base(r *http.Request, title string) (Base, error) {
+	kv, err := s.store.Settings(r.Context())
+	if err != nil {
+		return Base{}, err
+	}
+	st := state(r)
+	b := Base{
+		Lang:      i18n.Danish,
+		Brand:     brand.FromMap(kv),
+		Title:     title,
+		User:      st.user,
+		RequestID: st.requestID,
+		assets:    s.assets,
+	}
+	b.brandCSS = "/brand/" + brandCSSName(b.Brand)
+	if b.Brand.LogoID != 0 {
+		if m, err := s.store.GetMedia(r.Context(), b.Brand.LogoID); err == nil {
+			b.LogoURL = "/media/" + m.Key
+		}
+	}
+	if st.sessionID != "" {
+		b.CSRF = auth.CSRFToken(s.secret, st.sessionID)
+	}
+	return b, nil
+}
+
+func brandCSSName(b brand.Settings) string {
+	sum := sha256.Sum256([]byte(b.CSS()))
+	return "brand." + hex.EncodeToString(sum[:5]) + ".css"
+}
+
+// render executes a page template into a buffer first, so that a template
+// error gives a clean error page instead of half a page.
+func (s *Server) render(w http.ResponseWriter, status int, page string, data any) error {
+	t, ok := s.views.pages[page]
+	if !ok {
+		return fmt.Errorf("render: no template %q", page)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		return fmt.Errorf("render %s: %w", page, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+// ErrorPage shows a problem to the reader.
+type ErrorPage struct {
+	Base
+	Heading string
+	Text    string
+}
+
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, titleKey, textKey string) {
+	b, err := s.base(r, "")
+	if err != nil {
+		b = Base{Lang: i18n.Danish, Brand: brand.FromMap(nil), assets: s.assets, RequestID: state(r).requestID}
+		b.brandCSS = "/brand/" + brandCSSName(b.Brand)
+	}
+	b.Title = b.T(titleKey)
+	face := "site/error"
+	if strings.HasPrefix(r.URL.Path, "/redaktion") && b.User != nil {
+		face = "ws/error"
+	}
+	p := ErrorPage{Base: b, Heading: b.T(titleKey), Text: b.T(textKey, b.RequestID)}
+	if err := s.render(w, status, face, p); err != nil {
+		s.log.Error("render error page", "err", err)
+		http.Error(w, http.StatusText(status), status)
+	}
+}
+
+// serveAsset serves a content-hashed static file.
+func (s *Server) serveAsset(w http.ResponseWriter, r *http.Request) error {
+	name := r.PathValue("name")
+	b, ok := s.assets.files[name]
+	if !ok {
+		return errNotFound
+	}
+	w.Header().Set("Content-Type", mime.TypeByExtension(path.Ext(name)))
+	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(b))
+	return nil
+}
+
+// serveBrandCSS serves the stylesheet with the municipality's colour.
+func (s *Server) serveBrandCSS(w http.ResponseWriter, r *http.Request) error {
+	kv, err := s.store.Settings(r.Context())
+	if err != nil {
+		return err
+	}
+	b := brand.FromMap(kv)
+	if r.PathValue("name") != brandCSSName(b) {
+		// An old name after a colour change: send the current one, briefly cached.
+		w.Header().Set("Cache-Control", "public, max-age=60")
+	} else {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	}
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	_, err = w.Write([]byte(b.CSS()))
+	return err
+}
+
+func hashToken(t string) string { return auth.HashToken(t) }

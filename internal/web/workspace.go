@@ -1,0 +1,220 @@
+package web
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/bindeled/bindeled/internal/brand"
+	"github.com/bindeled/bindeled/internal/markdown"
+	"github.com/bindeled/bindeled/internal/material"
+	"github.com/bindeled/bindeled/internal/storage"
+)
+
+// wsPageSize is how many rows the workspace's material list shows.
+const wsPageSize = 50
+
+// WSMaterialsPage lists materials for editors.
+type WSMaterialsPage struct {
+	Base
+	Query     string
+	Materials []*material.Material
+	Total     int
+	Page      int
+	Pages     int
+	PrevURL   string
+	NextURL   string
+}
+
+func (s *Server) wsMaterials(w http.ResponseWriter, r *http.Request) error {
+	b, err := s.wsBase(r, "ws.materials")
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	query := strings.TrimSpace(q.Get("q"))
+	if len(query) > 200 {
+		query = query[:200]
+	}
+	p := WSMaterialsPage{Base: b, Query: query}
+	page := parsePage(q.Get("side"), 1<<20)
+	p.Materials, p.Total, err = s.store.SearchMaterials(r.Context(), query, wsPageSize, (page-1)*wsPageSize)
+	if err != nil {
+		return err
+	}
+	p.Pages = max(1, (p.Total+wsPageSize-1)/wsPageSize)
+	p.Page = min(page, p.Pages)
+	if p.Page > 1 {
+		p.PrevURL = pageURL("/redaktion", q, p.Page-1)
+	}
+	if p.Page < p.Pages {
+		p.NextURL = pageURL("/redaktion", q, p.Page+1)
+	}
+	return s.render(w, http.StatusOK, "ws/materials", p)
+}
+
+// wsBase is the Base of a workspace page, with a flash message from the
+// query string when a redirect left one.
+func (s *Server) wsBase(r *http.Request, titleKey string) (Base, error) {
+	b, err := s.base(r, "")
+	if err != nil {
+		return b, err
+	}
+	b.Title = b.T(titleKey) + " – " + b.T("ws.title")
+	switch r.URL.Query().Get("besked") {
+	case "gemt":
+		b.Flash = b.T("ws.saved")
+	case "udgivet":
+		b.Flash = b.T("ws.published")
+	case "tilbagetrukket":
+		b.Flash = b.T("ws.unpublished")
+	}
+	return b, nil
+}
+
+// WSThemesPage manages the themes.
+type WSThemesPage struct {
+	Base
+	Themes   []storage.Theme
+	Edit     storage.Theme
+	Problems material.Problems
+}
+
+func (s *Server) wsThemes(w http.ResponseWriter, r *http.Request) error {
+	return s.renderThemes(w, r, http.StatusOK, storage.Theme{}, nil)
+}
+
+func (s *Server) renderThemes(w http.ResponseWriter, r *http.Request, status int, edit storage.Theme,
+	problems material.Problems) error {
+	b, err := s.wsBase(r, "ws.themes")
+	if err != nil {
+		return err
+	}
+	themes, err := s.store.Themes(r.Context())
+	if err != nil {
+		return err
+	}
+	return s.render(w, status, "ws/themes", WSThemesPage{Base: b, Themes: themes, Edit: edit, Problems: problems})
+}
+
+func (s *Server) wsSaveTheme(w http.ResponseWriter, r *http.Request) error {
+	f := r.PostForm
+	id, _ := strconv.ParseInt(f.Get("id"), 10, 64) // 0, a new theme, when missing or bad
+	if f.Get("action") == "delete" {
+		if err := s.store.DeleteTheme(r.Context(), id); err != nil {
+			return err
+		}
+		http.Redirect(w, r, "/redaktion/temaer?besked=gemt", http.StatusSeeOther)
+		return nil
+	}
+
+	t := storage.Theme{ID: id, Name: strings.TrimSpace(f.Get("name")),
+		Description: strings.TrimSpace(f.Get("description"))}
+	t.Slug = material.Slugify(f.Get("slug"))
+	if t.Slug == "" {
+		t.Slug = material.Slugify(t.Name)
+	}
+	problems := material.Problems{}
+	if t.Name == "" || len(t.Name) > 80 {
+		problems.Add("name", "error.required")
+	}
+	if t.Slug == "" {
+		problems.Add("slug", "error.required")
+	}
+	if len(problems) == 0 {
+		err := s.store.SaveTheme(r.Context(), &t)
+		if errors.Is(err, storage.ErrConflict) {
+			problems.Add("slug", "error.theme_exists")
+		} else if err != nil {
+			return err
+		}
+	}
+	if len(problems) > 0 {
+		return s.renderThemes(w, r, http.StatusUnprocessableEntity, t, problems)
+	}
+	http.Redirect(w, r, "/redaktion/temaer?besked=gemt", http.StatusSeeOther)
+	return nil
+}
+
+// WSSettingsPage lets an admin make the hub the municipality's own.
+type WSSettingsPage struct {
+	Base
+	Name     string
+	Owner    string
+	Colour   string
+	About    string
+	Problems material.Problems
+}
+
+func (s *Server) wsSettings(w http.ResponseWriter, r *http.Request) error {
+	b, err := s.wsBase(r, "ws.settings")
+	if err != nil {
+		return err
+	}
+	p := WSSettingsPage{Base: b, Name: b.Brand.Name, Owner: b.Brand.Owner,
+		Colour: b.Brand.Colour.Hex(), About: b.Brand.About}
+	return s.render(w, http.StatusOK, "ws/settings", p)
+}
+
+func (s *Server) wsSaveSettings(w http.ResponseWriter, r *http.Request) error {
+	f := r.PostForm
+	b, err := s.wsBase(r, "ws.settings")
+	if err != nil {
+		return err
+	}
+	p := WSSettingsPage{Base: b, Name: strings.TrimSpace(f.Get("name")), Owner: strings.TrimSpace(f.Get("owner")),
+		Colour: strings.TrimSpace(f.Get("colour")), About: f.Get("about"), Problems: material.Problems{}}
+	if p.Name == "" {
+		p.Problems.Add("name", "error.required")
+	}
+	c, err := brand.ParseColour(p.Colour)
+	switch {
+	case errors.Is(err, brand.ErrColourContrast):
+		p.Problems.Add("colour", "error.colour_contrast")
+	case err != nil:
+		p.Problems.Add("colour", "error.colour")
+	}
+	if len(p.Problems) > 0 {
+		return s.render(w, http.StatusUnprocessableEntity, "ws/settings", p)
+	}
+	err = s.store.PutSettings(r.Context(), map[string]string{
+		brand.KeyName: p.Name, brand.KeyOwner: p.Owner, brand.KeyColour: c.Hex(), brand.KeyAbout: p.About,
+	})
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/redaktion/indstillinger?besked=gemt", http.StatusSeeOther)
+	return nil
+}
+
+// wsPreview renders Markdown for the editor's live preview.
+func (s *Server) wsPreview(w http.ResponseWriter, r *http.Request) error {
+	body := r.PostForm.Get("body")
+	html, err := markdown.ToHTML(body)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	_, err = w.Write([]byte(html))
+	return err
+}
+
+// previewHTML renders a body for the form's own preview, without script.
+func previewHTML(body string) template.HTML {
+	html, err := markdown.ToHTML(body)
+	if err != nil {
+		return ""
+	}
+	return html
+}
+
+func materialEditURL(id int64, message string) string {
+	u := "/redaktion/materialer/" + strconv.FormatInt(id, 10)
+	if message != "" {
+		u += "?besked=" + url.QueryEscape(message)
+	}
+	return u
+}
