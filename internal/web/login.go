@@ -49,9 +49,8 @@ func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int,
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		return errBadInput
+	if err := parseForm(w, r); err != nil {
+		return err
 	}
 	c, err := r.Cookie(loginCookie)
 	if err != nil || !auth.CheckLoginCSRF(s.secret, c.Value, r.PostForm.Get("csrf")) {
@@ -178,9 +177,8 @@ func (s *Server) renderSetup(w http.ResponseWriter, r *http.Request, status int,
 }
 
 func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		return errBadInput
+	if err := parseForm(w, r); err != nil {
+		return err
 	}
 	c, err := r.Cookie(loginCookie)
 	if err != nil || !auth.CheckLoginCSRF(s.secret, c.Value, r.PostForm.Get("csrf")) {

@@ -257,6 +257,7 @@ func (s *Server) readMaterialForm(w http.ResponseWriter, r *http.Request) (url.V
 		}
 		form.Add(name, string(v))
 	}
+	cleanValues(form)
 	return form, problems, nil
 }
 

@@ -13,6 +13,9 @@ import (
 // serveMedia serves a file that belongs to something public. Files of
 // drafts are not found here, even by someone who knows their key.
 func (s *Server) serveMedia(w http.ResponseWriter, r *http.Request) error {
+	if !media.ValidKey(r.PathValue("key")) {
+		return errNotFound
+	}
 	m, err := s.store.MediaByKey(r.Context(), r.PathValue("key"))
 	if err != nil {
 		return err
@@ -33,6 +36,9 @@ func (s *Server) serveMedia(w http.ResponseWriter, r *http.Request) error {
 
 // wsServeMedia serves any file to a logged-in editor, for previews.
 func (s *Server) wsServeMedia(w http.ResponseWriter, r *http.Request) error {
+	if !media.ValidKey(r.PathValue("key")) {
+		return errNotFound
+	}
 	m, err := s.store.MediaByKey(r.Context(), r.PathValue("key"))
 	if err != nil {
 		return err

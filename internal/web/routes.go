@@ -98,6 +98,7 @@ func state(r *http.Request) *reqState {
 func (s *Server) wrap(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := state(r)
+		cleanQuery(r)
 		if rt.Access != Public {
 			s.loadSession(r, st)
 			w.Header().Set("Cache-Control", "no-store")
@@ -131,9 +132,8 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, rt Route, st 
 	// Multipart forms are checked by the handler as it streams them, from
 	// their first field; every other form is checked here.
 	if r.Method == http.MethodPost && rt.Access >= Editor && !isMultipart(r) {
-		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-		if err := r.ParseForm(); err != nil {
-			return errBadInput
+		if err := parseForm(w, r); err != nil {
+			return err
 		}
 		if !auth.CheckCSRF(s.secret, st.sessionID, r.PostForm.Get("csrf")) {
 			return errCSRF
@@ -174,4 +174,52 @@ var (
 
 func withState(ctx context.Context, st *reqState) context.Context {
 	return context.WithValue(ctx, ctxKey{}, st)
+}
+
+// parseForm reads a form without files, bounded in size, with its values
+// made safe to store.
+func parseForm(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		return errBadInput
+	}
+	cleanValues(r.PostForm)
+	cleanValues(r.Form)
+	return nil
+}
+
+// cleanQuery makes the query string's values valid UTF-8 without NUL, as
+// every database accepts, before any handler reads them.
+func cleanQuery(r *http.Request) {
+	if r.URL.RawQuery == "" {
+		return
+	}
+	q := r.URL.Query()
+	if cleanValues(q) {
+		r.URL.RawQuery = q.Encode()
+	}
+}
+
+// cleanValues replaces invalid UTF-8 and removes NUL bytes in place and
+// reports whether it changed anything.
+func cleanValues(v url.Values) bool {
+	changed := false
+	for k, vs := range v {
+		ck := cleanText(k)
+		for i, s := range vs {
+			if c := cleanText(s); c != s {
+				vs[i], changed = c, true
+			}
+		}
+		if ck != k {
+			delete(v, k)
+			v[ck] = append(v[ck], vs...)
+			changed = true
+		}
+	}
+	return changed
+}
+
+func cleanText(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
 }

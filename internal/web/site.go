@@ -456,6 +456,9 @@ func (s *Server) themes(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) themePage(w http.ResponseWriter, r *http.Request) error {
+	if !material.ValidSlug(r.PathValue("slug")) {
+		return errNotFound
+	}
 	t, err := s.store.ThemeBySlug(r.Context(), r.PathValue("slug"))
 	if err != nil {
 		return err
@@ -505,6 +508,9 @@ func (s *Server) schools(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) schoolPage(w http.ResponseWriter, r *http.Request) error {
+	if !material.ValidSlug(r.PathValue("slug")) {
+		return errNotFound
+	}
 	sc, err := s.store.SchoolBySlug(r.Context(), r.PathValue("slug"))
 	if err != nil {
 		return err

@@ -1,0 +1,391 @@
+package storage_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bindeled/bindeled/internal/material"
+	"github.com/bindeled/bindeled/internal/storage"
+	"github.com/bindeled/bindeled/internal/storage/storagetest"
+)
+
+var ctx = context.Background()
+
+func TestMigrationsNumbered(t *testing.T) {
+	var want []int
+	for _, b := range []storage.Backend{storage.SQLite, storage.Postgres} {
+		fsys, err := storage.Migrations(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		names, err := fs.Glob(fsys, "*.sql")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(names) == 0 {
+			t.Fatalf("%s: no migrations", b)
+		}
+		sort.Strings(names)
+		re := regexp.MustCompile(`^(\d{5})_[a-z0-9_]+\.sql$`)
+		var got []int
+		for i, name := range names {
+			m := re.FindStringSubmatch(name)
+			if m == nil {
+				t.Fatalf("%s: migration %q is not named NNNNN_words.sql", b, name)
+			}
+			n, _ := strconv.Atoi(m[1])
+			if n != i+1 {
+				t.Errorf("%s: migration %q has number %d, want %d (unique and contiguous)", b, name, n, i+1)
+			}
+			got = append(got, n)
+		}
+		if want != nil && !reflect.DeepEqual(got, want) {
+			t.Errorf("%s migrations %v differ from sqlite's %v", b, got, want)
+		}
+		want = got
+	}
+}
+
+func TestMigrateTwiceIsHarmless(t *testing.T) {
+	for _, b := range storagetest.Backends(t) {
+		t.Run(string(b), func(t *testing.T) {
+			st := storagetest.Open(t, b)
+			if err := st.Migrate(ctx, storagetest.Logger()); err != nil {
+				t.Fatalf("second migrate: %v", err)
+			}
+		})
+	}
+}
+
+func article(title string, status material.Status) *material.Material {
+	return &material.Material{Kind: material.Article, Title: title, Summary: "Kort resumé.",
+		Body: "## Overskrift\n\nTekst.", Audiences: []material.Audience{material.Parents},
+		Language: "da", Status: status}
+}
+
+func TestMaterialRoundTrip(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		th := storage.Theme{Slug: "trivsel", Name: "Trivsel"}
+		if err := st.SaveTheme(ctx, &th); err != nil {
+			t.Fatal(err)
+		}
+		sc := storage.School{Slug: "nordskolen", Name: "Nordskolen"}
+		if err := st.CreateSchool(ctx, &sc); err != nil {
+			t.Fatal(err)
+		}
+		doc := storage.Media{Key: "abc123.pdf", Class: "document", ContentType: "application/pdf", Size: 10}
+		if err := st.CreateMedia(ctx, &doc); err != nil {
+			t.Fatal(err)
+		}
+
+		m := article("Skolestart på Ørestad Skole – få styr på madpakken 🍎", material.Published)
+		m.Kind = material.Guide
+		m.Audiences = []material.Audience{material.Teachers, material.Parents}
+		m.GradeBands = []material.GradeBand{material.Grades4to6, material.Grades0to3}
+		m.ThemeIDs = []int64{th.ID}
+		m.SchoolID = sc.ID
+		m.Featured = true
+		m.Attachments = []material.Attachment{{MediaID: doc.ID, Title: "Tjekliste"}}
+		if err := st.CreateMaterial(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		if want := "skolestart-paa-oerestad-skole-faa-styr-paa-madpakken"; m.Slug != want {
+			t.Errorf("slug = %q, want %q", m.Slug, want)
+		}
+
+		got, err := st.GetMaterialBySlug(ctx, m.Slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Display order, not insertion order.
+		wantAud := []material.Audience{material.Parents, material.Teachers}
+		wantGrades := []material.GradeBand{material.Grades0to3, material.Grades4to6}
+		if !reflect.DeepEqual(got.Audiences, wantAud) || !reflect.DeepEqual(got.GradeBands, wantGrades) {
+			t.Errorf("audiences %v grades %v, want %v %v", got.Audiences, got.GradeBands, wantAud, wantGrades)
+		}
+		if !reflect.DeepEqual(got.ThemeIDs, []int64{th.ID}) || got.SchoolID != sc.ID || !got.Featured {
+			t.Errorf("themes %v school %d featured %v", got.ThemeIDs, got.SchoolID, got.Featured)
+		}
+		if !reflect.DeepEqual(got.Attachments, m.Attachments) {
+			t.Errorf("attachments %+v, want %+v", got.Attachments, m.Attachments)
+		}
+		if !got.PublishedAt.Equal(m.PublishedAt) || got.PublishedAt.IsZero() {
+			t.Errorf("published %v, want %v", got.PublishedAt, m.PublishedAt)
+		}
+		if _, err := st.GetMaterial(ctx, m.ID+1000); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("missing material: err = %v, want ErrNotFound", err)
+		}
+	})
+}
+
+func TestSlugsUniqueAndRenamesRedirect(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		var slugs []string
+		for _, title := range []string{"Det gode forældremøde", "Det gode forældremøde!", "🍎🍎", "مرحبا", "🍎"} {
+			m := article(title, material.Draft)
+			if err := st.CreateMaterial(ctx, m); err != nil {
+				t.Fatal(err)
+			}
+			slugs = append(slugs, m.Slug)
+		}
+		want := []string{"det-gode-foraeldremoede", "det-gode-foraeldremoede-2", "materiale-2", "materiale-3", "materiale-4"}
+		if !reflect.DeepEqual(slugs, want) {
+			t.Errorf("slugs = %q, want %q", slugs, want)
+		}
+
+		m, err := st.GetMaterialBySlug(ctx, "det-gode-foraeldremoede")
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Title = "Årets første forældremøde"
+		if err := st.UpdateMaterial(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		if m.Slug != "aarets-foerste-foraeldremoede" {
+			t.Errorf("renamed slug = %q", m.Slug)
+		}
+		if cur, err := st.RedirectSlug(ctx, "det-gode-foraeldremoede"); err != nil || cur != m.Slug {
+			t.Errorf("redirect = %q, %v; want %q", cur, err, m.Slug)
+		}
+
+		// The old slug stays reserved: a new material cannot take it.
+		n := article("Det gode forældremøde", material.Draft)
+		if err := st.CreateMaterial(ctx, n); err != nil {
+			t.Fatal(err)
+		}
+		if n.Slug == "det-gode-foraeldremoede" {
+			t.Error("a new material took a slug that still redirects")
+		}
+
+		// Renaming back takes the old slug back and drops its redirect.
+		m.Title = "Det gode forældremøde"
+		if err := st.UpdateMaterial(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		if m.Slug != "det-gode-foraeldremoede" {
+			t.Errorf("renamed back: slug = %q", m.Slug)
+		}
+		if cur, err := st.RedirectSlug(ctx, "aarets-foerste-foraeldremoede"); err != nil || cur != m.Slug {
+			t.Errorf("second redirect = %q, %v", cur, err)
+		}
+
+		// A small edit that keeps the title keeps the slug.
+		m.Summary = "Nyt resumé."
+		if err := st.UpdateMaterial(ctx, m); err != nil || m.Slug != "det-gode-foraeldremoede" {
+			t.Errorf("edit changed slug to %q (%v)", m.Slug, err)
+		}
+	})
+}
+
+func TestFacetsOnlyPublished(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		pub := article("Udgivet", material.Published)
+		pub.GradeBands = []material.GradeBand{material.Grades7to9}
+		draft := article("Kladde", material.Draft)
+		for _, m := range []*material.Material{pub, draft} {
+			if err := st.CreateMaterial(ctx, m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		fs, err := st.PublishedFacets(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(fs) != 1 || fs[0].ID != pub.ID {
+			t.Fatalf("facets = %+v, want only the published material", fs)
+		}
+		if !reflect.DeepEqual(fs[0].Grades, pub.GradeBands) || fs[0].Kind != material.Article {
+			t.Errorf("facet = %+v", fs[0])
+		}
+	})
+}
+
+func TestSearchMaterials(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		for _, title := range []string{"Trivsel i klassen", "100% forældre_samarbejde", "ØRESTAD og æbler"} {
+			if err := st.CreateMaterial(ctx, article(title, material.Draft)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		tests := []struct {
+			q    string
+			want int
+		}{
+			{"", 3}, {"trivsel", 1}, {"TRIVSEL klassen", 1}, {"%", 1}, {"_", 1},
+			{"ørestad", 1}, {"æbler", 1}, {"'; DROP TABLE materials; --", 0}, {"\\", 0},
+		}
+		for _, tt := range tests {
+			ms, total, err := st.SearchMaterials(ctx, tt.q, 10, 0)
+			if err != nil {
+				t.Fatalf("search %q: %v", tt.q, err)
+			}
+			if total != tt.want || len(ms) != tt.want {
+				t.Errorf("search %q: %d results (total %d), want %d", tt.q, len(ms), total, tt.want)
+			}
+		}
+	})
+}
+
+func TestThemesAndSchoolsConflict(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		a := storage.Theme{Slug: "trivsel", Name: "Trivsel"}
+		if err := st.SaveTheme(ctx, &a); err != nil {
+			t.Fatal(err)
+		}
+		b := storage.Theme{Slug: "trivsel", Name: "Trivsel igen"}
+		if err := st.SaveTheme(ctx, &b); !errors.Is(err, storage.ErrConflict) {
+			t.Errorf("duplicate theme slug: err = %v, want ErrConflict", err)
+		}
+		a.Name = "Trivsel og fællesskab"
+		if err := st.SaveTheme(ctx, &a); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := st.ThemeBySlug(ctx, "trivsel"); got == nil || got.Name != a.Name {
+			t.Errorf("renamed theme = %+v", got)
+		}
+		s := storage.School{Slug: "a", Name: "A"}
+		if err := st.CreateSchool(ctx, &s); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.CreateSchool(ctx, &storage.School{Slug: "a", Name: "B"}); !errors.Is(err, storage.ErrConflict) {
+			t.Errorf("duplicate school: err = %v", err)
+		}
+	})
+}
+
+func TestUsersAndSessions(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		u := &storage.User{Email: " Ed@Example.DK ", Role: storage.RoleEditor, PasswordHash: "h", Active: true}
+		if err := st.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		dup := &storage.User{Email: "ed@example.dk", Role: storage.RoleAdmin, Active: true}
+		if err := st.CreateUser(ctx, dup); !errors.Is(err, storage.ErrConflict) {
+			t.Errorf("same e-mail in other case: err = %v, want ErrConflict", err)
+		}
+		now := time.Now()
+		live := &storage.Session{IDHash: "live", UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
+		old := &storage.Session{IDHash: "old", UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(-time.Second)}
+		for _, s := range []*storage.Session{live, old} {
+			if err := st.CreateSession(ctx, s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got, err := st.SessionUser(ctx, "live", now); err != nil || got.ID != u.ID {
+			t.Errorf("live session: %v, %v", got, err)
+		}
+		if _, err := st.SessionUser(ctx, "old", now); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("expired session: err = %v", err)
+		}
+		if err := st.DeleteSession(ctx, "live"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.SessionUser(ctx, "live", now); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("deleted session still works: %v", err)
+		}
+	})
+}
+
+func TestFirstAdminTokenIsOneTime(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		now := time.Now()
+		tok := &storage.SetupToken{TokenHash: "t1", Purpose: "first-admin", ExpiresAt: now.Add(time.Hour)}
+		if err := st.CreateSetupToken(ctx, tok); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		errs := make([]error, 4)
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				u := &storage.User{Email: fmt.Sprintf("a%d@example.dk", i), PasswordHash: "h"}
+				errs[i] = st.CreateFirstAdmin(ctx, "t1", u, now)
+			}()
+		}
+		wg.Wait()
+		ok := 0
+		for _, err := range errs {
+			if err == nil {
+				ok++
+			}
+		}
+		if ok != 1 {
+			t.Errorf("%d of %d concurrent uses succeeded, want exactly 1: %v", ok, len(errs), errs)
+		}
+		if n, _ := st.CountUsers(ctx); n != 1 {
+			t.Errorf("users = %d, want 1", n)
+		}
+
+		expired := &storage.SetupToken{TokenHash: "t2", Purpose: "first-admin", ExpiresAt: now.Add(-time.Minute)}
+		if err := st.CreateSetupToken(ctx, expired); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.ValidSetupToken(ctx, "t2", now); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("expired token valid: %v", err)
+		}
+	})
+}
+
+func TestClaimOnce(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		runs := 0
+		for i := 0; i < 3; i++ {
+			if _, err := st.ClaimOnce(ctx, "job", func(context.Context) error { runs++; return nil }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if runs != 1 {
+			t.Errorf("ran %d times, want 1", runs)
+		}
+		// A failed task releases its claim so it runs again next time.
+		boom := errors.New("boom")
+		if _, err := st.ClaimOnce(ctx, "flaky", func(context.Context) error { return boom }); !errors.Is(err, boom) {
+			t.Errorf("err = %v, want boom", err)
+		}
+		claimed, err := st.ClaimOnce(ctx, "flaky", nil)
+		if err != nil || !claimed {
+			t.Errorf("after a failure: claimed = %v, %v; want a fresh claim", claimed, err)
+		}
+	})
+}
+
+func TestMediaIsPublic(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		mk := func(key string) int64 {
+			m := storage.Media{Key: key, Class: "image", ContentType: "image/png", Size: 1}
+			if err := st.CreateMedia(ctx, &m); err != nil {
+				t.Fatal(err)
+			}
+			return m.ID
+		}
+		pubImg, draftImg, logo, loose := mk("aa.png"), mk("bb.png"), mk("cc.png"), mk("dd.png")
+		pub := article("Udgivet", material.Published)
+		pub.CoverID, pub.CoverAlt = pubImg, "alt"
+		draft := article("Kladde", material.Draft)
+		draft.CoverID, draft.CoverAlt = draftImg, "alt"
+		for _, m := range []*material.Material{pub, draft} {
+			if err := st.CreateMaterial(ctx, m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, tt := range []struct {
+			id   int64
+			want bool
+		}{{pubImg, true}, {draftImg, false}, {logo, true}, {loose, false}} {
+			got, err := st.MediaIsPublic(ctx, tt.id, logo)
+			if err != nil || got != tt.want {
+				t.Errorf("MediaIsPublic(%d) = %v, %v; want %v", tt.id, got, err, tt.want)
+			}
+		}
+	})
+}

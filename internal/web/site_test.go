@@ -1,0 +1,235 @@
+package web_test
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/bindeled/bindeled/internal/material"
+	"github.com/bindeled/bindeled/internal/storage"
+)
+
+func TestPublicPages(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		th := storage.Theme{Slug: "trivsel", Name: "Trivsel"}
+		if err := h.st.SaveTheme(ctx, &th); err != nil {
+			t.Fatal(err)
+		}
+		sc := storage.School{Slug: "nordskolen", Name: "Nordskolen"}
+		if err := h.st.CreateSchool(ctx, &sc); err != nil {
+			t.Fatal(err)
+		}
+		m := h.publish(&material.Material{Title: "Det gode forældremøde", ThemeIDs: []int64{th.ID},
+			SchoolID: sc.ID, Body: "## Før mødet\n\n| a | b |\n|---|---|\n| 1 | 2 |"})
+		h.publish(&material.Material{Kind: material.Link, Title: "Skole og Forældre",
+			LinkURL: "https://skole-foraeldre.dk", LinkPublisher: "Skole og Forældre", Body: "God viden.",
+			Audiences: []material.Audience{material.SchoolBoard}})
+		draft := &material.Material{Kind: material.Article, Title: "Hemmelig kladde", Summary: "x",
+			Audiences: []material.Audience{material.Parents}, Language: "da", Status: material.Draft}
+		if err := h.st.CreateMaterial(ctx, draft); err != nil {
+			t.Fatal(err)
+		}
+
+		c := h.client()
+		tests := []struct {
+			path     string
+			status   int
+			h1       string
+			contains []string // selectors that must match
+			absent   string   // text that must not appear
+		}{
+			{"/", 200, "Skole og hjem", []string{"a[href='/materialer/det-gode-foraeldremoede']"}, "Hemmelig kladde"},
+			{"/materialer", 200, "Materialer", []string{"form.filters", "input[name=type][value=artikel]"}, "Hemmelig kladde"},
+			{"/materialer?type=artikel", 200, "Materialer", []string{"input[name=type][value=artikel][checked]"}, "Skole og Forældre"},
+			{"/materialer?maalgruppe=skolebestyrelser&type=link", 200, "Materialer", []string{".card-link"}, "Det gode forældremøde"},
+			{"/materialer/det-gode-foraeldremoede", 200, "Det gode forældremøde", []string{"article table", "dl.facts a[href='/temaer/trivsel']", "a[href='/skoler/nordskolen']"}, ""},
+			{"/materialer/skole-og-foraeldre", 200, "Skole og Forældre", []string{"a.external[href='https://skole-foraeldre.dk'][rel~=noopener]"}, ""},
+			{"/temaer", 200, "Temaer", []string{"a[href='/temaer/trivsel']"}, ""},
+			{"/temaer/trivsel", 200, "Trivsel", []string{".card"}, "Skole og Forældre"},
+			{"/skoler", 200, "Skoler", []string{"a[href='/skoler/nordskolen']"}, ""},
+			{"/skoler/nordskolen", 200, "Nordskolen", []string{".card"}, ""},
+			{"/om", 200, "Om siden", []string{".prose h2"}, ""},
+			{"/materialer/" + draft.Slug, 404, "Siden findes ikke", nil, "Hemmelig kladde"},
+			{"/materialer/findes-ikke", 404, "Siden findes ikke", nil, ""},
+			{"/materialer/UPPER%20case", 404, "Siden findes ikke", nil, ""},
+			{"/temaer/findes-ikke", 404, "Siden findes ikke", nil, ""},
+			{"/nowhere/at/all", 404, "Siden findes ikke", nil, ""},
+		}
+		for _, tt := range tests {
+			p := c.get(tt.path)
+			if p.status != tt.status {
+				t.Errorf("GET %s: status %d, want %d", tt.path, p.status, tt.status)
+				continue
+			}
+			if got := p.text("h1"); got != tt.h1 {
+				t.Errorf("GET %s: h1 %q, want %q", tt.path, got, tt.h1)
+			}
+			for _, sel := range tt.contains {
+				if p.doc.Find(sel).Length() == 0 {
+					t.Errorf("GET %s: nothing matches %q", tt.path, sel)
+				}
+			}
+			if tt.absent != "" && strings.Contains(p.body, tt.absent) {
+				t.Errorf("GET %s: shows %q", tt.path, tt.absent)
+			}
+			checkPublicPage(t, tt.path, p)
+		}
+		_ = m
+	})
+}
+
+// checkPublicPage checks what every public page must be: Danish, with a
+// skip link, no inline script or style, a strict CSP and no cookies.
+func checkPublicPage(t *testing.T, path string, p page) {
+	t.Helper()
+	if lang := p.attr("html", "lang"); lang != "da" {
+		t.Errorf("%s: lang %q", path, lang)
+	}
+	if p.attr("a.skip", "href") != "#indhold" || p.doc.Find("main#indhold").Length() != 1 {
+		t.Errorf("%s: no skip link to main", path)
+	}
+	p.doc.Find("script").Each(func(_ int, s *goquery.Selection) {
+		if _, ok := s.Attr("src"); !ok {
+			t.Errorf("%s: inline script", path)
+		}
+	})
+	if p.doc.Find("style, [style]").Length() > 0 || regexp.MustCompile(`\son[a-z]+=`).MatchString(p.body) {
+		t.Errorf("%s: inline style or event handler", path)
+	}
+	csp := p.header.Get("Content-Security-Policy")
+	if !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") ||
+		!strings.Contains(csp, "frame-ancestors 'none'") {
+		t.Errorf("%s: CSP %q", path, csp)
+	}
+	if c := p.header.Get("Set-Cookie"); c != "" {
+		t.Errorf("%s: public page sets a cookie: %s", path, c)
+	}
+	if p.header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("%s: no nosniff", path)
+	}
+}
+
+func TestMalformedInputNeverFails(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		h.publish(&material.Material{Title: "Et materiale"})
+		c := h.client()
+		for _, path := range []string{
+			"/materialer?side=-1", "/materialer?side=999999999999999999999", "/materialer?side=abc",
+			"/materialer?type=%ZZ", "/materialer?type=artikel&type=artikel&type=film&type=nope",
+			"/materialer?tema=" + strings.Repeat("x", 5000), "/materialer?%00=%00",
+			"/materialer/%2e%2e%2f%2e%2e%2fetc%2fpasswd", "/media/..%2f..%2fetc%2fpasswd",
+			"/media/" + strings.Repeat("a", 300), "/static/nope.css", "/temaer/%ff", "/skoler/%00",
+			"/materialer/et-materiale?video=vis&video=%ff", "/redaktion/login?next=https://evil.example",
+		} {
+			p := c.get(path)
+			if p.status >= 500 {
+				t.Errorf("GET %s: status %d", path, p.status)
+			}
+		}
+		p := c.get("/materialer?type=digt&side=7")
+		if p.status != http.StatusOK || p.doc.Find(".notice").Length() != 1 {
+			t.Errorf("unknown filter value: status %d, notice %d", p.status, p.doc.Find(".notice").Length())
+		}
+	})
+}
+
+func TestListingPaginates(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		for i := 0; i < 14; i++ {
+			h.publish(&material.Material{Title: "Materiale nummer " + string(rune('a'+i))})
+		}
+		c := h.client()
+		p1 := c.get("/materialer?type=artikel")
+		if n := p1.doc.Find(".card").Length(); n != 12 {
+			t.Errorf("page 1 has %d cards, want 12", n)
+		}
+		next := p1.attr("a[rel=next]", "href")
+		if next != "/materialer?side=2&type=artikel" {
+			t.Fatalf("next link %q", next)
+		}
+		p2 := c.get(next)
+		if n := p2.doc.Find(".card").Length(); n != 2 {
+			t.Errorf("page 2 has %d cards, want 2", n)
+		}
+		if got := p2.text(".result-count"); got != "14 materialer" {
+			t.Errorf("count %q", got)
+		}
+		if c.get("/materialer?side=99").doc.Find(".card").Length() != 2 {
+			t.Error("a page past the end does not show the last page")
+		}
+	})
+}
+
+func TestRenamedMaterialRedirects(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		m := h.publish(&material.Material{Title: "Første skoledag"})
+		m.Title = "Den første skoledag"
+		if err := h.st.UpdateMaterial(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		c := h.client()
+		for _, path := range []string{"/materialer/foerste-skoledag", "/materialer/foerste-skoledag/udskriv"} {
+			p := c.get(path)
+			want := strings.Replace(path, "foerste-skoledag", "den-foerste-skoledag", 1)
+			if p.status != http.StatusMovedPermanently || p.header.Get("Location") != want {
+				t.Errorf("GET %s: %d to %q, want 301 to %q", path, p.status, p.header.Get("Location"), want)
+			}
+		}
+	})
+}
+
+func TestExternalFilmLoadsOnlyOnRequest(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		h.publish(&material.Material{Kind: material.Film, Title: "En film", ExternalURL: "https://youtu.be/dQw4w9WgXcQ",
+			Transcript: "Det siges i filmen."})
+		c := h.client()
+		p := c.get("/materialer/en-film")
+		if p.doc.Find("iframe").Length() != 0 {
+			t.Error("the external player loads before the reader asks")
+		}
+		if p.doc.Find(".transcript").Length() != 1 {
+			t.Error("no transcript beside the film")
+		}
+		p = c.get(p.attr(".consent a.button", "href"))
+		if src := p.attr("iframe", "src"); src != "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ" {
+			t.Errorf("player src %q", src)
+		}
+	})
+}
+
+func TestBrandColourStylesheet(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		if err := h.st.PutSettings(ctx, map[string]string{"brand.colour": "#ffd700", "brand.name": "Hjem & Skole"}); err != nil {
+			t.Fatal(err)
+		}
+		c := h.client()
+		p := c.get("/")
+		if p.text("h1") != "Hjem & Skole" {
+			t.Errorf("name not shown: %q", p.text("h1"))
+		}
+		css := c.get(p.attr("link[href^='/brand/']", "href"))
+		if !strings.Contains(css.body, "--brand:#ffd700") || !strings.Contains(css.body, "--brand-text:#000000") {
+			t.Errorf("brand css %q", css.body)
+		}
+		if !strings.Contains(css.header.Get("Cache-Control"), "immutable") {
+			t.Errorf("brand css cache %q", css.header.Get("Cache-Control"))
+		}
+	})
+}
+
+func TestStaticAssetsAreHashedAndImmutable(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		c := h.client()
+		href := c.get("/").attr("link[rel=stylesheet]", "href")
+		if !regexp.MustCompile(`^/static/site\.[0-9a-f]{10}\.css$`).MatchString(href) {
+			t.Fatalf("stylesheet %q is not content-hashed", href)
+		}
+		p := c.get(href)
+		if p.status != 200 || !strings.Contains(p.header.Get("Cache-Control"), "immutable") ||
+			!strings.HasPrefix(p.header.Get("Content-Type"), "text/css") {
+			t.Errorf("asset: %d %q %q", p.status, p.header.Get("Cache-Control"), p.header.Get("Content-Type"))
+		}
+	})
+}
