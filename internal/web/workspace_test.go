@@ -1,0 +1,353 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bindeled/bindeled/internal/auth"
+	"github.com/bindeled/bindeled/internal/material"
+	"github.com/bindeled/bindeled/internal/storage"
+)
+
+func TestWorkspaceNeedsLogin(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		c := h.client()
+		for _, path := range []string{"/redaktion", "/redaktion/materialer/ny", "/redaktion/temaer",
+			"/redaktion/indstillinger", "/redaktion/materialer/1"} {
+			p := c.get(path)
+			if p.status != http.StatusSeeOther || !strings.HasPrefix(p.header.Get("Location"), "/redaktion/login?next=") {
+				t.Errorf("GET %s anonymous: %d %q", path, p.status, p.header.Get("Location"))
+			}
+		}
+		for _, path := range []string{"/redaktion/materialer", "/redaktion/temaer", "/redaktion/indstillinger",
+			"/redaktion/forhaandsvisning", "/redaktion/logout"} {
+			if p := c.post(path, url.Values{"name": {"x"}}); p.status != http.StatusForbidden {
+				t.Errorf("POST %s anonymous: %d, want 403", path, p.status)
+			}
+		}
+	})
+}
+
+func TestLogin(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		hash, _ := auth.HashPassword(auth.TestParams(), "korrekt hest batteri")
+		if err := h.st.CreateUser(ctx, &storage.User{Email: "ed@example.dk", Role: storage.RoleEditor,
+			PasswordHash: hash, Active: true}); err != nil {
+			t.Fatal(err)
+		}
+		c := h.client()
+		token := c.get("/redaktion/login").attr("input[name=csrf]", "value")
+
+		// Without the token the form is refused.
+		if p := c.post("/redaktion/login", url.Values{"email": {"ed@example.dk"}, "password": {"korrekt hest batteri"}}); p.status != http.StatusForbidden {
+			t.Errorf("login without csrf: %d", p.status)
+		}
+
+		p := c.post("/redaktion/login", url.Values{"csrf": {token}, "email": {"ED@example.dk"}, "password": {"forkert"}})
+		if p.status != http.StatusUnauthorized || p.text("#login-error") != "E-mail eller adgangskode er forkert." {
+			t.Errorf("wrong password: %d %q", p.status, p.text("#login-error"))
+		}
+		if p.attr("#email", "value") != "ed@example.dk" {
+			t.Errorf("e-mail not kept: %q", p.attr("#email", "value"))
+		}
+
+		token = p.attr("input[name=csrf]", "value")
+		p = c.post("/redaktion/login", url.Values{"csrf": {token}, "email": {"ed@example.dk"},
+			"password": {"korrekt hest batteri"}, "next": {"https://evil.example/"}})
+		if p.status != http.StatusSeeOther || p.header.Get("Location") != "/redaktion" {
+			t.Fatalf("login: %d to %q (an outside next must be ignored)", p.status, p.header.Get("Location"))
+		}
+		cookie := p.header.Get("Set-Cookie")
+		for _, want := range []string{"bindeled_session=", "HttpOnly", "SameSite=Lax"} {
+			if !strings.Contains(strings.Join(p.header.Values("Set-Cookie"), "\n"), want) {
+				t.Errorf("session cookie lacks %s: %s", want, cookie)
+			}
+		}
+		ws := c.get("/redaktion")
+		if ws.status != 200 || !strings.Contains(ws.header.Get("Cache-Control"), "no-store") {
+			t.Errorf("workspace: %d, cache %q", ws.status, ws.header.Get("Cache-Control"))
+		}
+
+		// Logging out ends the session on the server.
+		csrf := ws.attr("input[name=csrf]", "value")
+		if p := c.post("/redaktion/logout", url.Values{"csrf": {csrf}}); p.status != http.StatusSeeOther {
+			t.Errorf("logout: %d", p.status)
+		}
+		if p := c.get("/redaktion"); p.status != http.StatusSeeOther {
+			t.Errorf("after logout: %d", p.status)
+		}
+	})
+}
+
+func TestLoginRateLimited(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		c := h.client()
+		var last page
+		for i := 0; i < 6; i++ {
+			token := c.get("/redaktion/login").attr("input[name=csrf]", "value")
+			last = c.post("/redaktion/login", url.Values{"csrf": {token}, "email": {"x@example.dk"}, "password": {"nej"}})
+		}
+		if last.status != http.StatusTooManyRequests || last.header.Get("Retry-After") == "" {
+			t.Errorf("6th attempt: %d, Retry-After %q", last.status, last.header.Get("Retry-After"))
+		}
+		if !strings.Contains(last.text(".flash"), "For mange forsøg") {
+			t.Errorf("message %q", last.text(".flash"))
+		}
+	})
+}
+
+func TestFirstAdminSetup(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		token := auth.NewToken()
+		if err := h.st.CreateSetupToken(ctx, &storage.SetupToken{TokenHash: auth.HashToken(token),
+			Purpose: "first-admin", ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		c := h.client()
+		if p := c.get("/redaktion/opsaetning?token=wrong"); p.status != http.StatusNotFound {
+			t.Errorf("wrong token: %d", p.status)
+		}
+		form := c.get("/redaktion/opsaetning?token=" + url.QueryEscape(token))
+		csrf := form.attr("input[name=csrf]", "value")
+		p := c.post("/redaktion/opsaetning", url.Values{"csrf": {csrf}, "token": {token}, "name": {"Ada"},
+			"email": {"ada@example.dk"}, "password": {"kort"}, "password2": {"kort"}})
+		if p.status != http.StatusUnprocessableEntity || p.text("#password-problem") == "" {
+			t.Errorf("short password: %d %q", p.status, p.text("#password-problem"))
+		}
+		if p.attr("#name", "value") != "Ada" || p.attr("#email", "value") != "ada@example.dk" {
+			t.Error("setup form did not keep what was typed")
+		}
+		csrf = p.attr("input[name=csrf]", "value")
+		p = c.post("/redaktion/opsaetning", url.Values{"csrf": {csrf}, "token": {token}, "name": {"Ada"},
+			"email": {"ada@example.dk"}, "password": {"en lang og god sætning"}, "password2": {"en lang og god sætning"}})
+		if p.status != http.StatusSeeOther {
+			t.Fatalf("setup: %d", p.status)
+		}
+		if ws := c.get("/redaktion/indstillinger"); ws.status != 200 {
+			t.Errorf("the first user is not an admin: %d", ws.status)
+		}
+		// The link works once.
+		if p := h.client().get("/redaktion/opsaetning?token=" + url.QueryEscape(token)); p.status != http.StatusNotFound {
+			t.Errorf("reused token: %d", p.status)
+		}
+	})
+}
+
+func TestEditorCreatesAndPublishes(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		c, csrf := h.login(storage.RoleEditor)
+
+		// A form with problems comes back with everything kept, errors by their fields.
+		p := c.postMultipart("/redaktion/materialer", [][2]string{
+			{"csrf", csrf}, {"kind", "article"}, {"title", "Trivsel i 4.b"}, {"summary", strings.Repeat("ø", 301)},
+			{"body", "## Sådan\n\nTekst med æøå."}, {"cover_alt", ""}, {"action", "save"},
+		}, file{"cover", "barn.png", pngBytes(t, 40, 30)})
+		if p.status != http.StatusUnprocessableEntity {
+			t.Fatalf("invalid form: status %d", p.status)
+		}
+		if p.attr("#title", "value") != "Trivsel i 4.b" || !strings.Contains(p.text("#body"), "Tekst med æøå.") {
+			t.Error("the form lost what was typed")
+		}
+		for _, id := range []string{"#summary-problem", "#audiences-problem", "#cover_alt-problem"} {
+			if p.text(id) == "" {
+				t.Errorf("no message at %s", id)
+			}
+		}
+		coverID := p.attr("input[name=cover_id]", "value")
+		if coverID == "" {
+			t.Fatal("the uploaded cover was not kept for the next try")
+		}
+
+		// Fixed and saved as a draft.
+		p = c.postMultipart("/redaktion/materialer", [][2]string{
+			{"csrf", csrf}, {"kind", "article"}, {"title", "Trivsel i 4.b"}, {"summary", "Kort."},
+			{"body", "## Sådan\n\nTekst."}, {"cover_id", coverID}, {"cover_alt", "En tegning af en klasse"},
+			{"audiences", "parents"}, {"audiences", "teachers"}, {"language", "da"}, {"action", "save"},
+		})
+		if p.status != http.StatusSeeOther {
+			t.Fatalf("save: %d %s", p.status, p.text(".flash"))
+		}
+		edit := p.header.Get("Location")
+		if h.client().get("/materialer/trivsel-i-4-b").status != http.StatusNotFound {
+			t.Error("a draft is public")
+		}
+		form := c.get(edit)
+		cover := form.attr(".file-current img", "src")
+		key := strings.TrimPrefix(cover, "/redaktion/medier/")
+		if key == "" || h.client().get("/media/"+key).status != http.StatusNotFound {
+			t.Errorf("a draft's image is public (key %q)", key)
+		}
+
+		// Published through the form.
+		fields := [][2]string{{"csrf", csrf}, {"kind", "article"}, {"title", "Trivsel i 4.b"}, {"summary", "Kort."},
+			{"body", "## Sådan\n\nTekst."}, {"cover_id", coverID}, {"cover_alt", "En tegning af en klasse"},
+			{"audiences", "parents"}, {"language", "da"}, {"action", "publish"}}
+		p = c.postMultipart(strings.Split(edit, "?")[0], fields)
+		if p.status != http.StatusSeeOther || !strings.Contains(p.header.Get("Location"), "besked=udgivet") {
+			t.Fatalf("publish: %d %q", p.status, p.header.Get("Location"))
+		}
+		pub := h.client().get("/materialer/trivsel-i-4-b")
+		if pub.status != 200 || pub.attr(".cover img", "alt") != "En tegning af en klasse" {
+			t.Fatalf("published page: %d, alt %q", pub.status, pub.attr(".cover img", "alt"))
+		}
+		img := h.client().get(pub.attr(".cover img", "src"))
+		if img.status != 200 || img.header.Get("Content-Type") != "image/png" || img.header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("cover image: %d %q", img.status, img.header.Get("Content-Type"))
+		}
+		if list := h.client().get("/materialer?maalgruppe=foraeldre"); list.doc.Find("a[href='/materialer/trivsel-i-4-b']").Length() != 1 {
+			t.Error("published material missing from the filtered listing")
+		}
+	})
+}
+
+func TestUploadRefusals(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		c, csrf := h.login(storage.RoleEditor)
+		base := [][2]string{{"csrf", csrf}, {"kind", "article"}, {"title", "Med billede"}, {"summary", "Kort."},
+			{"audiences", "parents"}, {"language", "da"}, {"cover_alt", "alt"}, {"action", "save"}}
+		tests := []struct {
+			name string
+			f    file
+			want string
+		}{
+			{"svg", file{"cover", "logo.png", []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`)}, "SVG"},
+			{"html as jpg", file{"cover", "foto.jpg", []byte("<html><body>hej</body></html>")}, "ikke en af de tilladte"},
+			{"too large", file{"cover", "stor.png", append(pngBytes(t, 10, 10), make([]byte, 3<<20)...)}, "for stor"},
+		}
+		for _, tt := range tests {
+			p := c.postMultipart("/redaktion/materialer", base, tt.f)
+			if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.text("#cover-problem"), tt.want) {
+				t.Errorf("%s: %d %q, want a message with %q", tt.name, p.status, p.text("#cover-problem"), tt.want)
+			}
+			if p.attr("#title", "value") != "Med billede" {
+				t.Errorf("%s: form lost the title", tt.name)
+			}
+		}
+	})
+}
+
+func TestMultipartNeedsCSRFFirst(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		c, csrf := h.login(storage.RoleEditor)
+		p := c.postMultipart("/redaktion/materialer", [][2]string{{"title", "x"}, {"csrf", csrf}})
+		if p.status != http.StatusForbidden {
+			t.Errorf("csrf not first: %d", p.status)
+		}
+		p = c.postMultipart("/redaktion/materialer", [][2]string{{"csrf", "forged"}, {"title", "x"}})
+		if p.status != http.StatusForbidden {
+			t.Errorf("forged csrf: %d", p.status)
+		}
+		n, _ := materialsCount(h)
+		if n != 0 {
+			t.Errorf("%d materials created by refused posts", n)
+		}
+	})
+}
+
+func materialsCount(h *hubT) (int, error) {
+	_, n, err := h.st.SearchMaterials(ctx, "", 1, 0)
+	return n, err
+}
+
+func TestFilmServedWithRanges(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		// A minimal WebM header is enough for the type check.
+		webm := append([]byte{0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01, 0x42, 0xf7, 0x81, 0x01,
+			0x42, 0xf2, 0x81, 0x04, 0x42, 0xf3, 0x81, 0x08, 0x42, 0x82, 0x84, 'w', 'e', 'b', 'm',
+			0x42, 0x87, 0x81, 0x04, 0x42, 0x85, 0x81, 0x02}, make([]byte, 4000)...)
+		c, csrf := h.login(storage.RoleEditor)
+		p := c.postMultipart("/redaktion/materialer", [][2]string{
+			{"csrf", csrf}, {"kind", "film"}, {"title", "Filmen"}, {"summary", "Kort."},
+			{"audiences", "parents"}, {"language", "da"}, {"transcript", "Hej."}, {"action", "publish"},
+		}, file{"video", "film.webm", webm},
+			file{"captions", "da.vtt", []byte("WEBVTT\n\n00:00.000 --> 00:02.000\nHej.\n")})
+		if p.status != http.StatusSeeOther {
+			t.Fatalf("publish film: %d %v", p.status, p.text(".problem"))
+		}
+		page := h.client().get("/materialer/filmen")
+		src := page.attr("video source", "src")
+		if page.attr("video track", "srclang") != "da" || page.attr("video track", "kind") != "captions" {
+			t.Error("no Danish caption track")
+		}
+		size := strconv.Itoa(len(webm))
+		tests := []struct {
+			rng, status, contentRange string
+			n                         int
+		}{
+			{"", "200", "", len(webm)},
+			{"bytes=0-1", "206", "bytes 0-1/" + size, 2},
+			{"bytes=-500", "206", "bytes " + strconv.Itoa(len(webm)-500) + "-" + strconv.Itoa(len(webm)-1) + "/" + size, 500},
+			{"bytes=99999-", "416", "", -1},
+		}
+		for _, tt := range tests {
+			req, _ := http.NewRequest("GET", h.srv.URL+src, nil)
+			if tt.rng != "" {
+				req.Header.Set("Range", tt.rng)
+			}
+			req.Header.Set("Accept-Encoding", "gzip")
+			res := h.client().do(req)
+			if strconv.Itoa(res.status) != tt.status || res.header.Get("Content-Range") != tt.contentRange && tt.contentRange != "" {
+				t.Errorf("Range %q: %d %q", tt.rng, res.status, res.header.Get("Content-Range"))
+			}
+			if tt.n >= 0 && len(res.body) != tt.n {
+				t.Errorf("Range %q: %d bytes, want %d", tt.rng, len(res.body), tt.n)
+			}
+			if res.header.Get("Content-Encoding") != "" || (tt.status != "416" && res.header.Get("Content-Type") != "video/webm") {
+				t.Errorf("Range %q: encoding %q type %q", tt.rng, res.header.Get("Content-Encoding"), res.header.Get("Content-Type"))
+			}
+			if tt.rng == "" && res.header.Get("Accept-Ranges") != "bytes" {
+				t.Error("no Accept-Ranges on a plain answer")
+			}
+		}
+	})
+}
+
+func TestSettingsAdminOnlyAndColourChecked(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		ed, csrf := h.login(storage.RoleEditor)
+		if p := ed.get("/redaktion/indstillinger"); p.status != http.StatusForbidden {
+			t.Errorf("editor sees settings: %d", p.status)
+		}
+		if p := ed.post("/redaktion/indstillinger", url.Values{"csrf": {csrf}, "name": {"X"}, "colour": {"#000000"}}); p.status != http.StatusForbidden {
+			t.Errorf("editor saves settings: %d", p.status)
+		}
+		admin, csrf := h.login(storage.RoleAdmin)
+		p := admin.post("/redaktion/indstillinger", url.Values{"csrf": {csrf}, "name": {"Forældrehjørnet"}, "colour": {"blå"}})
+		if p.status != http.StatusUnprocessableEntity || p.text("#colour-problem") == "" || p.attr("#name", "value") != "Forældrehjørnet" {
+			t.Errorf("bad colour: %d %q", p.status, p.text("#colour-problem"))
+		}
+		p = admin.post("/redaktion/indstillinger", url.Values{"csrf": {csrf}, "name": {"Forældrehjørnet"}, "colour": {"#2a6041"}})
+		if p.status != http.StatusSeeOther {
+			t.Fatalf("save settings: %d", p.status)
+		}
+		if got := h.client().get("/").text(".brand-name"); got != "Forældrehjørnet" {
+			t.Errorf("site name %q", got)
+		}
+	})
+}
+
+func TestThemesManaged(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		c, csrf := h.login(storage.RoleEditor)
+		p := c.post("/redaktion/temaer", url.Values{"csrf": {csrf}, "name": {"Skole-hjem-samtaler"}})
+		if p.status != http.StatusSeeOther {
+			t.Fatalf("add theme: %d", p.status)
+		}
+		p = c.post("/redaktion/temaer", url.Values{"csrf": {csrf}, "name": {"Skole hjem samtaler"}})
+		if p.status != http.StatusUnprocessableEntity || p.text("#slug-problem") == "" {
+			t.Errorf("duplicate slug: %d %q", p.status, p.text("#slug-problem"))
+		}
+		th, err := h.st.ThemeBySlug(ctx, "skole-hjem-samtaler")
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.publish(&material.Material{Title: "Samtalen", ThemeIDs: []int64{th.ID}})
+		if got := h.client().get("/temaer/skole-hjem-samtaler").doc.Find(".card").Length(); got != 1 {
+			t.Errorf("theme page shows %d cards", got)
+		}
+	})
+}
