@@ -55,12 +55,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer h.Close()
 
-	link, err := h.FirstAdminLink(ctx, *addr)
-	if err != nil {
-		return err
-	}
 	return h.Serve(ctx, *addr, *grace, func(listening string) {
 		log.Info("listening", "addr", listening, "version", versionString())
+		link, err := h.FirstAdminLink(ctx, listening)
+		if err != nil {
+			log.Error("first admin link", "err", err)
+		}
 		if link != "" {
 			// Printed to the terminal only, never to the log.
 			fmt.Fprintf(stdout, "\nNo users yet. Create the first admin within an hour at:\n\n  %s\n\n", link)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -131,16 +132,19 @@ func (h *Hub) FirstAdminLink(ctx context.Context, addr string) (string, error) {
 }
 
 // publicBase is the configured base URL, or one made from the listening
-// address.
+// address, with "localhost" for an address that listens everywhere.
 func (h *Hub) publicBase(addr string) string {
 	if h.baseURL != nil {
 		return h.baseURL.String()
 	}
-	host := addr
-	if strings.HasPrefix(host, ":") {
-		host = "localhost" + host
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr
 	}
-	return "http://" + host
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // Serve runs the web server on addr until ctx ends, then lets requests in
