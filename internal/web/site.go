@@ -31,6 +31,7 @@ type Card struct {
 	CoverH    int
 	Date      time.Time
 	Publisher string // for links: who publishes the resource
+	Eager     bool   // shown at the top of a page: load the image at once
 }
 
 // cards turns materials into cards, fetching their cover images at once.
@@ -111,12 +112,28 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	if p.Featured, err = s.cardsByID(r, featured); err != nil {
 		return err
 	}
+	for i := range p.Featured {
+		p.Featured[i].Eager = true
+	}
+
+	// Each audience gets its newest materials that the page has not shown
+	// yet, so a material for everyone appears once.
+	shown := map[int64]bool{}
+	for _, id := range featured {
+		shown[id] = true
+	}
 	for _, a := range material.Audiences {
 		ids, _ := material.Select(facets, material.Filter{Audiences: []material.Audience{a}})
-		if len(ids) == 0 {
+		var pick []int64
+		for _, id := range ids {
+			if !shown[id] && len(pick) < 3 {
+				pick, shown[id] = append(pick, id), true
+			}
+		}
+		if len(pick) == 0 {
 			continue
 		}
-		cs, err := s.cardsByID(r, ids[:min(3, len(ids))])
+		cs, err := s.cardsByID(r, pick)
 		if err != nil {
 			return err
 		}
