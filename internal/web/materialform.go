@@ -97,8 +97,11 @@ func (s *Server) renderMaterialForm(w http.ResponseWriter, r *http.Request, stat
 	if err != nil {
 		return err
 	}
+	b.Section = "materials"
 	if m.ID != 0 {
 		b.Title = b.T("ws.edit", m.Title) + " – " + b.T("ws.title")
+	} else {
+		b.Section = "new"
 	}
 	if len(problems) > 0 {
 		b.Flash = b.T("error.form")
@@ -153,7 +156,7 @@ func (s *Server) wsSaveMaterial(w http.ResponseWriter, r *http.Request) error {
 // saveMaterial reads the form onto m and saves it. A form with problems
 // is shown again with everything the editor typed and uploaded kept.
 func (s *Server) saveMaterial(w http.ResponseWriter, r *http.Request, m *material.Material) error {
-	form, uploadProblems, err := s.readMaterialForm(w, r)
+	form, uploadProblems, err := s.readMultipart(w, r, fileClass)
 	if err != nil {
 		return err
 	}
@@ -217,11 +220,13 @@ func merge(a, b material.Problems) material.Problems {
 	return a
 }
 
-// readMaterialForm streams the multipart form: the CSRF token must come
-// first; files go straight into the media store as they arrive, so a large
-// film never sits in memory. An upload that is refused becomes a problem
-// on its field, and the rest of the form is still read.
-func (s *Server) readMaterialForm(w http.ResponseWriter, r *http.Request) (url.Values, material.Problems, error) {
+// readMultipart streams a multipart form: the CSRF token must come first;
+// files go straight into the media store as they arrive, so a large film
+// never sits in memory. classOf says which fields are files and what they
+// accept. An upload that is refused becomes a problem on its field, and
+// the rest of the form is still read.
+func (s *Server) readMultipart(w http.ResponseWriter, r *http.Request,
+	classOf func(field string) (media.Class, bool)) (url.Values, material.Problems, error) {
 	if !isMultipart(r) {
 		return nil, nil, errBadInput
 	}
@@ -245,7 +250,7 @@ func (s *Server) readMaterialForm(w http.ResponseWriter, r *http.Request) (url.V
 		if first && (name != "csrf" || !s.checkPartCSRF(r, part)) {
 			return nil, nil, errCSRF
 		}
-		if class, ok := fileClass(name); ok {
+		if class, ok := classOf(name); ok {
 			if err := s.readUpload(r, part, name, class, form, problems); err != nil {
 				return nil, nil, err
 			}

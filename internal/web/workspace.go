@@ -11,6 +11,7 @@ import (
 	"github.com/bindeled/bindeled/internal/brand"
 	"github.com/bindeled/bindeled/internal/markdown"
 	"github.com/bindeled/bindeled/internal/material"
+	"github.com/bindeled/bindeled/internal/media"
 	"github.com/bindeled/bindeled/internal/storage"
 )
 
@@ -39,6 +40,7 @@ func (s *Server) wsMaterials(w http.ResponseWriter, r *http.Request) error {
 	if len(query) > 200 {
 		query = query[:200]
 	}
+	b.Section = "materials"
 	p := WSMaterialsPage{Base: b, Query: query}
 	page := parsePage(q.Get("side"), 1<<20)
 	p.Materials, p.Total, err = s.store.SearchMaterials(r.Context(), query, wsPageSize, (page-1)*wsPageSize)
@@ -93,6 +95,7 @@ func (s *Server) renderThemes(w http.ResponseWriter, r *http.Request, status int
 	if err != nil {
 		return err
 	}
+	b.Section = "themes"
 	themes, err := s.store.Themes(r.Context())
 	if err != nil {
 		return err
@@ -146,6 +149,7 @@ type WSSettingsPage struct {
 	Owner    string
 	Colour   string
 	About    string
+	Logo     *storage.Media
 	Problems material.Problems
 }
 
@@ -154,19 +158,35 @@ func (s *Server) wsSettings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	b.Section = "settings"
 	p := WSSettingsPage{Base: b, Name: b.Brand.Name, Owner: b.Brand.Owner,
 		Colour: b.Brand.Colour.Hex(), About: b.Brand.About}
+	if b.Brand.LogoID != 0 {
+		p.Logo, _ = s.store.GetMedia(r.Context(), b.Brand.LogoID) // a missing logo shows as none
+	}
 	return s.render(w, http.StatusOK, "ws/settings", p)
 }
 
+func logoClass(field string) (media.Class, bool) { return media.Image, field == "logo" }
+
 func (s *Server) wsSaveSettings(w http.ResponseWriter, r *http.Request) error {
-	f := r.PostForm
+	f, problems, err := s.readMultipart(w, r, logoClass)
+	if err != nil {
+		return err
+	}
 	b, err := s.wsBase(r, "ws.settings")
 	if err != nil {
 		return err
 	}
+	b.Section = "settings"
 	p := WSSettingsPage{Base: b, Name: strings.TrimSpace(f.Get("name")), Owner: strings.TrimSpace(f.Get("owner")),
-		Colour: strings.TrimSpace(f.Get("colour")), About: f.Get("about"), Problems: material.Problems{}}
+		Colour: strings.TrimSpace(f.Get("colour")), About: f.Get("about"), Problems: merge(material.Problems{}, problems)}
+	logoID := keptID(f, "logo")
+	if logoID != 0 {
+		if p.Logo, err = s.store.GetMedia(r.Context(), logoID); err != nil || p.Logo.Class != string(media.Image) {
+			p.Logo, logoID = nil, 0
+		}
+	}
 	if p.Name == "" {
 		p.Problems.Add("name", "error.required")
 	}
@@ -180,8 +200,13 @@ func (s *Server) wsSaveSettings(w http.ResponseWriter, r *http.Request) error {
 	if len(p.Problems) > 0 {
 		return s.render(w, http.StatusUnprocessableEntity, "ws/settings", p)
 	}
+	logo := ""
+	if logoID != 0 {
+		logo = strconv.FormatInt(logoID, 10)
+	}
 	err = s.store.PutSettings(r.Context(), map[string]string{
 		brand.KeyName: p.Name, brand.KeyOwner: p.Owner, brand.KeyColour: c.Hex(), brand.KeyAbout: p.About,
+		brand.KeyLogo: logo,
 	})
 	if err != nil {
 		return err

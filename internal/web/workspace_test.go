@@ -312,20 +312,35 @@ func TestSettingsAdminOnlyAndColourChecked(t *testing.T) {
 		if p := ed.get("/redaktion/indstillinger"); p.status != http.StatusForbidden {
 			t.Errorf("editor sees settings: %d", p.status)
 		}
-		if p := ed.post("/redaktion/indstillinger", url.Values{"csrf": {csrf}, "name": {"X"}, "colour": {"#000000"}}); p.status != http.StatusForbidden {
+		if p := ed.postMultipart("/redaktion/indstillinger", [][2]string{{"csrf", csrf}, {"name", "X"}, {"colour", "#000000"}}); p.status != http.StatusForbidden {
 			t.Errorf("editor saves settings: %d", p.status)
 		}
 		admin, csrf := h.login(storage.RoleAdmin)
-		p := admin.post("/redaktion/indstillinger", url.Values{"csrf": {csrf}, "name": {"Forældrehjørnet"}, "colour": {"blå"}})
+		p := admin.postMultipart("/redaktion/indstillinger", [][2]string{{"csrf", csrf}, {"name", "Forældrehjørnet"}, {"colour", "blå"}},
+			file{"logo", "logo.png", pngBytes(t, 120, 40)})
 		if p.status != http.StatusUnprocessableEntity || p.text("#colour-problem") == "" || p.attr("#name", "value") != "Forældrehjørnet" {
 			t.Errorf("bad colour: %d %q", p.status, p.text("#colour-problem"))
 		}
-		p = admin.post("/redaktion/indstillinger", url.Values{"csrf": {csrf}, "name": {"Forældrehjørnet"}, "colour": {"#2a6041"}})
+		logoID := p.attr("input[name=logo_id]", "value")
+		if logoID == "" {
+			t.Fatal("the uploaded logo was not kept")
+		}
+		p = admin.postMultipart("/redaktion/indstillinger", [][2]string{{"csrf", csrf}, {"name", "Forældrehjørnet"},
+			{"colour", "#2a6041"}, {"logo_id", logoID}})
 		if p.status != http.StatusSeeOther {
 			t.Fatalf("save settings: %d", p.status)
 		}
+		home := h.client().get("/")
+		if got := home.attr(".brand img", "alt"); !strings.Contains(got, "Forældrehjørnet") {
+			t.Errorf("logo alt %q", got)
+		}
+		if logo := h.client().get(home.attr(".brand img", "src")); logo.status != 200 {
+			t.Errorf("logo is not public: %d", logo.status)
+		}
+		p = admin.postMultipart("/redaktion/indstillinger", [][2]string{{"csrf", csrf}, {"name", "Forældrehjørnet"},
+			{"colour", "#2a6041"}, {"logo_id", logoID}, {"logo_remove", "on"}})
 		if got := h.client().get("/").text(".brand-name"); got != "Forældrehjørnet" {
-			t.Errorf("site name %q", got)
+			t.Errorf("site name without logo %q (%d)", got, p.status)
 		}
 	})
 }
