@@ -49,6 +49,7 @@ const (
 type Store struct {
 	db      *sql.DB
 	backend Backend
+	path    string // the SQLite file
 }
 
 // Open connects to the database that dsn names: a postgres:// or
@@ -92,7 +93,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	return &Store{db: db, backend: SQLite}, nil
+	return &Store{db: db, backend: SQLite, path: path}, nil
 }
 
 func openPostgres(ctx context.Context, dsn string) (*Store, error) {
@@ -145,6 +146,14 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
 			return fmt.Errorf("migrate: %w", err)
 		}
 		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+
+	if s.backend == SQLite {
+		unlock, err := lockFile(s.path + ".migrate-lock")
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		defer unlock()
 	}
 
 	p, err := goose.NewProvider(dialect, s.db, fsys, opts...)

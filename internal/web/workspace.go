@@ -86,7 +86,19 @@ type WSThemesPage struct {
 }
 
 func (s *Server) wsThemes(w http.ResponseWriter, r *http.Request) error {
-	return s.renderThemes(w, r, http.StatusOK, storage.Theme{}, nil)
+	var edit storage.Theme
+	if id := formID(r.URL.Query().Get("rediger")); id != 0 {
+		themes, err := s.store.Themes(r.Context())
+		if err != nil {
+			return err
+		}
+		for _, t := range themes {
+			if t.ID == id {
+				edit = t
+			}
+		}
+	}
+	return s.renderThemes(w, r, http.StatusOK, edit, nil)
 }
 
 func (s *Server) renderThemes(w http.ResponseWriter, r *http.Request, status int, edit storage.Theme,

@@ -366,3 +366,54 @@ func TestThemesManaged(t *testing.T) {
 		}
 	})
 }
+
+func TestThemeRenamed(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		th := storage.Theme{Slug: "trivsel", Name: "Trivsel"}
+		if err := h.st.SaveTheme(ctx, &th); err != nil {
+			t.Fatal(err)
+		}
+		c, csrf := h.login(storage.RoleEditor)
+		form := c.get("/redaktion/temaer?rediger=" + strconv.FormatInt(th.ID, 10))
+		if form.attr("#theme-name", "value") != "Trivsel" || form.attr("input[name=id]", "value") != strconv.FormatInt(th.ID, 10) {
+			t.Fatalf("edit form not filled: %q", form.attr("#theme-name", "value"))
+		}
+		p := c.post("/redaktion/temaer", url.Values{"csrf": {csrf}, "id": {strconv.FormatInt(th.ID, 10)},
+			"name": {"Trivsel og fællesskab"}, "slug": {"trivsel"}})
+		if p.status != http.StatusSeeOther {
+			t.Fatalf("rename: %d", p.status)
+		}
+		if got := h.client().get("/temaer/trivsel").text("h1"); got != "Trivsel og fællesskab" {
+			t.Errorf("renamed theme page h1 %q", got)
+		}
+	})
+}
+
+func TestLivePreviewIsSanitised(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		c, csrf := h.login(storage.RoleEditor)
+		p := c.post("/redaktion/forhaandsvisning", url.Values{"csrf": {csrf},
+			"body": {"## Hej\n\n<script>alert(1)</script>[x](javascript:alert(1))"}})
+		if p.status != 200 || p.doc.Find("h2").Text() != "Hej" {
+			t.Fatalf("preview: %d %q", p.status, p.body)
+		}
+		if strings.Contains(p.body, "<script") || strings.Contains(p.body, "javascript:") {
+			t.Errorf("preview not sanitised: %q", p.body)
+		}
+		if p := c.post("/redaktion/forhaandsvisning", url.Values{"body": {"x"}}); p.status != http.StatusForbidden {
+			t.Errorf("preview without csrf: %d", p.status)
+		}
+	})
+}
+
+func TestWorkspaceSearch(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		h.publish(&material.Material{Title: "Forældremøde i 0. klasse"})
+		h.publish(&material.Material{Title: "Trivsel"})
+		c, _ := h.login(storage.RoleEditor)
+		p := c.get("/redaktion?q=for%C3%A6ldrem%C3%B8de")
+		if n := p.doc.Find("tbody tr").Length(); n != 1 || !strings.Contains(p.text("tbody"), "Forældremøde") {
+			t.Errorf("search found %d rows: %q", n, p.text("tbody"))
+		}
+	})
+}
