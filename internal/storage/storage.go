@@ -89,7 +89,16 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	db.SetMaxOpenConns(8)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 
-	if err := db.PingContext(ctx); err != nil {
+	// The first connection may switch the file to WAL, which SQLite does
+	// not wait for; starts of several processes take turns.
+	unlock, err := lockFile(path + ".lock")
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	err = db.PingContext(ctx)
+	unlock()
+	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
@@ -149,7 +158,7 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
 	}
 
 	if s.backend == SQLite {
-		unlock, err := lockFile(s.path + ".migrate-lock")
+		unlock, err := lockFile(s.path + ".lock")
 		if err != nil {
 			return fmt.Errorf("migrate: %w", err)
 		}
