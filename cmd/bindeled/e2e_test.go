@@ -284,11 +284,15 @@ func TestUserAddCommand(t *testing.T) {
 // startHubWithUsers starts a hub that has users, so it prints no link; it
 // waits for /healthz instead.
 func startHubWithUsers(t *testing.T, bin, data string) string {
+	return startHubWithUsersDSN(t, bin, data, "")
+}
+
+func startHubWithUsersDSN(t *testing.T, bin, data, dsn string) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	cmd := exec.CommandContext(ctx, bin, "serve", "--addr", "127.0.0.1:0", "--data", data, "--starter=false",
-		"--password-memory", "64", "--password-iterations", "1")
+		"--password-memory", "64", "--password-iterations", "1", "--database", dsn)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -311,4 +315,48 @@ func startHubWithUsers(t *testing.T, bin, data string) string {
 	}
 	t.Fatal("the hub did not say where it listens")
 	return ""
+}
+
+func TestCopyDBCommand(t *testing.T) {
+	backends := storagetest.Backends(t)
+	if len(backends) < 2 {
+		t.Log("SKIPPED copy to PostgreSQL: no server (see storagetest)")
+		return
+	}
+	bin := buildBinary(t)
+	data := t.TempDir()
+
+	// A hub on SQLite with its starter collection.
+	h := startHub(t, bin, "--data", data)
+	if err := h.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	<-h.done
+
+	pg := storagetest.DSN(t, storage.Postgres)
+	out, err := exec.Command(bin, "copy-db", "--from", filepath.Join(data, "bindeled.db"), "--to", pg).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "Copied from sqlite to postgres") {
+		t.Fatalf("copy-db: %v\n%s", err, out)
+	}
+	// Copying again refuses: the target is not empty.
+	if out, err := exec.Command(bin, "copy-db", "--from", filepath.Join(data, "bindeled.db"), "--to", pg).CombinedOutput(); err == nil ||
+		!strings.Contains(string(out), "not empty") {
+		t.Errorf("second copy: %v\n%s", err, out)
+	}
+
+	// The same data folder on PostgreSQL serves the same hub, media included.
+	base := startHubWithUsersDSN(t, bin, data, pg)
+	c := newBrowser()
+	doc, status := getDoc(t, c, base+"/materialer/fire-gode-vaner-i-samarbejdet-mellem-skole-og-hjem")
+	if status != 200 {
+		t.Fatalf("film page on PostgreSQL: %d", status)
+	}
+	src, _ := doc.Find("video source").Attr("src")
+	res, err := c.Get(base + src)
+	if err != nil || res.StatusCode != 200 || res.Header.Get("Content-Type") != "video/mp4" {
+		t.Errorf("film file after copy: %v %v", err, res)
+	}
+	if res != nil {
+		res.Body.Close()
+	}
 }

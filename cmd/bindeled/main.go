@@ -20,6 +20,7 @@ const usage = `Bindeled – inspiration og viden om samarbejdet mellem skole og 
 Usage:
   bindeled serve [flags]       run the hub (public site and workspace)
   bindeled user add [flags]    create a user
+  bindeled copy-db [flags]     copy a whole hub between SQLite and PostgreSQL
   bindeled version             print the version
 
 Run "bindeled COMMAND --help" for the flags of a command. Every flag can also
@@ -59,6 +60,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		fmt.Fprint(stderr, usage)
 		return errUsage
+	case "copy-db":
+		return copyDB(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "bindeled", versionString())
 		return nil

@@ -1,0 +1,240 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// table describes a table for copying between backends.
+type table struct {
+	name    string
+	columns []string
+	key     string          // the columns that order its rows
+	bools   map[string]bool // columns that are BOOLEAN on PostgreSQL, INTEGER on SQLite
+	serial  bool            // has an identity id whose sequence must follow
+}
+
+// tables lists every table in an order that respects the foreign keys.
+// TestCopyCoversEveryTable fails when a table is missing here.
+var tables = []table{
+	{name: "settings", columns: []string{"key", "value"}, key: "key"},
+	{name: "media", columns: []string{"id", "key", "class", "content_type", "size", "width", "height", "name",
+		"created_at"}, key: "id", serial: true},
+	{name: "schools", columns: []string{"id", "slug", "name", "short_name", "url", "logo_id"}, key: "id", serial: true},
+	{name: "themes", columns: []string{"id", "slug", "name", "description"}, key: "id", serial: true},
+	{name: "users", columns: []string{"id", "email", "name", "role", "password_hash", "active", "created_at"},
+		key: "id", serial: true, bools: map[string]bool{"active": true}},
+	{name: "sessions", columns: []string{"id_hash", "user_id", "created_at", "expires_at"}, key: "id_hash"},
+	{name: "setup_tokens", columns: []string{"token_hash", "purpose", "email", "role", "expires_at", "used_at"},
+		key: "token_hash"},
+	{name: "materials", columns: []string{"id", "kind", "title", "slug", "summary", "body", "school_id", "language",
+		"status", "featured", "cover_id", "cover_alt", "video_id", "captions_id", "poster_id", "external_url",
+		"transcript", "link_url", "link_publisher", "search_text", "created_at", "updated_at", "published_at"},
+		key: "id", serial: true, bools: map[string]bool{"featured": true}},
+	{name: "material_audiences", columns: []string{"material_id", "audience"}, key: "material_id, audience"},
+	{name: "material_grades", columns: []string{"material_id", "grade"}, key: "material_id, grade"},
+	{name: "material_themes", columns: []string{"material_id", "theme_id"}, key: "material_id, theme_id"},
+	{name: "attachments", columns: []string{"material_id", "position", "media_id", "title"},
+		key: "material_id, position"},
+	{name: "slug_redirects", columns: []string{"old_slug", "material_id"}, key: "old_slug"},
+}
+
+// TableNames lists the tables Copy moves, in the order it moves them.
+func TableNames() []string {
+	out := make([]string, len(tables))
+	for i, t := range tables {
+		out[i] = t.name
+	}
+	return out
+}
+
+// Copy moves every row of from into to, which must be migrated to the same
+// schema version and empty. It runs in one transaction on to: either the
+// whole hub arrives or nothing does. It returns the rows copied per table.
+func Copy(ctx context.Context, from, to *Store) (map[string]int, error) {
+	if err := sameVersion(ctx, from, to); err != nil {
+		return nil, err
+	}
+	counts := map[string]int{}
+	err := to.inTx(ctx, func(c q) error {
+		for _, t := range tables {
+			var n int
+			if err := c.queryRow(ctx, `SELECT COUNT(*) FROM `+t.name).Scan(&n); err != nil {
+				return fmt.Errorf("count %s: %w", t.name, err)
+			}
+			if n > 0 && t.name != "settings" {
+				return fmt.Errorf("the target is not empty: %s has %d rows", t.name, n)
+			}
+		}
+		// A new hub keeps a server secret and one-time markers in its
+		// settings; the copied hub's settings replace them.
+		if _, err := c.exec(ctx, `DELETE FROM settings`); err != nil {
+			return err
+		}
+		for _, t := range tables {
+			n, err := copyTable(ctx, from, c, t)
+			if err != nil {
+				return fmt.Errorf("copy %s: %w", t.name, err)
+			}
+			counts[t.name] = n
+		}
+		if to.backend == Postgres {
+			return resetSequences(ctx, c)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("copy database: %w", err)
+	}
+	return counts, nil
+}
+
+func sameVersion(ctx context.Context, a, b *Store) error {
+	va, err := a.schemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	vb, err := b.schemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if va != vb {
+		return fmt.Errorf("copy database: schema versions differ (%d and %d)", va, vb)
+	}
+	return nil
+}
+
+func (s *Store) schemaVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := s.q().queryRow(ctx, `SELECT COALESCE(MAX(version_id), 0) FROM goose_db_version`).Scan(&v)
+	if err != nil {
+		return 0, fmt.Errorf("schema version: %w", err)
+	}
+	return v, nil
+}
+
+func copyTable(ctx context.Context, from *Store, to q, t table) (int, error) {
+	rows, err := from.TableRows(ctx, t.name)
+	if err != nil {
+		return 0, err
+	}
+	insert := `INSERT INTO ` + t.name + ` (` + strings.Join(t.columns, ", ") + `) VALUES (` +
+		placeholders(len(t.columns)) + `)`
+	for _, row := range rows {
+		args := make([]any, len(row))
+		for i, v := range row {
+			args[i] = toBackend(v, t.bools[t.columns[i]], to.backend)
+		}
+		if _, err := to.exec(ctx, insert, args...); err != nil {
+			return 0, err
+		}
+	}
+	return len(rows), nil
+}
+
+// toBackend converts a neutral value (see TableRows) for the target.
+func toBackend(v any, isBool bool, b Backend) any {
+	if !isBool || v == nil {
+		return v
+	}
+	n, _ := v.(int64)
+	if b == Postgres {
+		return n != 0
+	}
+	return n
+}
+
+func resetSequences(ctx context.Context, c q) error {
+	for _, t := range tables {
+		if !t.serial {
+			continue
+		}
+		_, err := c.exec(ctx, `SELECT setval(pg_get_serial_sequence('`+t.name+`', 'id'),
+			COALESCE((SELECT MAX(id) FROM `+t.name+`), 0) + 1, false)`)
+		if err != nil {
+			return fmt.Errorf("reset sequence of %s: %w", t.name, err)
+		}
+	}
+	return nil
+}
+
+// TableRows returns every row of a table in key order, with values in a
+// form that does not depend on the backend: text as string, numbers as
+// int64, booleans as 0 or 1, NULL as nil.
+func (s *Store) TableRows(ctx context.Context, name string) ([][]any, error) {
+	var t *table
+	for i := range tables {
+		if tables[i].name == name {
+			t = &tables[i]
+		}
+	}
+	if t == nil {
+		return nil, fmt.Errorf("unknown table %q", name)
+	}
+	rows, err := s.q().query(ctx, `SELECT `+strings.Join(t.columns, ", ")+` FROM `+t.name+` ORDER BY `+t.key)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+
+	var out [][]any
+	for rows.Next() {
+		vals := make([]any, len(t.columns))
+		ptrs := make([]any, len(vals))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		for i, v := range vals {
+			vals[i] = neutral(v)
+		}
+		out = append(out, vals)
+	}
+	return out, rows.Err()
+}
+
+func neutral(v any) any {
+	switch x := v.(type) {
+	case []byte:
+		return string(x)
+	case bool:
+		if x {
+			return int64(1)
+		}
+		return int64(0)
+	case int32:
+		return int64(x)
+	case int:
+		return int64(x)
+	}
+	return v
+}
+
+// SchemaTables lists the tables that exist in the database, apart from the
+// migration tool's own.
+func (s *Store) SchemaTables(ctx context.Context) ([]string, error) {
+	query := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name`
+	if s.backend == Postgres {
+		query = `SELECT table_name FROM information_schema.tables
+			WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`
+	}
+	rows, err := s.q().query(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		if n != "goose_db_version" {
+			out = append(out, n)
+		}
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,148 @@
+package storage_test
+
+import (
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bindeled/bindeled/internal/material"
+	"github.com/bindeled/bindeled/internal/storage"
+	"github.com/bindeled/bindeled/internal/storage/storagetest"
+)
+
+func TestCopyCoversEveryTable(t *testing.T) {
+	want := storage.TableNames()
+	sort.Strings(want)
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		got, err := st.SchemaTables(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("schema has tables %v, copy knows %v", got, want)
+		}
+	})
+}
+
+// fill puts at least one row in every table.
+func fill(t *testing.T, st *storage.Store) {
+	t.Helper()
+	th := storage.Theme{Slug: "trivsel", Name: "Trivsel", Description: "Om trivsel"}
+	if err := st.SaveTheme(ctx, &th); err != nil {
+		t.Fatal(err)
+	}
+	img := storage.Media{Key: "abc.png", Class: "image", ContentType: "image/png", Size: 99, Width: 3, Height: 2, Name: "x.png"}
+	doc := storage.Media{Key: "def.pdf", Class: "document", ContentType: "application/pdf", Size: 10, Name: "y.pdf"}
+	for _, m := range []*storage.Media{&img, &doc} {
+		if err := st.CreateMedia(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sc := storage.School{Slug: "nord", Name: "Nordskolen", ShortName: "Nord", URL: "https://example.dk", LogoID: img.ID}
+	if err := st.CreateSchool(ctx, &sc); err != nil {
+		t.Fatal(err)
+	}
+	m := &material.Material{Kind: material.Guide, Title: "Tjekliste", Summary: "Kort", Body: "## A\n\nB",
+		Audiences: []material.Audience{material.Parents, material.Leaders}, GradeBands: []material.GradeBand{material.Grades7to9},
+		ThemeIDs: []int64{th.ID}, SchoolID: sc.ID, Language: "da", Status: material.Published, Featured: true,
+		CoverID: img.ID, CoverAlt: "Et billede", Attachments: []material.Attachment{{MediaID: doc.ID, Title: "PDF"}}}
+	if err := st.CreateMaterial(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	m.Title = "Tjekliste til samtalen"
+	if err := st.UpdateMaterial(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	u := &storage.User{Email: "a@example.dk", Name: "Ada", Role: storage.RoleAdmin, PasswordHash: "h", Active: true}
+	if err := st.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	inactive := &storage.User{Email: "b@example.dk", Role: storage.RoleEditor, Active: false}
+	if err := st.CreateUser(ctx, inactive); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	if err := st.CreateSession(ctx, &storage.Session{IDHash: "s", UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CreateSetupToken(ctx, &storage.SetupToken{TokenHash: "t", Purpose: "first-admin", ExpiresAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PutSettings(ctx, map[string]string{"brand.name": "Skole og hjem", "brand.colour": "#1b5e7a"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func compareAll(t *testing.T, a, b *storage.Store) {
+	t.Helper()
+	for _, name := range storage.TableNames() {
+		ra, err := a.TableRows(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rb, err := b.TableRows(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ra) == 0 {
+			t.Errorf("%s: the test fills no rows", name)
+		}
+		if !reflect.DeepEqual(ra, rb) {
+			t.Errorf("%s differs after copy:\n%s: %v\n%s: %v", name, a.Backend(), ra, b.Backend(), rb)
+		}
+	}
+}
+
+func TestCopyRoundTrip(t *testing.T) {
+	backends := storagetest.Backends(t)
+	last := backends[len(backends)-1]
+	src := storagetest.Open(t, storage.SQLite)
+	fill(t, src)
+
+	mid := storagetest.Open(t, last)
+	if _, err := storage.Copy(ctx, src, mid); err != nil {
+		t.Fatal(err)
+	}
+	compareAll(t, src, mid)
+
+	back := storagetest.Open(t, storage.SQLite)
+	counts, err := storage.Copy(ctx, mid, back)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts["materials"] != 1 || counts["users"] != 2 {
+		t.Errorf("counts %v", counts)
+	}
+	compareAll(t, src, back)
+
+	// New rows after a copy get fresh ids: the sequences moved along.
+	for _, st := range []*storage.Store{mid, back} {
+		m := &material.Material{Kind: material.Article, Title: "Ny", Summary: "x", Language: "da",
+			Status: material.Draft, Audiences: []material.Audience{material.Parents}}
+		if err := st.CreateMaterial(ctx, m); err != nil {
+			t.Errorf("%s: insert after copy: %v", st.Backend(), err)
+		}
+	}
+}
+
+func TestCopyRefusesNonEmptyTarget(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, dst *storage.Store) {
+		src := storagetest.Open(t, storage.SQLite)
+		fill(t, src)
+		th := storage.Theme{Slug: "eget", Name: "Eget"}
+		if err := dst.SaveTheme(ctx, &th); err != nil {
+			t.Fatal(err)
+		}
+		_, err := storage.Copy(ctx, src, dst)
+		if err == nil || !strings.Contains(err.Error(), "not empty") {
+			t.Fatalf("err = %v, want a refusal", err)
+		}
+		rows, _ := dst.TableRows(ctx, "materials")
+		themes, _ := dst.Themes(ctx)
+		if len(rows) != 0 || len(themes) != 1 {
+			t.Errorf("a refused copy changed the target: %d materials, %d themes", len(rows), len(themes))
+		}
+	})
+}
