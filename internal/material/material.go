@@ -4,6 +4,8 @@ package material
 
 import (
 	"net/url"
+
+	"github.com/bindeled/bindeled/internal/markdown"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -287,10 +289,44 @@ func CheckPublishable(m *Material) Problems {
 			p.Add("transcript", "error.transcript_required")
 		}
 	}
+	checkBody(m.Body, p)
 	if len(p) == 0 {
 		return nil
 	}
 	return p
+}
+
+// vagueLinkTexts are link texts that say nothing about where they lead, in
+// Danish and English, compared in lower case without punctuation.
+var vagueLinkTexts = map[string]bool{
+	"klik her": true, "her": true, "læs mere": true, "læs her": true, "mere": true, "link": true,
+	"klik": true, "se mere": true, "se her": true, "læs videre": true, "tryk her": true, "linket": true,
+	"click here": true, "here": true, "read more": true, "more": true, "this link": true,
+}
+
+// checkBody applies the publication checks to a Markdown body: headings
+// start at level 2 (the page's title is level 1) and skip no level, images
+// have a description, and link texts say where they lead.
+func checkBody(body string, p Problems) {
+	f := markdown.Inspect(body)
+	prev := 1
+	for _, level := range f.HeadingLevels {
+		if level > prev+1 || level == 1 {
+			p.Add("body", "error.heading_levels")
+			break
+		}
+		prev = level
+	}
+	if f.ImagesWithoutAlt > 0 {
+		p.Add("body", "error.body_image_alt")
+	}
+	for _, text := range f.LinkTexts {
+		t := strings.ToLower(strings.Trim(strings.TrimSpace(text), ".,:;!?…»«\"'()"))
+		if t == "" || vagueLinkTexts[t] {
+			p.Add("body", "error.link_text")
+			break
+		}
+	}
 }
 
 // IsWebURL reports whether s is an absolute http or https URL with a host.

@@ -126,3 +126,29 @@ func TestSelect(t *testing.T) {
 		t.Errorf("two kinds, theme 11: %v", ids)
 	}
 }
+
+func TestCheckPublishableBody(t *testing.T) {
+	tests := []struct {
+		body string
+		want []string
+	}{
+		{"## A\n\n### B\n\n## C\n\n[Skole og Forældre](https://skole-foraeldre.dk)", nil},
+		{"# Titel igen", []string{"body:error.heading_levels"}},
+		{"## A\n\n#### D", []string{"body:error.heading_levels"}},
+		{"### Starter for dybt", []string{"body:error.heading_levels"}},
+		{"![](foto.jpg)", []string{"body:error.body_image_alt"}},
+		{"Se [klik her](https://a.dk).", []string{"body:error.link_text"}},
+		{"Se [Læs mere…](https://a.dk).", []string{"body:error.link_text"}},
+		{"Se [her](https://a.dk) og [mere](https://b.dk).", []string{"body:error.link_text"}},
+	}
+	for _, tt := range tests {
+		m := valid()
+		m.Body = tt.body
+		if got := keys(CheckPublishable(m)); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("body %q: %v, want %v", tt.body, got, tt.want)
+		}
+		if Validate(m) != nil {
+			t.Errorf("body %q: a draft may be saved with it", tt.body)
+		}
+	}
+}
