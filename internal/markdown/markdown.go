@@ -33,6 +33,11 @@ func newPolicy() *bluemonday.Policy {
 	return p
 }
 
+var tableFrame = strings.NewReplacer(
+	"<table>", `<div class="table-scroll" role="region" tabindex="0" aria-label="Tabel"><table>`,
+	"</table>", "</table></div>",
+)
+
 // ToHTML renders Markdown as sanitised HTML. Raw HTML in the source is
 // escaped by the renderer and anything unsafe that remains is removed.
 func ToHTML(src string) (template.HTML, error) {
@@ -40,8 +45,11 @@ func ToHTML(src string) (template.HTML, error) {
 	if err := md.Convert([]byte(src), &buf); err != nil {
 		return "", fmt.Errorf("render markdown: %w", err)
 	}
-	// The sanitiser's output is safe to place in a page as it is.
-	return template.HTML(policy.SanitizeBytes(buf.Bytes())), nil
+	// The sanitiser's output is safe to place in a page as it is. Tables
+	// get a keyboard-reachable frame that scrolls on narrow screens; raw
+	// HTML in the source was escaped, so every <table> here is a real one.
+	out := tableFrame.Replace(string(policy.SanitizeBytes(buf.Bytes())))
+	return template.HTML(out), nil
 }
 
 // PlainText returns the text of Markdown without markup, for summaries of

@@ -52,6 +52,7 @@ type Server struct {
 	byEmail *auth.Limiter
 	byAddr  *auth.Limiter
 	routes  []Route
+	mux     *http.ServeMux
 	handler http.Handler
 }
 
@@ -105,6 +106,7 @@ func New(ctx context.Context, cfg Config, st *storage.Store, blobs media.Blobs) 
 		mux.Handle(rt.Method+" "+rt.Pattern, s.wrap(rt))
 	}
 	mux.Handle("/", s.wrap(Route{Access: Public, Handle: s.notFound}))
+	s.mux = mux
 	s.handler = s.recoverer(s.logRequests(s.securityHeaders(mux)))
 	return s, nil
 }
@@ -114,6 +116,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 
 // Routes returns the route table, for tests and documentation.
 func (s *Server) Routes() []Route { return s.routes }
+
+// RouteOf returns the pattern of the route that serves a request, such as
+// "GET /materialer/{slug}", or "/" for the not-found page.
+func (s *Server) RouteOf(r *http.Request) string {
+	_, pattern := s.mux.Handler(r)
+	return pattern
+}
 
 // serverSecret returns the key that signs CSRF tokens. It lives in the
 // database so that every instance of a hub shares it.

@@ -1,0 +1,171 @@
+package pagecheck
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bindeled/bindeled/internal/auth"
+	"github.com/bindeled/bindeled/internal/hub"
+	"github.com/bindeled/bindeled/internal/storage"
+	"github.com/bindeled/bindeled/internal/storage/storagetest"
+	"github.com/chromedp/chromedp"
+)
+
+// repoRoot is the repository's top folder.
+func repoRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}
+
+// toolPath returns a file of the npm packages in tools/browser, failing
+// the test with the command that installs them when it is missing.
+func toolPath(t testing.TB, rel string) string {
+	t.Helper()
+	p := filepath.Join(repoRoot(), "tools", "browser", "node_modules", rel)
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("%s is missing: run scripts/setup (npm ci in tools/browser)", p)
+	}
+	return p
+}
+
+// artifactDir is where screenshots go: $BINDELED_ARTIFACTS or
+// test-artifacts/ at the top of the repository.
+func artifactDir(t testing.TB) string {
+	t.Helper()
+	dir := os.Getenv("BINDELED_ARTIFACTS")
+	if dir == "" {
+		dir = filepath.Join(repoRoot(), "test-artifacts")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// env is a hub with its starter collection served on loopback, and an
+// editor's session.
+type env struct {
+	hub     *hub.Hub
+	srv     *httptest.Server
+	session *http.Cookie
+	editor  *http.Client
+	reader  *http.Client
+	token   string // a valid first-admin setup token
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	ctx := context.Background()
+	h, err := hub.Open(ctx, hub.Config{DataDir: t.TempDir(), Starter: true, Passwords: auth.TestParams(),
+		Logger: storagetest.Logger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.Close() })
+	srv := httptest.NewServer(h.Web)
+	t.Cleanup(srv.Close)
+	e := &env{hub: h, srv: srv, reader: &http.Client{Timeout: 20 * time.Second}}
+
+	link, err := h.FirstAdminLink(ctx, srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(link)
+	e.token = u.Query().Get("token")
+
+	hash, err := auth.HashPassword(auth.TestParams(), "en lang nok adgangskode")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Store.CreateUser(ctx, &storage.User{Email: "redaktor@example.dk", Name: "Redaktør",
+		Role: storage.RoleAdmin, PasswordHash: hash, Active: true}); err != nil {
+		t.Fatal(err)
+	}
+	e.login(t)
+	return e
+}
+
+func (e *env) login(t *testing.T) {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	e.editor = &http.Client{Jar: jar, Timeout: 20 * time.Second}
+	doc, _ := fetch(t, e.editor, e.srv.URL+"/redaktion/login")
+	csrf, _ := doc.Find("input[name=csrf]").Attr("value")
+	res, err := e.editor.PostForm(e.srv.URL+"/redaktion/login", url.Values{"csrf": {csrf},
+		"email": {"redaktor@example.dk"}, "password": {"en lang nok adgangskode"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	base, _ := url.Parse(e.srv.URL)
+	for _, c := range jar.Cookies(base) {
+		if c.Name == "bindeled_session" {
+			e.session = c
+		}
+	}
+	if e.session == nil {
+		t.Fatal("no session after login")
+	}
+}
+
+// newBrowser starts Debian's Chromium headless, as the project's browser
+// checks run it.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatal("chromium is not installed: run scripts/setup")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.Flag("mute-audio", true),
+		chromedp.UserDataDir(t.TempDir()),
+	}
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	// This Chromium speaks a newer protocol than the Go bindings know; the
+	// events it cannot decode are network details the checks do not use.
+	quiet := func(format string, args ...any) {
+		if msg := fmt.Sprintf(format, args...); !strings.Contains(msg, "could not unmarshal event") {
+			t.Logf("chromium: %s", msg)
+		}
+	}
+	bctx, cancel2 := chromedp.NewContext(actx, chromedp.WithErrorf(quiet))
+	t.Cleanup(cancel2)
+	if err := chromedp.Run(bctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return bctx
+}
+
+// screenshotName turns a URL path into a file name.
+func screenshotName(path string, width int) string {
+	name := strings.Trim(strings.NewReplacer("/", "_", "?", "_", "&", "_", "=", "-").Replace(path), "_")
+	if name == "" {
+		name = "forside"
+	}
+	if len(name) > 80 {
+		name = name[:80]
+	}
+	return fmt.Sprintf("%s-%d.jpg", name, width)
+}
