@@ -92,6 +92,14 @@ type Settings struct {
 	Colour Colour
 	LogoID int64
 	About  string // Markdown for the about page
+
+	// The accessibility statement: who to contact, what is known not to
+	// work (Markdown), when it was last reviewed (YYYY-MM-DD), or instead
+	// the address of the statement published through the national service.
+	A11yContact  string
+	A11yIssues   string
+	A11yReviewed string
+	A11yURL      string
 }
 
 // Setting keys in the settings table.
@@ -101,6 +109,11 @@ const (
 	KeyColour = "brand.colour"
 	KeyLogo   = "brand.logo"
 	KeyAbout  = "brand.about"
+
+	KeyA11yContact  = "a11y.contact"
+	KeyA11yIssues   = "a11y.issues"
+	KeyA11yReviewed = "a11y.reviewed"
+	KeyA11yURL      = "a11y.url"
 )
 
 // DefaultColour is a calm blue that reads with white text.
@@ -114,6 +127,11 @@ func FromMap(kv map[string]string) Settings {
 		Owner:  kv[KeyOwner],
 		Colour: DefaultColour,
 		About:  kv[KeyAbout],
+
+		A11yContact:  kv[KeyA11yContact],
+		A11yIssues:   kv[KeyA11yIssues],
+		A11yReviewed: kv[KeyA11yReviewed],
+		A11yURL:      kv[KeyA11yURL],
 	}
 	if s.Name == "" {
 		s.Name = "Skole og hjem"

@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"fmt"
-	"html/template"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -42,8 +41,10 @@ type WSMaterialPage struct {
 	Schools     []storage.School
 	Files       map[int64]*storage.Media
 	Attachments []AttachmentRow
-	Preview     template.HTML
+	Preview     Preview
 	PublicURL   string
+
+	limits media.Limits
 }
 
 // AttachmentRow is one file row of a guide's form.
@@ -59,11 +60,38 @@ func (p WSMaterialPage) Has(field string) bool { return p.Problems.Has(field) }
 
 // ProblemText returns the translated problems of field.
 func (p WSMaterialPage) ProblemText(field string) []string {
+	return problemTexts(p.Base, p.Problems, field, p.limits)
+}
+
+// problemTexts translates a field's problems; upload problems name the
+// field's accepted types and size limit.
+func problemTexts(b Base, problems material.Problems, field string, limits media.Limits) []string {
 	var out []string
-	for _, key := range p.Problems[field] {
-		out = append(out, p.T(key))
+	for _, key := range problems[field] {
+		class, _ := fileClass(field)
+		if field == "attachments" {
+			class = media.Document
+		} else if field == "logo" {
+			class = media.Image
+		}
+		switch key {
+		case "error.upload_type":
+			out = append(out, b.T(key, acceptedTypes[class]))
+		case "error.upload_size":
+			out = append(out, b.T(key, media.HumanSize(limits.MaxBytes[class])))
+		default:
+			out = append(out, b.T(key))
+		}
 	}
 	return out
+}
+
+// acceptedTypes names what each upload field takes, for messages.
+var acceptedTypes = map[media.Class]string{
+	media.Image:    "JPEG, PNG, GIF, WebP",
+	media.Video:    "MP4, WebM",
+	media.Captions: "WebVTT (.vtt)",
+	media.Document: "PDF, DOCX, ODT",
 }
 
 func (s *Server) wsNewMaterial(w http.ResponseWriter, r *http.Request) error {
@@ -72,7 +100,7 @@ func (s *Server) wsNewMaterial(w http.ResponseWriter, r *http.Request) error {
 		kind = material.Article
 	}
 	m := &material.Material{Kind: kind, Language: "da", Status: material.Draft}
-	return s.renderMaterialForm(w, r, http.StatusOK, m, nil, "")
+	return s.renderMaterialForm(w, r, http.StatusOK, m, nil)
 }
 
 func (s *Server) wsEditMaterial(w http.ResponseWriter, r *http.Request) error {
@@ -84,11 +112,11 @@ func (s *Server) wsEditMaterial(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.renderMaterialForm(w, r, http.StatusOK, m, nil, "")
+	return s.renderMaterialForm(w, r, http.StatusOK, m, nil)
 }
 
 func (s *Server) renderMaterialForm(w http.ResponseWriter, r *http.Request, status int, m *material.Material,
-	problems material.Problems, preview template.HTML) error {
+	problems material.Problems) error {
 	titleKey := "ws.new"
 	if m.ID != 0 {
 		titleKey = "ws.materials"
@@ -106,8 +134,8 @@ func (s *Server) renderMaterialForm(w http.ResponseWriter, r *http.Request, stat
 	if len(problems) > 0 {
 		b.Flash = b.T("error.form")
 	}
-	p := WSMaterialPage{Base: b, M: m, IsNew: m.ID == 0, Problems: problems, Preview: preview,
-		Action: "/redaktion/materialer"}
+	p := WSMaterialPage{Base: b, M: m, IsNew: m.ID == 0, Problems: problems,
+		Preview: newPreview(b, m.Body, m.Audiences), Action: "/redaktion/materialer", limits: s.cfg.Uploads}
 	if m.ID != 0 {
 		p.Action = materialEditURL(m.ID, "")
 		if m.Status == material.Published {
@@ -187,7 +215,7 @@ func (s *Server) saveMaterial(w http.ResponseWriter, r *http.Request, m *materia
 				m.Status = material.Draft
 			}
 		}
-		return s.renderMaterialForm(w, r, status, m, problems, previewHTML(m.Body))
+		return s.renderMaterialForm(w, r, status, m, problems)
 	}
 
 	if m.ID == 0 {

@@ -51,6 +51,7 @@ func (s *Server) routeTable() []Route {
 		{"GET", "/skoler", Public, s.schools},
 		{"GET", "/skoler/{slug}", Public, s.schoolPage},
 		{"GET", "/om", Public, s.about},
+		{"GET", "/tilgaengelighed", Public, s.accessibility},
 		{"GET", "/media/{key}", Public, s.serveMedia},
 		{"GET", "/static/{name}", Public, s.serveAsset},
 		{"GET", "/brand/{name}", Public, s.serveBrandCSS},

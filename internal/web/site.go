@@ -564,6 +564,29 @@ func (s *Server) about(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, http.StatusOK, "site/about", p)
 }
 
+// StatementPage is the accessibility statement.
+type StatementPage struct {
+	Base
+	Issues   template.HTML
+	Reviewed time.Time
+}
+
+func (s *Server) accessibility(w http.ResponseWriter, r *http.Request) error {
+	b, err := s.base(r, "")
+	if err != nil {
+		return err
+	}
+	b.Title, b.Section = b.T("a11y.title"), "a11y"
+	p := StatementPage{Base: b}
+	if p.Issues, err = markdown.ToHTML(b.Brand.A11yIssues); err != nil {
+		return err
+	}
+	if t, err := time.Parse("2006-01-02", b.Brand.A11yReviewed); err == nil {
+		p.Reviewed = t
+	}
+	return s.render(w, http.StatusOK, "site/accessibility", p)
+}
+
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error { return errNotFound }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {

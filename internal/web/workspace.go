@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/bindeled/bindeled/internal/brand"
 	"github.com/bindeled/bindeled/internal/markdown"
@@ -23,6 +24,7 @@ type WSMaterialsPage struct {
 	Base
 	Query     string
 	Materials []*material.Material
+	Failing   map[int64]bool // public materials that fail the publication checks
 	Total     int
 	Page      int
 	Pages     int
@@ -46,6 +48,12 @@ func (s *Server) wsMaterials(w http.ResponseWriter, r *http.Request) error {
 	p.Materials, p.Total, err = s.store.SearchMaterials(r.Context(), query, wsPageSize, (page-1)*wsPageSize)
 	if err != nil {
 		return err
+	}
+	p.Failing = map[int64]bool{}
+	for _, m := range p.Materials {
+		if m.Status == material.Published && material.CheckPublishable(m) != nil {
+			p.Failing[m.ID] = true
+		}
 	}
 	p.Pages = max(1, (p.Total+wsPageSize-1)/wsPageSize)
 	p.Page = min(page, p.Pages)
@@ -163,6 +171,18 @@ type WSSettingsPage struct {
 	About    string
 	Logo     *storage.Media
 	Problems material.Problems
+
+	A11yContact  string
+	A11yIssues   string
+	A11yReviewed string
+	A11yURL      string
+
+	limits media.Limits
+}
+
+// ProblemText returns the translated problems of field.
+func (p WSSettingsPage) ProblemText(field string) []string {
+	return problemTexts(p.Base, p.Problems, field, p.limits)
 }
 
 func (s *Server) wsSettings(w http.ResponseWriter, r *http.Request) error {
@@ -172,7 +192,8 @@ func (s *Server) wsSettings(w http.ResponseWriter, r *http.Request) error {
 	}
 	b.Section = "settings"
 	p := WSSettingsPage{Base: b, Name: b.Brand.Name, Owner: b.Brand.Owner,
-		Colour: b.Brand.Colour.Hex(), About: b.Brand.About}
+		Colour: b.Brand.Colour.Hex(), About: b.Brand.About, A11yContact: b.Brand.A11yContact,
+		A11yIssues: b.Brand.A11yIssues, A11yReviewed: b.Brand.A11yReviewed, A11yURL: b.Brand.A11yURL}
 	if b.Brand.LogoID != 0 {
 		p.Logo, _ = s.store.GetMedia(r.Context(), b.Brand.LogoID) // a missing logo shows as none
 	}
@@ -192,7 +213,10 @@ func (s *Server) wsSaveSettings(w http.ResponseWriter, r *http.Request) error {
 	}
 	b.Section = "settings"
 	p := WSSettingsPage{Base: b, Name: strings.TrimSpace(f.Get("name")), Owner: strings.TrimSpace(f.Get("owner")),
-		Colour: strings.TrimSpace(f.Get("colour")), About: f.Get("about"), Problems: merge(material.Problems{}, problems)}
+		Colour: strings.TrimSpace(f.Get("colour")), About: f.Get("about"), Problems: merge(material.Problems{}, problems),
+		limits: s.cfg.Uploads, A11yContact: strings.TrimSpace(f.Get("a11y_contact")),
+		A11yIssues: f.Get("a11y_issues"), A11yReviewed: strings.TrimSpace(f.Get("a11y_reviewed")),
+		A11yURL: strings.TrimSpace(f.Get("a11y_url"))}
 	logoID := keptID(f, "logo")
 	if logoID != 0 {
 		if p.Logo, err = s.store.GetMedia(r.Context(), logoID); err != nil || p.Logo.Class != string(media.Image) {
@@ -209,6 +233,12 @@ func (s *Server) wsSaveSettings(w http.ResponseWriter, r *http.Request) error {
 	case err != nil:
 		p.Problems.Add("colour", "error.colour")
 	}
+	if _, err := time.Parse("2006-01-02", p.A11yReviewed); err != nil && p.A11yReviewed != "" {
+		p.Problems.Add("a11y_reviewed", "error.date")
+	}
+	if p.A11yURL != "" && !strings.HasPrefix(p.A11yURL, "https://") || p.A11yURL != "" && !material.IsWebURL(p.A11yURL) {
+		p.Problems.Add("a11y_url", "error.url")
+	}
 	if len(p.Problems) > 0 {
 		return s.render(w, http.StatusUnprocessableEntity, "ws/settings", p)
 	}
@@ -218,7 +248,8 @@ func (s *Server) wsSaveSettings(w http.ResponseWriter, r *http.Request) error {
 	}
 	err = s.store.PutSettings(r.Context(), map[string]string{
 		brand.KeyName: p.Name, brand.KeyOwner: p.Owner, brand.KeyColour: c.Hex(), brand.KeyAbout: p.About,
-		brand.KeyLogo: logo,
+		brand.KeyLogo: logo, brand.KeyA11yContact: p.A11yContact, brand.KeyA11yIssues: p.A11yIssues,
+		brand.KeyA11yReviewed: p.A11yReviewed, brand.KeyA11yURL: p.A11yURL,
 	})
 	if err != nil {
 		return err
@@ -227,25 +258,42 @@ func (s *Server) wsSaveSettings(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// wsPreview renders Markdown for the editor's live preview.
+// wsPreview renders the editor's live preview: the body as readers will
+// see it, and how easy it is to read.
 func (s *Server) wsPreview(w http.ResponseWriter, r *http.Request) error {
-	body := r.PostForm.Get("body")
-	html, err := markdown.ToHTML(body)
+	b, err := s.base(r, "")
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_, err = w.Write([]byte(html))
-	return err
+	var audiences []material.Audience
+	for _, a := range r.PostForm["audiences"] {
+		audiences = append(audiences, material.Audience(a))
+	}
+	return s.render(w, http.StatusOK, "ws/preview", newPreview(b, r.PostForm.Get("body"), audiences))
 }
 
-// previewHTML renders a body for the form's own preview, without script.
-func previewHTML(body string) template.HTML {
+// Preview is the rendered body and its readability.
+type Preview struct {
+	Base
+	HTML  template.HTML
+	Read  material.Readability
+	Warn  bool
+	Limit int
+}
+
+func newPreview(b Base, body string, audiences []material.Audience) Preview {
 	html, err := markdown.ToHTML(body)
 	if err != nil {
-		return ""
+		html = ""
 	}
-	return html
+	p := Preview{Base: b, HTML: html, Read: material.LIX(markdown.Inspect(body).Text),
+		Limit: material.ParentLIXLimit}
+	parents := false
+	for _, a := range audiences {
+		parents = parents || a == material.Parents
+	}
+	p.Warn = parents && p.Read.Score > material.ParentLIXLimit
+	return p
 }
 
 func materialEditURL(id int64, message string) string {

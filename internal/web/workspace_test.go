@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/bindeled/bindeled/internal/auth"
 	"github.com/bindeled/bindeled/internal/material"
 	"github.com/bindeled/bindeled/internal/storage"
@@ -215,8 +216,8 @@ func TestUploadRefusals(t *testing.T) {
 			want string
 		}{
 			{"svg", file{"cover", "logo.png", []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`)}, "SVG"},
-			{"html as jpg", file{"cover", "foto.jpg", []byte("<html><body>hej</body></html>")}, "ikke en af de tilladte"},
-			{"too large", file{"cover", "stor.png", append(pngBytes(t, 10, 10), make([]byte, 3<<20)...)}, "for stor"},
+			{"html as jpg", file{"cover", "foto.jpg", []byte("<html><body>hej</body></html>")}, "JPEG, PNG, GIF, WebP"},
+			{"too large", file{"cover", "stor.png", append(pngBytes(t, 10, 10), make([]byte, 3<<20)...)}, "2,1 MB"},
 		}
 		for _, tt := range tests {
 			p := c.postMultipart("/redaktion/materialer", base, tt.f)
@@ -414,6 +415,107 @@ func TestWorkspaceSearch(t *testing.T) {
 		p := c.get("/redaktion?q=for%C3%A6ldrem%C3%B8de")
 		if n := p.doc.Find("tbody tr").Length(); n != 1 || !strings.Contains(p.text("tbody"), "Forældremøde") {
 			t.Errorf("search found %d rows: %q", n, p.text("tbody"))
+		}
+	})
+}
+
+func TestPublicMaterialFailingChecksIsListed(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		// As an import may bring it: public, with a vague link text.
+		h.publish(&material.Material{Title: "Gammel artikel", Body: "Se [klik her](https://example.dk)."})
+		h.publish(&material.Material{Title: "God artikel", Body: "Se [Skole og Forældre](https://example.dk)."})
+		c, _ := h.login(storage.RoleEditor)
+		p := c.get("/redaktion")
+		var failing []string
+		p.doc.Find("tbody tr").Each(func(_ int, row *goquery.Selection) {
+			if row.Find(".problem").Length() > 0 {
+				failing = append(failing, strings.TrimSpace(row.Find("td a").First().Text()))
+			}
+		})
+		if len(failing) != 1 || failing[0] != "Gammel artikel" {
+			t.Errorf("listed as failing: %q", failing)
+		}
+		if h.client().get("/materialer/gammel-artikel").status != 200 {
+			t.Error("a public material failing the checks must keep its state")
+		}
+	})
+}
+
+func TestPublishRefusedWithReasons(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		c, csrf := h.login(storage.RoleEditor)
+		p := c.postMultipart("/redaktion/materialer", [][2]string{
+			{"csrf", csrf}, {"kind", "article"}, {"title", "Springer over"}, {"summary", "Kort."},
+			{"body", "## A\n\n#### D\n\n![](x.png) [læs mere](https://example.dk)"},
+			{"audiences", "parents"}, {"language", "da"}, {"action", "publish"},
+		})
+		if p.status != http.StatusUnprocessableEntity {
+			t.Fatalf("publish with a bad body: %d", p.status)
+		}
+		got := p.text("#body-problem")
+		for _, want := range []string{"niveau 2", "billedbeskrivelse", "klik her"} {
+			if !strings.Contains(p.doc.Find(".problem").Text(), want) {
+				t.Errorf("no reason with %q in %q", want, got)
+			}
+		}
+		if p.doc.Find("button[value=publish]").Length() != 1 {
+			t.Error("after a refused publish the material should still be a draft to publish")
+		}
+		// Saving it as a draft is allowed.
+		fields := [][2]string{{"csrf", csrf}, {"kind", "article"}, {"title", "Springer over"}, {"summary", "Kort."},
+			{"body", "## A\n\n#### D"}, {"audiences", "parents"}, {"language", "da"}, {"action", "save"}}
+		if p := c.postMultipart("/redaktion/materialer", fields); p.status != http.StatusSeeOther {
+			t.Errorf("save draft: %d", p.status)
+		}
+	})
+}
+
+func TestReadabilityShownAndWarnsForParents(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		c, csrf := h.login(storage.RoleEditor)
+		long := "Skolebestyrelsens principbeslutninger vedrørende forældresamarbejdet implementeres kontinuerligt gennem inddragelsesprocesser."
+		p := c.post("/redaktion/forhaandsvisning", url.Values{"csrf": {csrf}, "body": {long}, "audiences": {"parents"}})
+		if !strings.Contains(p.text("#readability"), "LIX") || p.doc.Find("#readability .problem").Length() != 1 {
+			t.Errorf("no parent warning: %q", p.text("#readability"))
+		}
+		if !strings.Contains(p.text("#readability"), "principbeslutninger") {
+			t.Error("the long words are not shown")
+		}
+		p = c.post("/redaktion/forhaandsvisning", url.Values{"csrf": {csrf}, "body": {long}, "audiences": {"leaders"}})
+		if p.doc.Find("#readability .problem").Length() != 0 {
+			t.Error("warned for a text that is not for parents")
+		}
+	})
+}
+
+func TestAccessibilityStatement(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		admin, csrf := h.login(storage.RoleAdmin)
+		fields := [][2]string{{"csrf", csrf}, {"name", "Skole og hjem"}, {"colour", "#1b5e7a"},
+			{"a11y_contact", "tilgaengelighed@example.dk"}, {"a11y_issues", "- Ældre PDF-filer er ikke tilgængelige."},
+			{"a11y_reviewed", "1. december"}}
+		p := admin.postMultipart("/redaktion/indstillinger", fields)
+		if p.status != http.StatusUnprocessableEntity || p.text("#a11y_reviewed-problem") == "" {
+			t.Fatalf("bad date: %d", p.status)
+		}
+		fields[len(fields)-1] = [2]string{"a11y_reviewed", "2026-12-01"}
+		if p := admin.postMultipart("/redaktion/indstillinger", fields); p.status != http.StatusSeeOther {
+			t.Fatalf("save: %d", p.status)
+		}
+		s := h.client().get("/tilgaengelighed")
+		if s.status != 200 || !strings.Contains(s.body, "tilgaengelighed@example.dk") ||
+			!strings.Contains(s.text(".prose ul"), "Ældre PDF-filer") || s.attr("time", "datetime") != "2026-12-01" {
+			t.Errorf("statement page: %d %q", s.status, s.text("main"))
+		}
+		if h.client().get("/").attr("footer a[href='/tilgaengelighed']", "href") == "" {
+			t.Error("no link to the statement in the footer")
+		}
+		fields = append(fields, [2]string{"a11y_url", "https://www.was.digst.dk/example-dk"})
+		if p := admin.postMultipart("/redaktion/indstillinger", fields); p.status != http.StatusSeeOther {
+			t.Fatalf("save with url: %d", p.status)
+		}
+		if got := h.client().get("/tilgaengelighed").attr("main a.button", "href"); got != "https://www.was.digst.dk/example-dk" {
+			t.Errorf("external statement link %q", got)
 		}
 	})
 }

@@ -5,7 +5,7 @@
   var form = document.querySelector("form[data-preview]");
   if (!form) return;
   var body = form.querySelector("textarea[name=body]");
-  var out = document.getElementById("preview-output");
+  var out = document.getElementById("preview-live");
   var csrf = form.querySelector("input[name=csrf]");
   var timer = null;
 
@@ -13,6 +13,9 @@
     var data = new URLSearchParams();
     data.set("csrf", csrf.value);
     data.set("body", body.value);
+    Array.prototype.forEach.call(form.querySelectorAll("input[name=audiences]:checked"), function (a) {
+      data.append("audiences", a.value);
+    });
     fetch(form.getAttribute("data-preview"), {
       method: "POST",
       body: data,
@@ -22,13 +25,17 @@
       if (!res.ok) throw new Error(res.status);
       return res.text();
     }).then(function (html) {
-      out.innerHTML = html; // sanitised by the server
+      out.innerHTML = html; // rendered and sanitised by the server
     }).catch(function () {});
   }
+  function later() {
+    clearTimeout(timer);
+    timer = setTimeout(refresh, 400);
+  }
   if (body && out && csrf) {
-    body.addEventListener("input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(refresh, 400);
+    body.addEventListener("input", later);
+    Array.prototype.forEach.call(form.querySelectorAll("input[name=audiences]"), function (a) {
+      a.addEventListener("change", later);
     });
   }
 
