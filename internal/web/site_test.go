@@ -233,3 +233,26 @@ func TestStaticAssetsAreHashedAndImmutable(t *testing.T) {
 		}
 	})
 }
+
+func TestOtherLanguagesMarked(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		m := &material.Material{Title: "مرحبا بالآباء في المدرسة", Summary: "ملخص قصير", Body: "نص عربي."}
+		h.publish(m)
+		en := &material.Material{Title: "Welcome to school", Summary: "For parents new to Denmark."}
+		en.Language = "en"
+		h.publish(en)
+		en.Language = "en"
+		if err := h.st.UpdateMaterial(ctx, en); err != nil {
+			t.Fatal(err)
+		}
+		c := h.client()
+		p := c.get("/materialer/" + m.Slug)
+		if p.status != 200 || p.attr("h1", "dir") != "auto" || p.attr(".prose", "dir") != "auto" {
+			t.Errorf("right-to-left title not marked: %d %q", p.status, p.attr("h1", "dir"))
+		}
+		p = c.get("/materialer/welcome-to-school")
+		if p.attr("article", "lang") != "en" {
+			t.Errorf("English material without lang: %q", p.attr("article", "lang"))
+		}
+	})
+}

@@ -210,6 +210,7 @@ func (s *Server) base(r *http.Request, title string) (Base, error) {
 		assets:    s.assets,
 	}
 	b.brandCSS = "/brand/" + brandCSSName(b.Brand)
+	b.Description = b.T("home.lead")
 	if b.Brand.LogoID != 0 {
 		if m, err := s.store.GetMedia(r.Context(), b.Brand.LogoID); err == nil {
 			b.LogoURL = "/media/" + m.Key
