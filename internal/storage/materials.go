@@ -356,20 +356,20 @@ func (s *Store) PublishedFacets(ctx context.Context) ([]material.Facet, error) {
 		return nil, fmt.Errorf("facets: %w", err)
 	}
 
-	err = s.eachRelation(ctx, `SELECT material_id, audience FROM material_audiences`, func(id int64, v string) {
+	err = s.scanPairs(ctx, `SELECT material_id, audience FROM material_audiences`, nil, func(id int64, v string) {
 		if i, ok := index[id]; ok {
 			out[i].Audiences = append(out[i].Audiences, material.Audience(v))
 		}
 	})
 	if err == nil {
-		err = s.eachRelation(ctx, `SELECT material_id, grade FROM material_grades`, func(id int64, v string) {
+		err = s.scanPairs(ctx, `SELECT material_id, grade FROM material_grades`, nil, func(id int64, v string) {
 			if i, ok := index[id]; ok {
 				out[i].Grades = append(out[i].Grades, material.GradeBand(v))
 			}
 		})
 	}
 	if err == nil {
-		err = s.eachRelation(ctx, `SELECT material_id, theme_id FROM material_themes`, func(id int64, v string) {
+		err = s.scanPairs(ctx, `SELECT material_id, theme_id FROM material_themes`, nil, func(id int64, v string) {
 			if i, ok := index[id]; ok {
 				t, _ := strconv.ParseInt(v, 10, 64) // theme_id is an integer column
 				out[i].ThemeIDs = append(out[i].ThemeIDs, t)
@@ -380,23 +380,6 @@ func (s *Store) PublishedFacets(ctx context.Context) ([]material.Facet, error) {
 		return nil, fmt.Errorf("facets: %w", err)
 	}
 	return out, nil
-}
-
-func (s *Store) eachRelation(ctx context.Context, query string, fn func(id int64, v string)) error {
-	rows, err := s.q().query(ctx, query)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var v any
-		if err := rows.Scan(&id, &v); err != nil {
-			return err
-		}
-		fn(id, asString(v))
-	}
-	return rows.Err()
 }
 
 // materialsWhere loads the materials matching a condition, with their

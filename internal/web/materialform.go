@@ -104,15 +104,20 @@ func (s *Server) wsNewMaterial(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) wsEditMaterial(w http.ResponseWriter, r *http.Request) error {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		return errNotFound
-	}
-	m, err := s.store.GetMaterial(r.Context(), id)
+	m, err := s.materialFromPath(r)
 	if err != nil {
 		return err
 	}
 	return s.renderMaterialForm(w, r, http.StatusOK, m, nil)
+}
+
+// materialFromPath loads the material whose id the address names.
+func (s *Server) materialFromPath(r *http.Request) (*material.Material, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return nil, errNotFound
+	}
+	return s.store.GetMaterial(r.Context(), id)
 }
 
 func (s *Server) renderMaterialForm(w http.ResponseWriter, r *http.Request, status int, m *material.Material,
@@ -170,11 +175,7 @@ func (s *Server) wsCreateMaterial(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) wsSaveMaterial(w http.ResponseWriter, r *http.Request) error {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		return errNotFound
-	}
-	m, err := s.store.GetMaterial(r.Context(), id)
+	m, err := s.materialFromPath(r)
 	if err != nil {
 		return err
 	}

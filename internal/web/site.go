@@ -448,6 +448,16 @@ func (s *Server) materialContext(r *http.Request, m *material.Material, p *Mater
 	return err
 }
 
+// publishedCounts counts the published materials per facet value.
+func (s *Server) publishedCounts(r *http.Request) (material.Counts, error) {
+	facets, err := s.store.PublishedFacets(r.Context())
+	if err != nil {
+		return material.Counts{}, err
+	}
+	_, counts := material.Select(facets, material.Filter{})
+	return counts, nil
+}
+
 // ThemesPage lists the themes.
 type ThemesPage struct {
 	Base
@@ -460,11 +470,10 @@ func (s *Server) themes(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	b.Title, b.Section = b.T("themes.title"), "themes"
-	facets, err := s.store.PublishedFacets(r.Context())
+	counts, err := s.publishedCounts(r)
 	if err != nil {
 		return err
 	}
-	_, counts := material.Select(facets, material.Filter{})
 	p := ThemesPage{Base: b}
 	if p.Themes, err = s.themeLinks(r, counts); err != nil {
 		return err
@@ -512,11 +521,10 @@ func (s *Server) schools(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	facets, err := s.store.PublishedFacets(r.Context())
+	counts, err := s.publishedCounts(r)
 	if err != nil {
 		return err
 	}
-	_, counts := material.Select(facets, material.Filter{})
 	p := SchoolsPage{Base: b}
 	for _, sc := range schools {
 		p.Schools = append(p.Schools, SchoolLink{School: sc, Count: counts.Schools[sc.ID]})
