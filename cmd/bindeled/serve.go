@@ -32,6 +32,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"comma-separated CIDRs of proxies whose X-Forwarded-For and X-Forwarded-Proto are believed")
 	logFormat := f.String("log-format", "text", "log format: text or json")
 	grace := f.Duration("shutdown-grace", 20*time.Second, "how long requests in flight may finish at shutdown")
+	jobInterval := f.Duration("job-interval", 30*time.Second, "how often the scheduler looks for materials due to be published")
 	passwords := passwordFlags(f)
 	uploads := uploadFlags(f)
 	if err := f.parse(args); err != nil {
@@ -48,7 +49,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	h, err := hub.Open(ctx, hub.Config{
 		Addr: *addr, DataDir: *data, Database: *database, BaseURL: *baseURL,
 		TrustedProxies: *proxies, Starter: *starter, Passwords: *passwords, Uploads: *uploads,
-		Logger: log, Version: versionString(),
+		Logger: log, Version: versionString(), JobInterval: *jobInterval,
 	})
 	if err != nil {
 		return err

@@ -17,6 +17,7 @@ import (
 
 	"github.com/bindeled/bindeled/internal/auth"
 	"github.com/bindeled/bindeled/internal/clientip"
+	"github.com/bindeled/bindeled/internal/jobs"
 	"github.com/bindeled/bindeled/internal/media"
 	"github.com/bindeled/bindeled/internal/storage"
 	"github.com/bindeled/bindeled/internal/web"
@@ -34,6 +35,8 @@ type Config struct {
 	Uploads        media.Limits
 	Logger         *slog.Logger
 	Version        string
+	// JobInterval is how often the scheduler looks for due work.
+	JobInterval time.Duration
 }
 
 // Hub is an opened hub, ready to serve.
@@ -41,6 +44,7 @@ type Hub struct {
 	Store   *storage.Store
 	Blobs   media.Blobs
 	Web     *web.Server
+	Jobs    *jobs.Runner
 	baseURL *url.URL
 	log     *slog.Logger
 }
@@ -96,7 +100,12 @@ func open(ctx context.Context, cfg Config, st *storage.Store, base *url.URL, pro
 	if err != nil {
 		return nil, err
 	}
-	return &Hub{Store: st, Blobs: blobs, Web: w, baseURL: base, log: cfg.Logger}, nil
+	interval := cfg.JobInterval
+	if interval <= 0 {
+		interval = 30 * time.Second
+	}
+	runner := &jobs.Runner{Store: st, Log: cfg.Logger, Interval: interval, Lease: 5 * time.Minute}
+	return &Hub{Store: st, Blobs: blobs, Web: w, Jobs: runner, baseURL: base, log: cfg.Logger}, nil
 }
 
 func parseBaseURL(s string) (*url.URL, error) {
@@ -165,6 +174,11 @@ func (h *Hub) Serve(ctx context.Context, addr string, grace time.Duration, ready
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
+
+	jobsDone := make(chan struct{})
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	defer func() { stopJobs(); <-jobsDone }()
+	go func() { defer close(jobsDone); h.Jobs.Run(jobsCtx) }()
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

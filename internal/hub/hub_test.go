@@ -4,9 +4,11 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/bindeled/bindeled/internal/auth"
 	"github.com/bindeled/bindeled/internal/hub"
+	"github.com/bindeled/bindeled/internal/material"
 	"github.com/bindeled/bindeled/internal/starter"
 	"github.com/bindeled/bindeled/internal/storage"
 	"github.com/bindeled/bindeled/internal/storage/storagetest"
@@ -116,5 +118,42 @@ func TestFirstAdminLink(t *testing.T) {
 	}
 	if link, err := h.FirstAdminLink(ctx, ":8080"); link != "" || err != nil {
 		t.Errorf("with a user: link %q, %v", link, err)
+	}
+}
+
+func TestServeRunsTheScheduler(t *testing.T) {
+	cfg := config(t, storagetest.DSN(t, storage.SQLite))
+	cfg.Starter, cfg.JobInterval = false, 20*time.Millisecond
+	h, err := hub.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	m := &material.Material{Kind: material.Article, Title: "Klar", Summary: "Kort.", Language: "da",
+		Status: material.Draft, Audiences: []material.Audience{material.Parents}}
+	if err := h.Store.CreateMaterial(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Store.ScheduleMaterial(ctx, m, time.Now().Add(150*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+
+	sctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- h.Serve(sctx, "127.0.0.1:0", time.Second, nil) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		got, err := h.Store.GetMaterial(ctx, m.ID)
+		if err == nil && got.Status == material.Published {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not published by the running hub: %v %v", got.Status, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve: %v", err)
 	}
 }

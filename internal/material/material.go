@@ -90,11 +90,12 @@ type Status string
 // The statuses a material can have.
 const (
 	Draft     Status = "draft"
+	Scheduled Status = "scheduled" // published by the scheduler at ScheduledAt
 	Published Status = "published"
 )
 
 // Valid reports whether s is a known status.
-func (s Status) Valid() bool { return s == Draft || s == Published }
+func (s Status) Valid() bool { return s == Draft || s == Scheduled || s == Published }
 
 // SummaryMax is the longest summary allowed, in characters. Summaries are
 // used on cards, in feeds and in social posts.
@@ -139,6 +140,12 @@ type Material struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	PublishedAt time.Time // zero while never published
+
+	// ScheduledAt is when a scheduled material goes public (UTC).
+	ScheduledAt time.Time
+	// ScheduleProblem is set when the scheduler could not publish the
+	// material at its time: the publication checks failed.
+	ScheduleProblem string
 }
 
 // Attachment is a downloadable file that belongs to a guide.

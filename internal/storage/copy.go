@@ -30,7 +30,8 @@ var tables = []table{
 		key: "token_hash"},
 	{name: "materials", columns: []string{"id", "kind", "title", "slug", "summary", "body", "school_id", "language",
 		"status", "featured", "cover_id", "cover_alt", "video_id", "captions_id", "poster_id", "external_url",
-		"transcript", "link_url", "link_publisher", "search_text", "created_at", "updated_at", "published_at"},
+		"transcript", "link_url", "link_publisher", "search_text", "created_at", "updated_at", "published_at",
+		"scheduled_at", "schedule_problem"},
 		key: "id", serial: true, bools: map[string]bool{"featured": true}},
 	{name: "material_audiences", columns: []string{"material_id", "audience"}, key: "material_id, audience"},
 	{name: "material_grades", columns: []string{"material_id", "grade"}, key: "material_id, grade"},
@@ -38,6 +39,8 @@ var tables = []table{
 	{name: "attachments", columns: []string{"material_id", "position", "media_id", "title"},
 		key: "material_id, position"},
 	{name: "slug_redirects", columns: []string{"old_slug", "material_id"}, key: "old_slug"},
+	{name: "jobs", columns: []string{"id", "kind", "dedupe_key", "material_id", "run_at", "claimed_until",
+		"attempts", "last_error", "done_at"}, key: "id", serial: true},
 }
 
 // TableNames lists the tables Copy moves, in the order it moves them.

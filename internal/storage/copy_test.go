@@ -73,6 +73,14 @@ func fill(t *testing.T, st *storage.Store) {
 	if err := st.PutSettings(ctx, map[string]string{"brand.name": "Skole og hjem", "brand.colour": "#1b5e7a"}); err != nil {
 		t.Fatal(err)
 	}
+	planned := &material.Material{Kind: material.Article, Title: "Planlagt", Summary: "x", Language: "da",
+		Status: material.Draft, Audiences: []material.Audience{material.Parents}}
+	if err := st.CreateMaterial(ctx, planned); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ScheduleMaterial(ctx, planned, now.Add(48*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func compareAll(t *testing.T, a, b *storage.Store) {
@@ -112,7 +120,7 @@ func TestCopyRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if counts["materials"] != 1 || counts["users"] != 2 {
+	if counts["materials"] != 2 || counts["users"] != 2 || counts["jobs"] != 1 {
 		t.Errorf("counts %v", counts)
 	}
 	compareAll(t, src, back)

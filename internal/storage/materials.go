@@ -18,7 +18,8 @@ const fallbackSlug = "materiale"
 
 const materialColumns = `id, kind, title, slug, summary, body, school_id, language, status,
        featured, cover_id, cover_alt, video_id, captions_id, poster_id, external_url,
-       transcript, link_url, link_publisher, created_at, updated_at, published_at`
+       transcript, link_url, link_publisher, created_at, updated_at, published_at,
+       scheduled_at, schedule_problem`
 
 // CreateMaterial stores a new material, giving it an ID and a unique slug
 // made from its title. CreatedAt and UpdatedAt are set to now unless given,
@@ -46,13 +47,14 @@ func (s *Store) CreateMaterial(ctx context.Context, m *material.Material) error 
 			INSERT INTO materials (kind, title, slug, summary, body, school_id, language, status,
 			       featured, cover_id, cover_alt, video_id, captions_id, poster_id, external_url,
 			       transcript, link_url, link_publisher, search_text, created_at, updated_at,
-			       published_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			       published_at, scheduled_at, schedule_problem)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			RETURNING id`,
 			m.Kind, m.Title, m.Slug, m.Summary, m.Body, nullID(m.SchoolID), m.Language, m.Status,
 			m.Featured, nullID(m.CoverID), m.CoverAlt, nullID(m.VideoID), nullID(m.CaptionsID),
 			nullID(m.PosterID), m.ExternalURL, m.Transcript, m.LinkURL, m.LinkPublisher,
 			searchText(m), millis(m.CreatedAt), millis(m.UpdatedAt), nullMillis(m.PublishedAt),
+			nullMillis(m.ScheduledAt), m.ScheduleProblem,
 		).Scan(&m.ID)
 		if err != nil {
 			return fmt.Errorf("insert: %w", err)
@@ -92,12 +94,13 @@ func (s *Store) UpdateMaterial(ctx context.Context, m *material.Material) error 
 			    language = ?, status = ?, featured = ?, cover_id = ?, cover_alt = ?,
 			    video_id = ?, captions_id = ?, poster_id = ?, external_url = ?,
 			    transcript = ?, link_url = ?, link_publisher = ?, search_text = ?,
-			    updated_at = ?, published_at = ?
+			    updated_at = ?, published_at = ?, scheduled_at = ?, schedule_problem = ?
 			WHERE id = ?`,
 			m.Kind, m.Title, m.Slug, m.Summary, m.Body, nullID(m.SchoolID), m.Language, m.Status,
 			m.Featured, nullID(m.CoverID), m.CoverAlt, nullID(m.VideoID), nullID(m.CaptionsID),
 			nullID(m.PosterID), m.ExternalURL, m.Transcript, m.LinkURL, m.LinkPublisher,
-			searchText(m), millis(m.UpdatedAt), nullMillis(m.PublishedAt), m.ID)
+			searchText(m), millis(m.UpdatedAt), nullMillis(m.PublishedAt), nullMillis(m.ScheduledAt),
+			m.ScheduleProblem, m.ID)
 		if err != nil {
 			return fmt.Errorf("update: %w", err)
 		}
@@ -410,11 +413,12 @@ func (s *Store) materialsWhere(ctx context.Context, cond string, args ...any) ([
 
 func scanMaterial(rows *sql.Rows) (*material.Material, error) {
 	var m material.Material
-	var school, cover, video, captions, poster, published sql.NullInt64
+	var school, cover, video, captions, poster, published, scheduled sql.NullInt64
 	var created, updated int64
 	err := rows.Scan(&m.ID, &m.Kind, &m.Title, &m.Slug, &m.Summary, &m.Body, &school,
 		&m.Language, &m.Status, &m.Featured, &cover, &m.CoverAlt, &video, &captions, &poster,
-		&m.ExternalURL, &m.Transcript, &m.LinkURL, &m.LinkPublisher, &created, &updated, &published)
+		&m.ExternalURL, &m.Transcript, &m.LinkURL, &m.LinkPublisher, &created, &updated, &published,
+		&scheduled, &m.ScheduleProblem)
 	if err != nil {
 		return nil, err
 	}
@@ -422,6 +426,7 @@ func scanMaterial(rows *sql.Rows) (*material.Material, error) {
 	m.CaptionsID, m.PosterID = captions.Int64, poster.Int64
 	m.CreatedAt, m.UpdatedAt = fromMillis(created), fromMillis(updated)
 	m.PublishedAt = fromNullMillis(published)
+	m.ScheduledAt = fromNullMillis(scheduled)
 	return &m, nil
 }
 

@@ -9,8 +9,10 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/bindeled/bindeled/internal/auth"
+	"github.com/bindeled/bindeled/internal/localtime"
 	"github.com/bindeled/bindeled/internal/material"
 	"github.com/bindeled/bindeled/internal/media"
 	"github.com/bindeled/bindeled/internal/storage"
@@ -44,6 +46,12 @@ type WSMaterialPage struct {
 	Preview     Preview
 	PublicURL   string
 
+	// The publication time fields, as typed or as planned.
+	PublishDate string
+	PublishTime string
+	Ambiguous   *localtime.AmbiguousError // the time happens twice: the editor chooses
+	GapSuggest  string                    // the first time after the spring jump
+
 	limits media.Limits
 }
 
@@ -75,6 +83,8 @@ func problemTexts(b Base, problems material.Problems, field string, limits media
 			class = media.Image
 		}
 		switch key {
+		case "error.schedule_gap":
+			out = append(out, b.T(key, gapSuggestion))
 		case "error.upload_type":
 			out = append(out, b.T(key, acceptedTypes[class]))
 		case "error.upload_size":
@@ -85,6 +95,9 @@ func problemTexts(b Base, problems material.Problems, field string, limits media
 	}
 	return out
 }
+
+// gapSuggestion is the first valid time after Copenhagen's spring jump.
+const gapSuggestion = "03:00"
 
 // acceptedTypes names what each upload field takes, for messages.
 var acceptedTypes = map[media.Class]string{
@@ -122,6 +135,19 @@ func (s *Server) materialFromPath(r *http.Request) (*material.Material, error) {
 
 func (s *Server) renderMaterialForm(w http.ResponseWriter, r *http.Request, status int, m *material.Material,
 	problems material.Problems) error {
+	return s.renderMaterialFormPlan(w, r, status, m, problems, nil)
+}
+
+// schedulePlan is what the editor typed in the publication time fields.
+type schedulePlan struct {
+	date, clock string
+	at          time.Time
+	ambiguous   *localtime.AmbiguousError
+	gap         string
+}
+
+func (s *Server) renderMaterialFormPlan(w http.ResponseWriter, r *http.Request, status int, m *material.Material,
+	problems material.Problems, plan *schedulePlan) error {
 	titleKey := "ws.new"
 	if m.ID != 0 {
 		titleKey = "ws.materials"
@@ -141,6 +167,12 @@ func (s *Server) renderMaterialForm(w http.ResponseWriter, r *http.Request, stat
 	}
 	p := WSMaterialPage{Base: b, M: m, IsNew: m.ID == 0, Problems: problems,
 		Preview: newPreview(b, m.Body, m.Audiences), Action: "/redaktion/materialer", limits: s.cfg.Uploads}
+	if !m.ScheduledAt.IsZero() {
+		p.PublishDate, p.PublishTime = localtime.DateAndClock(m.ScheduledAt)
+	}
+	if plan != nil {
+		p.PublishDate, p.PublishTime, p.Ambiguous, p.GapSuggest = plan.date, plan.clock, plan.ambiguous, plan.gap
+	}
 	if m.ID != 0 {
 		p.Action = materialEditURL(m.ID, "")
 		if m.Status == material.Published {
@@ -195,28 +227,34 @@ func (s *Server) saveMaterial(w http.ResponseWriter, r *http.Request, m *materia
 		return err
 	}
 
+	before := m.Status
 	switch action {
 	case "publish":
 		m.Status = material.Published
-	case "unpublish":
+	case "unpublish", "unschedule":
 		m.Status = material.Draft
 	}
 	var problems material.Problems
-	if m.Status == material.Published {
+	if m.Status != material.Draft || action == "schedule" {
 		problems = material.CheckPublishable(m)
 	} else {
 		problems = material.Validate(m)
 	}
-	problems = merge(problems, uploadProblems)
+	problems = merge(merge(problems, uploadProblems), material.Problems{})
+	var plan *schedulePlan
+	if action == "schedule" {
+		plan = readPlan(form, problems)
+	}
+	if len(problems) == 0 {
+		problems = nil
+	}
 	if action == "preview" || len(problems) > 0 {
 		status := http.StatusOK
 		if len(problems) > 0 {
 			status = http.StatusUnprocessableEntity
-			if action == "publish" {
-				m.Status = material.Draft
-			}
+			m.Status = before
 		}
-		return s.renderMaterialForm(w, r, status, m, problems)
+		return s.renderMaterialFormPlan(w, r, status, m, problems, plan)
 	}
 
 	if m.ID == 0 {
@@ -227,8 +265,18 @@ func (s *Server) saveMaterial(w http.ResponseWriter, r *http.Request, m *materia
 	if err != nil {
 		return err
 	}
+	switch {
+	case action == "schedule":
+		err = s.store.ScheduleMaterial(r.Context(), m, plan.at)
+	case action == "unschedule" && before == material.Scheduled:
+		err = s.store.CancelSchedule(r.Context(), m)
+	}
+	if err != nil {
+		return err
+	}
 	s.log.Info("material saved", "material_id", m.ID, "status", m.Status, "user_id", state(r).user.ID)
-	message := map[string]string{"publish": "udgivet", "unpublish": "tilbagetrukket"}[action]
+	message := map[string]string{"publish": "udgivet", "unpublish": "tilbagetrukket", "schedule": "planlagt",
+		"unschedule": "gemt"}[action]
 	if message == "" {
 		message = "gemt"
 	}
@@ -236,10 +284,29 @@ func (s *Server) saveMaterial(w http.ResponseWriter, r *http.Request, m *materia
 	return nil
 }
 
-func merge(a, b material.Problems) material.Problems {
-	if len(b) == 0 {
-		return a
+// readPlan reads the publication time fields in Copenhagen time. Problems
+// go to the "publish_at" field; the plan keeps what was typed.
+func readPlan(f url.Values, problems material.Problems) *schedulePlan {
+	p := &schedulePlan{date: strings.TrimSpace(f.Get("publish_date")), clock: strings.TrimSpace(f.Get("publish_time"))}
+	choice := map[string]localtime.Choice{"earlier": localtime.Earlier, "later": localtime.Later}[f.Get("publish_choice")]
+	at, err := localtime.Parse(p.date, p.clock, choice)
+	var gap *localtime.GapError
+	switch {
+	case errors.As(err, &gap):
+		p.gap = gap.Suggest.In(localtime.Zone).Format("15:04")
+		problems.Add("publish_at", "error.schedule_gap")
+	case errors.As(err, &p.ambiguous):
+		problems.Add("publish_at", "error.schedule_ambiguous")
+	case err != nil:
+		problems.Add("publish_at", "error.schedule_format")
+	case !at.After(time.Now()):
+		problems.Add("publish_at", "error.schedule_past")
 	}
+	p.at = at
+	return p
+}
+
+func merge(a, b material.Problems) material.Problems {
 	if a == nil {
 		a = material.Problems{}
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/bindeled/bindeled/internal/auth"
 	"github.com/bindeled/bindeled/internal/brand"
 	"github.com/bindeled/bindeled/internal/i18n"
+	"github.com/bindeled/bindeled/internal/localtime"
 	"github.com/bindeled/bindeled/internal/material"
 	"github.com/bindeled/bindeled/internal/media"
 	"github.com/bindeled/bindeled/internal/storage"
@@ -184,15 +185,20 @@ func (b Base) Date(t time.Time) string {
 	return fmt.Sprintf("%d. %s %d", t.Day(), danishMonths[t.Month()-1], t.Year())
 }
 
+// DateTime formats a moment as Copenhagen time with its offset, such as
+// "2. april 2025 kl. 07:00 (+02:00)".
+func (b Base) DateTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	l := t.In(copenhagen)
+	return b.T("datetime", b.Date(t), l.Format("15:04"), l.Format("-07:00"))
+}
+
 // ISODate formats a date for the datetime attribute of <time>.
 func (b Base) ISODate(t time.Time) string { return t.In(copenhagen).Format("2006-01-02") }
 
-var copenhagen = func() *time.Location {
-	if loc, err := time.LoadLocation("Europe/Copenhagen"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CET", 3600)
-}()
+var copenhagen = localtime.Zone
 
 // base builds the Base of a page for this request.
 func (s *Server) base(r *http.Request, title string) (Base, error) {

@@ -8,6 +8,7 @@ import (
 	"image/color"
 	"image/png"
 	"io"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
@@ -45,7 +46,7 @@ func newHub(t *testing.T, st *storage.Store) *hubT {
 	}
 	limits := media.DefaultLimits()
 	limits.MaxBytes[media.Image] = 2 << 20
-	w, err := web.New(ctx, web.Config{Passwords: auth.TestParams(), Logger: storagetest.Logger(),
+	w, err := web.New(ctx, web.Config{Passwords: auth.TestParams(), Logger: testLogger(t),
 		Uploads: limits, LoginLimit: 5, LoginWindow: time.Minute}, st, blobs)
 	if err != nil {
 		t.Fatal(err)
@@ -53,6 +54,19 @@ func newHub(t *testing.T, st *storage.Store) *hubT {
 	srv := httptest.NewServer(w)
 	t.Cleanup(srv.Close)
 	return &hubT{t: t, st: st, srv: srv, web: w, blobs: blobs}
+}
+
+// testLogger sends the hub's log to the test's log, shown when it fails.
+func testLogger(t *testing.T) *slog.Logger {
+	return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(b []byte) (int, error) {
+	w.t.Helper()
+	w.t.Log(strings.TrimSpace(string(b)))
+	return len(b), nil
 }
 
 // eachHub runs fn on every backend with a fresh hub.

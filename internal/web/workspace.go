@@ -81,6 +81,8 @@ func (s *Server) wsBase(r *http.Request, titleKey string) (Base, error) {
 		b.Flash = b.T("ws.published")
 	case "tilbagetrukket":
 		b.Flash = b.T("ws.unpublished")
+	case "planlagt":
+		b.Flash = b.T("ws.scheduled")
 	}
 	return b, nil
 }

@@ -519,3 +519,57 @@ func TestAccessibilityStatement(t *testing.T) {
 		}
 	})
 }
+
+func TestScheduleInCopenhagenTime(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		c, csrf := h.login(storage.RoleEditor)
+		base := [][2]string{{"csrf", csrf}, {"kind", "article"}, {"title", "Til forældremødet"}, {"summary", "Kort."},
+			{"body", "## Hej\n\nTekst."}, {"audiences", "parents"}, {"language", "da"}, {"action", "schedule"}}
+		with := func(extra ...[2]string) [][2]string { return append(append([][2]string{}, base...), extra...) }
+
+		// The spring jump: 02:30 does not exist; the form keeps what was typed.
+		p := c.postMultipart("/redaktion/materialer", with([2]string{"publish_date", "2030-03-31"}, [2]string{"publish_time", "02:30"}))
+		if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.text("#publish_at-problem"), "03:00") {
+			t.Fatalf("gap: %d %q", p.status, p.text("#publish_at-problem"))
+		}
+		if p.attr("#publish_date", "value") != "2030-03-31" || p.attr("#publish_time", "value") != "02:30" {
+			t.Error("the gap message lost the typed time")
+		}
+
+		// The autumn repeat: asks which, then takes the answer.
+		p = c.postMultipart("/redaktion/materialer", with([2]string{"publish_date", "2030-10-27"}, [2]string{"publish_time", "02:30"}))
+		if p.status != http.StatusUnprocessableEntity || p.doc.Find("input[name=publish_choice]").Length() != 2 {
+			t.Fatalf("overlap: %d, %d choices", p.status, p.doc.Find("input[name=publish_choice]").Length())
+		}
+		p = c.postMultipart("/redaktion/materialer", with([2]string{"publish_date", "2030-10-27"},
+			[2]string{"publish_time", "02:30"}, [2]string{"publish_choice", "later"}))
+		if p.status != http.StatusSeeOther {
+			t.Fatalf("schedule: %d %q", p.status, p.text(".problem"))
+		}
+		m, err := h.st.GetMaterialBySlug(ctx, "til-foraeldremoedet")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := time.Date(2030, 10, 27, 1, 30, 0, 0, time.UTC); m.Status != material.Scheduled || !m.ScheduledAt.Equal(want) {
+			t.Errorf("scheduled %s at %v, want %v", m.Status, m.ScheduledAt, want)
+		}
+		if h.client().get("/materialer/til-foraeldremoedet").status != http.StatusNotFound {
+			t.Error("a scheduled material is public before its time")
+		}
+		form := c.get(strings.Split(p.header.Get("Location"), "?")[0])
+		if !strings.Contains(form.text(".schedule strong"), "kl. 02:30 (+01:00)") {
+			t.Errorf("the form shows %q", form.text(".schedule strong"))
+		}
+
+		// A summer date shows +02:00 and is stored two hours earlier in UTC.
+		p = c.postMultipart(strings.Split(p.header.Get("Location"), "?")[0], with([2]string{"publish_date", "2030-04-02"},
+			[2]string{"publish_time", "07:00"}))
+		m, _ = h.st.GetMaterial(ctx, m.ID)
+		if want := time.Date(2030, 4, 2, 5, 0, 0, 0, time.UTC); p.status != http.StatusSeeOther || !m.ScheduledAt.Equal(want) {
+			t.Errorf("rescheduled: %d at %v, want %v", p.status, m.ScheduledAt, want)
+		}
+		if list := c.get("/redaktion"); !strings.Contains(list.text("tbody"), "2. april 2030 kl. 07:00 (+02:00)") {
+			t.Errorf("list shows %q", list.text("tbody"))
+		}
+	})
+}

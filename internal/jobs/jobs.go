@@ -1,0 +1,139 @@
+// Package jobs runs the hub's work that must happen at a time: it claims
+// due jobs from the database one at a time, so that several instances
+// share the work and each job runs once, and it publishes scheduled
+// materials.
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/bindeled/bindeled/internal/material"
+	"github.com/bindeled/bindeled/internal/storage"
+)
+
+// Store is what the runner needs from the database.
+type Store interface {
+	ClaimJob(ctx context.Context, now time.Time, lease time.Duration) (*storage.Job, error)
+	FinishJob(ctx context.Context, id int64, now time.Time) error
+	RetryJob(ctx context.Context, id int64, failure string, retryAt time.Time) error
+	CountDueJobs(ctx context.Context, now time.Time) (int, error)
+	GetMaterial(ctx context.Context, id int64) (*material.Material, error)
+	UpdateMaterial(ctx context.Context, m *material.Material) error
+}
+
+// Runner claims and runs due jobs.
+type Runner struct {
+	Store    Store
+	Log      *slog.Logger
+	Interval time.Duration    // how often to look for due jobs
+	Lease    time.Duration    // how long a claim holds before another instance may retry
+	Now      func() time.Time // the clock; tests set it
+}
+
+func (r *Runner) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
+}
+
+// Run works until ctx ends. It first catches up on jobs that fell due
+// while no instance was running, and says so in the log. A job in
+// progress when ctx ends is finished first.
+func (r *Runner) Run(ctx context.Context) {
+	if n, err := r.Store.CountDueJobs(ctx, r.now()); err == nil && n > 0 {
+		r.Log.Info("catching up on jobs that fell due while the hub was down", "jobs", n)
+	}
+	ticker := time.NewTicker(r.Interval)
+	defer ticker.Stop()
+	for {
+		r.RunDue(context.WithoutCancel(ctx))
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+	}
+}
+
+// RunDue runs every job that is due now and returns how many ran.
+func (r *Runner) RunDue(ctx context.Context) int {
+	ran := 0
+	for {
+		job, err := r.Store.ClaimJob(ctx, r.now(), r.Lease)
+		if errors.Is(err, storage.ErrNotFound) {
+			return ran
+		}
+		if err != nil {
+			r.Log.Error("claim job", "err", err)
+			return ran
+		}
+		ran++
+		r.runOne(ctx, job)
+	}
+}
+
+func (r *Runner) runOne(ctx context.Context, job *storage.Job) {
+	start := r.now()
+	err := r.handle(ctx, job)
+	if err != nil {
+		retry := start.Add(backoff(job.Attempts))
+		r.Log.Error("job failed", "job_id", job.ID, "kind", job.Kind, "attempt", job.Attempts,
+			"retry_at", retry, "err", err)
+		if err := r.Store.RetryJob(ctx, job.ID, err.Error(), retry); err != nil {
+			r.Log.Error("record job failure", "job_id", job.ID, "err", err)
+		}
+		return
+	}
+	if err := r.Store.FinishJob(ctx, job.ID, r.now()); err != nil {
+		r.Log.Error("finish job", "job_id", job.ID, "err", err)
+		return
+	}
+	r.Log.Info("job", "job_id", job.ID, "kind", job.Kind, "late", start.Sub(job.RunAt).Round(time.Second))
+}
+
+// backoff grows with each failed attempt, from a minute up to a day.
+func backoff(attempt int) time.Duration {
+	d := time.Minute << min(attempt, 11)
+	return min(d, 24*time.Hour)
+}
+
+func (r *Runner) handle(ctx context.Context, job *storage.Job) error {
+	switch job.Kind {
+	case storage.JobPublish:
+		return r.publish(ctx, job)
+	}
+	return fmt.Errorf("unknown job kind %q", job.Kind)
+}
+
+// publish makes a scheduled material public at its time. The publication
+// checks run again first; a material that fails them stays unpublished
+// and is marked for the editors. Running it twice changes nothing.
+func (r *Runner) publish(ctx context.Context, job *storage.Job) error {
+	m, err := r.Store.GetMaterial(ctx, job.MaterialID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil // deleted since it was planned
+	}
+	if err != nil {
+		return err
+	}
+	if m.Status != material.Scheduled || m.ScheduledAt.After(r.now()) {
+		return nil // already published, cancelled or moved
+	}
+	if problems := material.CheckPublishable(m); problems != nil {
+		m.Status, m.ScheduleProblem = material.Draft, "checks"
+		r.Log.Warn("scheduled material fails the publication checks and stays unpublished",
+			"material_id", m.ID, "problems", len(problems))
+		return r.Store.UpdateMaterial(ctx, m)
+	}
+	m.Status, m.PublishedAt, m.ScheduledAt, m.ScheduleProblem = material.Published, m.ScheduledAt, time.Time{}, ""
+	if err := r.Store.UpdateMaterial(ctx, m); err != nil {
+		return err
+	}
+	r.Log.Info("published on schedule", "material_id", m.ID)
+	return nil
+}

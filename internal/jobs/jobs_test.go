@@ -1,0 +1,98 @@
+package jobs_test
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/bindeled/bindeled/internal/jobs"
+	"github.com/bindeled/bindeled/internal/material"
+	"github.com/bindeled/bindeled/internal/storage"
+	"github.com/bindeled/bindeled/internal/storage/storagetest"
+)
+
+var ctx = context.Background()
+
+func draft(t *testing.T, st *storage.Store, title, body string) *material.Material {
+	t.Helper()
+	m := &material.Material{Kind: material.Article, Title: title, Summary: "Kort.", Body: body,
+		Audiences: []material.Audience{material.Parents}, Language: "da", Status: material.Draft}
+	if err := st.CreateMaterial(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// countingStore counts how often a material is saved as published.
+type countingStore struct {
+	*storage.Store
+	published atomic.Int64
+}
+
+func (c *countingStore) UpdateMaterial(ctx context.Context, m *material.Material) error {
+	if m.Status == material.Published {
+		c.published.Add(1)
+	}
+	return c.Store.UpdateMaterial(ctx, m)
+}
+
+func TestScheduledPublishedOnceByManyInstances(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		at := time.Date(2025, 4, 2, 5, 0, 0, 0, time.UTC) // 07:00 in Copenhagen
+		m := draft(t, st, "Planlagt artikel", "## Hej\n\nTekst.")
+		if err := st.ScheduleMaterial(ctx, m, at); err != nil {
+			t.Fatal(err)
+		}
+
+		cs := &countingStore{Store: st}
+		clock := at.Add(-time.Minute)
+		newRunner := func() *jobs.Runner {
+			return &jobs.Runner{Store: cs, Log: storagetest.Logger(), Interval: time.Hour, Lease: time.Minute,
+				Now: func() time.Time { return clock }}
+		}
+		if n := newRunner().RunDue(ctx); n != 0 {
+			t.Fatalf("ran %d jobs before the time", n)
+		}
+		if got, _ := st.GetMaterial(ctx, m.ID); got.Status != material.Scheduled {
+			t.Fatalf("status before the time: %s", got.Status)
+		}
+
+		clock = at.Add(3 * time.Hour) // the hub was down at the time; it catches up
+		var wg sync.WaitGroup
+		for i := 0; i < 4; i++ {
+			wg.Add(1)
+			go func() { defer wg.Done(); newRunner().RunDue(ctx) }()
+		}
+		wg.Wait()
+		if n := cs.published.Load(); n != 1 {
+			t.Errorf("published %d times, want exactly once", n)
+		}
+		got, _ := st.GetMaterial(ctx, m.ID)
+		if got.Status != material.Published || !got.PublishedAt.Equal(at) {
+			t.Errorf("after the time: %s, published %v, want %v", got.Status, got.PublishedAt, at)
+		}
+		if n := newRunner().RunDue(ctx); n != 0 {
+			t.Errorf("ran %d more jobs", n)
+		}
+	})
+}
+
+func TestScheduledFailingChecksStaysUnpublished(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		m := draft(t, st, "Uheldig artikel", "Se [klik her](https://example.dk).")
+		now := time.Now()
+		if err := st.ScheduleMaterial(ctx, m, now.Add(-time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		r := &jobs.Runner{Store: st, Log: storagetest.Logger(), Interval: time.Hour, Lease: time.Minute}
+		if n := r.RunDue(ctx); n != 1 {
+			t.Fatalf("ran %d jobs", n)
+		}
+		got, _ := st.GetMaterial(ctx, m.ID)
+		if got.Status != material.Draft || got.ScheduleProblem == "" {
+			t.Errorf("a material failing the checks: %s, problem %q", got.Status, got.ScheduleProblem)
+		}
+	})
+}

@@ -1,0 +1,123 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/bindeled/bindeled/internal/material"
+)
+
+// Job is work that must happen at a time, exactly once, whichever
+// instance of the hub does it.
+type Job struct {
+	ID         int64
+	Kind       string
+	MaterialID int64
+	RunAt      time.Time
+	Attempts   int
+}
+
+// JobPublish is the kind of job that publishes a scheduled material.
+const JobPublish = "publish"
+
+// ScheduleMaterial plans a material's publication at a moment (UTC): its
+// status becomes scheduled and a publish job is queued, replacing any
+// earlier plan for it.
+func (s *Store) ScheduleMaterial(ctx context.Context, m *material.Material, at time.Time) error {
+	m.Status, m.ScheduledAt, m.ScheduleProblem = material.Scheduled, at.UTC().Truncate(time.Millisecond), ""
+	if err := s.UpdateMaterial(ctx, m); err != nil {
+		return err
+	}
+	key := JobPublish + ":" + strconv.FormatInt(m.ID, 10)
+	_, err := s.q().exec(ctx, `
+		INSERT INTO jobs (kind, dedupe_key, material_id, run_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (dedupe_key) DO UPDATE
+		SET run_at = excluded.run_at, claimed_until = NULL, attempts = 0, last_error = '', done_at = NULL`,
+		JobPublish, key, m.ID, millis(m.ScheduledAt))
+	if err != nil {
+		return fmt.Errorf("schedule material %d: %w", m.ID, err)
+	}
+	return nil
+}
+
+// CancelSchedule takes a scheduled material back to draft and drops its
+// publish job.
+func (s *Store) CancelSchedule(ctx context.Context, m *material.Material) error {
+	m.Status, m.ScheduledAt = material.Draft, time.Time{}
+	if err := s.UpdateMaterial(ctx, m); err != nil {
+		return err
+	}
+	_, err := s.q().exec(ctx, `DELETE FROM jobs WHERE dedupe_key = ? AND done_at IS NULL`,
+		JobPublish+":"+strconv.FormatInt(m.ID, 10))
+	if err != nil {
+		return fmt.Errorf("cancel schedule of material %d: %w", m.ID, err)
+	}
+	return nil
+}
+
+// ClaimJob takes the oldest job that is due at now and that nobody holds,
+// and holds it until now+lease. Only one caller gets a job, across
+// instances: on PostgreSQL the row is locked with SKIP LOCKED, on SQLite
+// the single statement runs under the database's write lock. It returns
+// ErrNotFound when nothing is due.
+func (s *Store) ClaimJob(ctx context.Context, now time.Time, lease time.Duration) (*Job, error) {
+	lock := ""
+	if s.backend == Postgres {
+		lock = " FOR UPDATE SKIP LOCKED"
+	}
+	var j Job
+	var material sql.NullInt64
+	var runAt int64
+	err := s.q().queryRow(ctx, `
+		UPDATE jobs SET claimed_until = ?, attempts = attempts + 1
+		WHERE id = (
+			SELECT id FROM jobs
+			WHERE done_at IS NULL AND run_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)
+			ORDER BY run_at, id
+			LIMIT 1`+lock+`
+		)
+		RETURNING id, kind, material_id, run_at, attempts`,
+		millis(now.Add(lease)), millis(now), millis(now)).
+		Scan(&j.ID, &j.Kind, &material, &runAt, &j.Attempts)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("claim job: %w", err)
+	}
+	j.MaterialID, j.RunAt = material.Int64, fromMillis(runAt)
+	return &j, nil
+}
+
+// FinishJob marks a job done.
+func (s *Store) FinishJob(ctx context.Context, id int64, now time.Time) error {
+	if _, err := s.q().exec(ctx, `UPDATE jobs SET done_at = ?, claimed_until = NULL WHERE id = ?`,
+		millis(now), id); err != nil {
+		return fmt.Errorf("finish job %d: %w", id, err)
+	}
+	return nil
+}
+
+// RetryJob records a failure and lets the job run again at retryAt.
+func (s *Store) RetryJob(ctx context.Context, id int64, failure string, retryAt time.Time) error {
+	if _, err := s.q().exec(ctx, `UPDATE jobs SET last_error = ?, claimed_until = ? WHERE id = ?`,
+		failure, millis(retryAt), id); err != nil {
+		return fmt.Errorf("retry job %d: %w", id, err)
+	}
+	return nil
+}
+
+// CountDueJobs counts the jobs that are due at now and not done.
+func (s *Store) CountDueJobs(ctx context.Context, now time.Time) (int, error) {
+	var n int
+	err := s.q().queryRow(ctx, `SELECT COUNT(*) FROM jobs WHERE done_at IS NULL AND run_at <= ?`,
+		millis(now)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count due jobs: %w", err)
+	}
+	return n, nil
+}
