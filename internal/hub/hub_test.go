@@ -2,6 +2,9 @@ package hub_test
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"regexp"
 	"sync"
 	"testing"
 	"time"
@@ -155,5 +158,56 @@ func TestServeRunsTheScheduler(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("serve: %v", err)
+	}
+}
+
+func TestShutdownFinishesRequestsInFlight(t *testing.T) {
+	cfg := config(t, storagetest.DSN(t, storage.SQLite))
+	h, err := hub.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	sctx, cancel := context.WithCancel(ctx)
+	addr := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- h.Serve(sctx, "127.0.0.1:0", 10*time.Second, func(a string) { addr <- a }) }()
+	base := "http://" + <-addr
+
+	page, err := http.Get(base + "/materialer/fire-gode-vaner-i-samarbejdet-mellem-skole-og-hjem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(page.Body)
+	page.Body.Close()
+	src := regexp.MustCompile(`<source src="(/media/[a-z0-9.]+)"`).FindSubmatch(body)
+	if src == nil {
+		t.Fatal("no film on the film page")
+	}
+
+	// Start a download and read it slowly, so the server is still writing.
+	res, err := http.Get(base + string(src[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	first := make([]byte, 1024)
+	if _, err := io.ReadFull(res.Body, first); err != nil {
+		t.Fatal(err)
+	}
+	cancel() // as SIGTERM does
+	time.Sleep(100 * time.Millisecond)
+	rest, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("the download in flight was cut: %v", err)
+	}
+	if got := int64(len(first) + len(rest)); got != res.ContentLength {
+		t.Errorf("got %d of %d bytes", got, res.ContentLength)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("serve: %v", err)
+	}
+	if _, err := http.Get(base + "/healthz"); err == nil {
+		t.Error("the server still answers after shutdown")
 	}
 }
