@@ -38,42 +38,56 @@ type Route struct {
 	Pattern string
 	Access  Access
 	Handle  func(w http.ResponseWriter, r *http.Request) error
+	// Multipart routes take multipart forms with files; their handler
+	// checks the CSRF token as the form streams in. Every other POST
+	// takes a plain form, checked before the handler runs.
+	Multipart bool
+}
+
+// route makes an entry of the route table.
+func route(method, pattern string, access Access, h func(http.ResponseWriter, *http.Request) error) Route {
+	return Route{Method: method, Pattern: pattern, Access: access, Handle: h}
+}
+
+// withFiles makes an entry for a POST route that takes multipart forms.
+func withFiles(pattern string, access Access, h func(http.ResponseWriter, *http.Request) error) Route {
+	return Route{Method: http.MethodPost, Pattern: pattern, Access: access, Handle: h, Multipart: true}
 }
 
 func (s *Server) routeTable() []Route {
 	return []Route{
-		{"GET", "/{$}", Public, s.home},
-		{"GET", "/materialer", Public, s.listing},
-		{"GET", "/materialer/{slug}", Public, s.materialPage},
-		{"GET", "/materialer/{slug}/udskriv", Public, s.printPage},
-		{"GET", "/temaer", Public, s.themes},
-		{"GET", "/temaer/{slug}", Public, s.themePage},
-		{"GET", "/skoler", Public, s.schools},
-		{"GET", "/skoler/{slug}", Public, s.schoolPage},
-		{"GET", "/om", Public, s.about},
-		{"GET", "/tilgaengelighed", Public, s.accessibility},
-		{"GET", "/media/{key}", Public, s.serveMedia},
-		{"GET", "/static/{name}", Public, s.serveAsset},
-		{"GET", "/brand/{name}", Public, s.serveBrandCSS},
-		{"GET", "/healthz", Public, s.healthz},
+		route("GET", "/{$}", Public, s.home),
+		route("GET", "/materialer", Public, s.listing),
+		route("GET", "/materialer/{slug}", Public, s.materialPage),
+		route("GET", "/materialer/{slug}/udskriv", Public, s.printPage),
+		route("GET", "/temaer", Public, s.themes),
+		route("GET", "/temaer/{slug}", Public, s.themePage),
+		route("GET", "/skoler", Public, s.schools),
+		route("GET", "/skoler/{slug}", Public, s.schoolPage),
+		route("GET", "/om", Public, s.about),
+		route("GET", "/tilgaengelighed", Public, s.accessibility),
+		route("GET", "/media/{key}", Public, s.serveMedia),
+		route("GET", "/static/{name}", Public, s.serveAsset),
+		route("GET", "/brand/{name}", Public, s.serveBrandCSS),
+		route("GET", "/healthz", Public, s.healthz),
 
-		{"GET", "/redaktion/login", Guest, s.loginForm},
-		{"POST", "/redaktion/login", Guest, s.login},
-		{"GET", "/redaktion/opsaetning", Guest, s.setupForm},
-		{"POST", "/redaktion/opsaetning", Guest, s.setup},
+		route("GET", "/redaktion/login", Guest, s.loginForm),
+		route("POST", "/redaktion/login", Guest, s.login),
+		route("GET", "/redaktion/opsaetning", Guest, s.setupForm),
+		route("POST", "/redaktion/opsaetning", Guest, s.setup),
 
-		{"POST", "/redaktion/logout", Editor, s.logout},
-		{"GET", "/redaktion", Editor, s.wsMaterials},
-		{"GET", "/redaktion/materialer/ny", Editor, s.wsNewMaterial},
-		{"POST", "/redaktion/materialer", Editor, s.wsCreateMaterial},
-		{"GET", "/redaktion/materialer/{id}", Editor, s.wsEditMaterial},
-		{"POST", "/redaktion/materialer/{id}", Editor, s.wsSaveMaterial},
-		{"POST", "/redaktion/forhaandsvisning", Editor, s.wsPreview},
-		{"GET", "/redaktion/temaer", Editor, s.wsThemes},
-		{"POST", "/redaktion/temaer", Editor, s.wsSaveTheme},
-		{"GET", "/redaktion/medier/{key}", Editor, s.wsServeMedia},
-		{"GET", "/redaktion/indstillinger", Admin, s.wsSettings},
-		{"POST", "/redaktion/indstillinger", Admin, s.wsSaveSettings},
+		route("POST", "/redaktion/logout", Editor, s.logout),
+		route("GET", "/redaktion", Editor, s.wsMaterials),
+		route("GET", "/redaktion/materialer/ny", Editor, s.wsNewMaterial),
+		withFiles("/redaktion/materialer", Editor, s.wsCreateMaterial),
+		route("GET", "/redaktion/materialer/{id}", Editor, s.wsEditMaterial),
+		withFiles("/redaktion/materialer/{id}", Editor, s.wsSaveMaterial),
+		route("POST", "/redaktion/forhaandsvisning", Editor, s.wsPreview),
+		route("GET", "/redaktion/temaer", Editor, s.wsThemes),
+		route("POST", "/redaktion/temaer", Editor, s.wsSaveTheme),
+		route("GET", "/redaktion/medier/{key}", Editor, s.wsServeMedia),
+		route("GET", "/redaktion/indstillinger", Admin, s.wsSettings),
+		withFiles("/redaktion/indstillinger", Admin, s.wsSaveSettings),
 	}
 }
 
@@ -132,7 +146,10 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, rt Route, st 
 	}
 	// Multipart forms are checked by the handler as it streams them, from
 	// their first field; every other form is checked here.
-	if r.Method == http.MethodPost && rt.Access >= Editor && !isMultipart(r) {
+	if r.Method == http.MethodPost && rt.Multipart != isMultipart(r) {
+		return errBadInput
+	}
+	if r.Method == http.MethodPost && rt.Access >= Editor && !rt.Multipart {
 		if err := parseForm(w, r); err != nil {
 			return err
 		}
