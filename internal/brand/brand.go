@@ -149,9 +149,26 @@ func FromMap(kv map[string]string) Settings {
 // as a file so public pages need no inline style.
 func (s Settings) CSS() string {
 	text, _ := TextOn(s.Colour)
-	return fmt.Sprintf(":root{--brand:%s;--brand-text:%s;--brand-ink:%s}\n",
-		s.Colour.Hex(), text.Hex(), Ink(s.Colour).Hex())
+	return fmt.Sprintf(":root{--brand:%s;--brand-text:%s;--brand-ink:%s;--brand-ink-dark:%s}\n",
+		s.Colour.Hex(), text.Hex(), Ink(s.Colour).Hex(), InkOn(s.Colour, DarkPaper).Hex())
 }
+
+// DarkPaper is the page colour in dark mode.
+var DarkPaper = Colour{0x14, 0x19, 0x1c}
+
+// InkOn returns c, lightened as little as needed to reach MinContrast as
+// text on a dark background, for links in dark mode.
+func InkOn(c, background Colour) Colour {
+	for f := 0.0; f <= 1; f += 0.05 {
+		l := Colour{lighten(c.R, f), lighten(c.G, f), lighten(c.B, f)}
+		if Contrast(l, background) >= MinContrast {
+			return l
+		}
+	}
+	return White
+}
+
+func lighten(v uint8, f float64) uint8 { return uint8(float64(v) + (255-float64(v))*f) }
 
 // Ink returns c, darkened as little as needed to reach MinContrast as text
 // on white, for links and headings in the brand colour.

@@ -81,3 +81,11 @@ func TestInkReadsOnWhite(t *testing.T) {
 		t.Errorf("a dark colour should be kept, got %s", got.Hex())
 	}
 }
+
+func TestInkOnDarkReads(t *testing.T) {
+	for _, c := range []Colour{{0x1b, 0x5e, 0x7a}, Black, {0x80, 0x00, 0x00}, {0xff, 0xd7, 0x00}} {
+		if r := Contrast(InkOn(c, DarkPaper), DarkPaper); r < MinContrast {
+			t.Errorf("InkOn(%s) = %s gives %.2f:1 on the dark page", c.Hex(), InkOn(c, DarkPaper).Hex(), r)
+		}
+	}
+}

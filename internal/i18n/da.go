@@ -294,4 +294,15 @@ var danish = map[string]string{
 	"ws.scheduled_for":         "Planlagt til udgivelse %s.",
 	"ws.scheduled":             "Udgivelsen er planlagt.",
 	"ws.schedule_failed":       "Blev ikke udgivet til tiden: fejler tjek",
+
+	// Schools.
+	"ws.schools":           "Skoler",
+	"ws.schools_lead":      "Kommunens skoler. Et materiale kan komme fra en skole, og hver skole har sin egen side.",
+	"ws.school.name":       "Navn",
+	"ws.school.short_name": "Kort navn",
+	"ws.school.url":        "Skolens hjemmeside",
+	"ws.school.delete":     "Slet skole",
+	"ws.school.new":        "Ny skole",
+	"ws.school.save":       "Gem skole",
+	"error.school_exists":  "Der findes allerede en skole med den adresse.",
 }

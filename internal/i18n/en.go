@@ -295,4 +295,15 @@ var english = map[string]string{
 	"ws.scheduled_for":         "Scheduled for publication %s.",
 	"ws.scheduled":             "The publication is scheduled.",
 	"ws.schedule_failed":       "Was not published on time: fails checks",
+
+	// Schools.
+	"ws.schools":           "Schools",
+	"ws.schools_lead":      "The municipality's schools. A material can come from a school, and each school has its own page.",
+	"ws.school.name":       "Name",
+	"ws.school.short_name": "Short name",
+	"ws.school.url":        "School website",
+	"ws.school.delete":     "Delete school",
+	"ws.school.new":        "New school",
+	"ws.school.save":       "Save school",
+	"error.school_exists":  "A school with that address already exists.",
 }

@@ -196,9 +196,11 @@ func TestKeyboardJourney(t *testing.T) {
 	j.tabTo(`button[value=save]`)
 	j.shoot("kladde")
 	j.press(kb.Enter)
-	j.waitPath("/redaktion/materialer/")
 	var flash string
-	j.eval(`(document.querySelector(".flash") || {}).textContent || ""`, &flash)
+	for i := 0; i < 100 && !strings.Contains(flash, "Gemt"); i++ {
+		time.Sleep(50 * time.Millisecond)
+		j.eval(`(document.querySelector(".flash") || {}).textContent || ""`, &flash)
+	}
 	if !strings.Contains(flash, "Gemt") {
 		t.Errorf("saving the draft said %q", flash)
 	}

@@ -151,3 +151,31 @@ func (s *Store) CreateSchool(ctx context.Context, sc *School) error {
 	}
 	return nil
 }
+
+// UpdateSchool saves a school's name, short name, address and slug. A slug
+// already in use gives ErrConflict.
+func (s *Store) UpdateSchool(ctx context.Context, sc *School) error {
+	res, err := s.q().exec(ctx, `
+		UPDATE schools SET slug = ?, name = ?, short_name = ?, url = ?, logo_id = ? WHERE id = ?`,
+		sc.Slug, sc.Name, sc.ShortName, sc.URL, nullID(sc.LogoID), sc.ID)
+	if isUniqueViolation(err) {
+		err = ErrConflict
+	}
+	if err == nil {
+		if n, _ := res.RowsAffected(); n == 0 {
+			err = ErrNotFound
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("update school %d: %w", sc.ID, err)
+	}
+	return nil
+}
+
+// DeleteSchool removes a school; its materials stay, without a school.
+func (s *Store) DeleteSchool(ctx context.Context, id int64) error {
+	if _, err := s.q().exec(ctx, `DELETE FROM schools WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("delete school %d: %w", id, err)
+	}
+	return nil
+}

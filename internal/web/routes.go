@@ -86,6 +86,8 @@ func (s *Server) routeTable() []Route {
 		route("GET", "/redaktion/temaer", Editor, s.wsThemes),
 		route("POST", "/redaktion/temaer", Editor, s.wsSaveTheme),
 		route("GET", "/redaktion/medier/{key}", Editor, s.wsServeMedia),
+		route("GET", "/redaktion/skoler", Admin, s.wsSchools),
+		route("POST", "/redaktion/skoler", Admin, s.wsSaveSchool),
 		route("GET", "/redaktion/indstillinger", Admin, s.wsSettings),
 		withFiles("/redaktion/indstillinger", Admin, s.wsSaveSettings),
 	}

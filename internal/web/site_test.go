@@ -71,6 +71,9 @@ func TestPublicPages(t *testing.T) {
 					t.Errorf("GET %s: nothing matches %q", tt.path, sel)
 				}
 			}
+			if strings.Contains(p.body, "%!") {
+				t.Errorf("GET %s: a text was formatted wrongly", tt.path)
+			}
 			if tt.absent != "" && strings.Contains(p.body, tt.absent) {
 				t.Errorf("GET %s: shows %q", tt.path, tt.absent)
 			}

@@ -268,7 +268,11 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 	if strings.HasPrefix(r.URL.Path, "/redaktion") && b.User != nil {
 		face = "ws/error"
 	}
-	p := ErrorPage{Base: b, Heading: b.T(titleKey), Text: b.T(textKey, b.RequestID)}
+	text := b.T(textKey)
+	if status >= 500 {
+		text = b.T(textKey, b.RequestID) // the only text that names the request
+	}
+	p := ErrorPage{Base: b, Heading: b.T(titleKey), Text: text}
 	if err := s.render(w, status, face, p); err != nil {
 		s.log.Error("render error page", "err", err)
 		http.Error(w, http.StatusText(status), status)

@@ -573,3 +573,34 @@ func TestScheduleInCopenhagenTime(t *testing.T) {
 		}
 	})
 }
+
+func TestSchoolsManagedByAdmins(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		admin, csrf := h.login(storage.RoleAdmin)
+		p := admin.post("/redaktion/skoler", url.Values{"csrf": {csrf}, "name": {"Ørestad Skole"}, "url": {"ikke en adresse"}})
+		if p.status != http.StatusUnprocessableEntity || p.text("#url-problem") == "" || p.attr("#school-name", "value") != "Ørestad Skole" {
+			t.Errorf("bad address: %d %q", p.status, p.text("#url-problem"))
+		}
+		p = admin.post("/redaktion/skoler", url.Values{"csrf": {csrf}, "name": {"Ørestad Skole"}, "short_name": {"ØS"},
+			"url": {"https://oerestad-skole.example.dk"}})
+		if p.status != http.StatusSeeOther {
+			t.Fatalf("add school: %d", p.status)
+		}
+		sc, err := h.st.SchoolBySlug(ctx, "oerestad-skole")
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.publish(&material.Material{Title: "Fra Ørestad", SchoolID: sc.ID})
+		if got := h.client().get("/skoler/oerestad-skole"); got.status != 200 || got.doc.Find(".card").Length() != 1 {
+			t.Errorf("school page: %d", got.status)
+		}
+		p = admin.post("/redaktion/skoler", url.Values{"csrf": {csrf}, "id": {strconv.FormatInt(sc.ID, 10)},
+			"action": {"delete"}})
+		if p.status != http.StatusSeeOther || h.client().get("/skoler/oerestad-skole").status != http.StatusNotFound {
+			t.Errorf("delete school: %d", p.status)
+		}
+		if got := h.client().get("/materialer/fra-oerestad"); got.status != 200 {
+			t.Errorf("the school's material went with it: %d", got.status)
+		}
+	})
+}
