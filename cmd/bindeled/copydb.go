@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 
 	"github.com/bindeled/bindeled/internal/storage"
 )
@@ -32,6 +33,11 @@ func copyDB(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return fmt.Errorf("--from and --to are the same database")
 	}
 
+	if !storage.IsPostgresURL(*from) {
+		if _, err := os.Stat(*from); err != nil {
+			return fmt.Errorf("--from %s: no such database file", *from)
+		}
+	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	src, err := storage.Open(ctx, *from)
 	if err != nil {

@@ -338,6 +338,15 @@ func TestCopyDBCommand(t *testing.T) {
 	if err != nil || !strings.Contains(string(out), "Copied from sqlite to postgres") {
 		t.Fatalf("copy-db: %v\n%s", err, out)
 	}
+	// A source that does not exist is an error, not an empty copy.
+	if out, err := exec.Command(bin, "copy-db", "--from", filepath.Join(data, "nope.db"), "--to", pg).CombinedOutput(); err == nil ||
+		!strings.Contains(string(out), "no such database file") {
+		t.Errorf("copy from a missing file: %v\n%s", err, out)
+	}
+	if out, err := exec.Command(bin, "serve", "--database", "mysql://x/y", "--data", t.TempDir()).CombinedOutput(); err == nil ||
+		!strings.Contains(string(out), "only postgres://") {
+		t.Errorf("serve with a MySQL URL: %v\n%s", err, out)
+	}
 	// Copying again refuses: the target is not empty.
 	if out, err := exec.Command(bin, "copy-db", "--from", filepath.Join(data, "bindeled.db"), "--to", pg).CombinedOutput(); err == nil ||
 		!strings.Contains(string(out), "not empty") {

@@ -37,6 +37,9 @@ var commonPasswords = map[string]struct{}{
 // regard to case or surrounding spaces.
 func PasswordProblem(pw string) string {
 	n := utf8.RuneCountInString(pw)
+	if strings.TrimSpace(pw) == "" {
+		n = 0 // only spaces is no password
+	}
 
 	switch {
 	case n < MinPasswordRunes:

@@ -128,7 +128,7 @@ var danish = map[string]string{
 	"error.status":              "Ukendt status.",
 	"error.language":            "Vælg dansk eller engelsk.",
 	"error.alt_required":        "Skriv en billedbeskrivelse (alt-tekst) til dem, der ikke kan se billedet.",
-	"error.url":                 "Skriv en hel webadresse, der begynder med https://.",
+	"error.url":                 "Skriv en hel webadresse, der begynder med https:// eller http:// (uden brugernavn og adgangskode).",
 	"error.link_why_required":   "Skriv kort, hvorfor linket er værd at læse.",
 	"error.video_url":           "Adressen skal føre til en film på YouTube eller Vimeo.",
 	"error.video_required":      "Upload en film, eller skriv adressen på en film fra YouTube eller Vimeo.",
@@ -224,7 +224,7 @@ var danish = map[string]string{
 	"ws.settings.owner":          "Afsender (fx kommunens navn)",
 	"ws.settings.colour":         "Hovedfarve",
 	"ws.settings.colour_help":    "Teksten på farven bliver hvid eller sort, alt efter hvad der giver bedst kontrast.",
-	"ws.settings.logo":           "Logo (PNG eller JPEG)",
+	"ws.settings.logo":           "Logo (PNG, JPEG, GIF eller WebP)",
 	"ws.settings.about":          "Tekst til siden »Om siden« (Markdown)",
 	"ws.settings.save":           "Gem indstillinger",
 	"ws.forbidden_admin":         "Kun administratorer kan ændre indstillingerne.",
@@ -305,4 +305,10 @@ var danish = map[string]string{
 	"ws.school.new":        "Ny skole",
 	"ws.school.save":       "Gem skole",
 	"error.school_exists":  "Der findes allerede en skole med den adresse.",
+
+	// Limits.
+	"error.name_too_long": "Navnet må højst være 80 tegn.",
+	"error.body_too_long": "Teksten må højst være 100.000 tegn.",
+	"error.body_nesting":  "Citater og lister er lagt for mange niveauer inden i hinanden (højst 12).",
+	"error.too_large":     "Det, du sendte, var for stort til at blive modtaget. Del teksten op, eller gør filen mindre.",
 }

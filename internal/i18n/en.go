@@ -129,7 +129,7 @@ var english = map[string]string{
 	"error.status":              "Unknown status.",
 	"error.language":            "Choose Danish or English.",
 	"error.alt_required":        "Write an image description (alt text) for people who cannot see the image.",
-	"error.url":                 "Enter the full web address, starting with https://.",
+	"error.url":                 "Enter a full web address starting with https:// or http:// (without a user name or password).",
 	"error.link_why_required":   "Briefly explain why the link is worth reading.",
 	"error.video_url":           "The address must lead to a film on YouTube or Vimeo.",
 	"error.video_required":      "Upload a film, or enter the address of a film on YouTube or Vimeo.",
@@ -225,7 +225,7 @@ var english = map[string]string{
 	"ws.settings.owner":          "Publisher (for example, the municipality)",
 	"ws.settings.colour":         "Main colour",
 	"ws.settings.colour_help":    "Text on this colour will be white or black, whichever gives the better contrast.",
-	"ws.settings.logo":           "Logo (PNG or JPEG)",
+	"ws.settings.logo":           "Logo (PNG, JPEG, GIF or WebP)",
 	"ws.settings.about":          "Text for the ‘About this site’ page (Markdown)",
 	"ws.settings.save":           "Save settings",
 	"ws.forbidden_admin":         "Only administrators can change the settings.",
@@ -306,4 +306,10 @@ var english = map[string]string{
 	"ws.school.new":        "New school",
 	"ws.school.save":       "Save school",
 	"error.school_exists":  "A school with that address already exists.",
+
+	// Limits.
+	"error.name_too_long": "The name can be at most 80 characters.",
+	"error.body_too_long": "The text can be at most 100,000 characters.",
+	"error.body_nesting":  "Quotes and lists are nested too deeply (12 levels at most).",
+	"error.too_large":     "What you sent was too large to receive. Split the text, or make the file smaller.",
 }

@@ -79,3 +79,30 @@ func nodeText(n ast.Node, source []byte) string {
 	}) // the walker function returns no errors
 	return strings.TrimSpace(b.String())
 }
+
+// MaxDepth is how deeply quotes and lists may nest. Deeper nesting serves
+// no reader and makes rendering slow.
+const MaxDepth = 12
+
+// TooDeep reports whether any line of src nests quotes or list items
+// deeper than MaxDepth.
+func TooDeep(src string) bool {
+	for _, line := range strings.Split(src, "\n") {
+		depth := 0
+		for i := 0; i < len(line); i++ {
+			switch c := line[i]; {
+			case c == ' ' || c == '\t':
+			case c == '>':
+				depth++
+			case (c == '-' || c == '*' || c == '+') && i+1 < len(line) && (line[i+1] == ' ' || line[i+1] == '\t'):
+				depth++
+			default:
+				i = len(line)
+			}
+			if depth > MaxDepth {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -19,5 +20,30 @@ func TestInspect(t *testing.T) {
 	want := "Før mødet\n\nLæs klik her og https://b.dk.\n\nEn tegning\n\nFor dybt\n\npunkt et"
 	if f.Text != want {
 		t.Errorf("text %q, want %q", f.Text, want)
+	}
+}
+
+func TestTooDeep(t *testing.T) {
+	for src, want := range map[string]bool{
+		"> citat":                       false,
+		strings.Repeat(">", 12) + " x":  false,
+		strings.Repeat(">", 13) + " x":  true,
+		strings.Repeat("- ", 13) + "x":  true,
+		"tekst > tekst > tekst":         false,
+		"- punkt\n  - underpunkt":       false,
+		strings.Repeat("> - ", 7) + "x": true,
+	} {
+		if got := TooDeep(src); got != want {
+			t.Errorf("TooDeep(%.30q) = %v, want %v", src, got, want)
+		}
+	}
+}
+
+func BenchmarkDeepQuotesRefusedCheaply(b *testing.B) {
+	src := strings.Repeat(">", 100000)
+	for i := 0; i < b.N; i++ {
+		if !TooDeep(src) {
+			b.Fatal("not refused")
+		}
 	}
 }

@@ -41,6 +41,11 @@ var tableFrame = strings.NewReplacer(
 // ToHTML renders Markdown as sanitised HTML. Raw HTML in the source is
 // escaped by the renderer and anything unsafe that remains is removed.
 func ToHTML(src string) (template.HTML, error) {
+	if TooDeep(src) {
+		// Saving refuses such bodies; one that arrives anyway is shown as
+		// plain text rather than spending seconds of CPU per view.
+		return template.HTML("<p>" + template.HTMLEscapeString(src) + "</p>"), nil
+	}
 	var buf bytes.Buffer
 	if err := md.Convert([]byte(src), &buf); err != nil {
 		return "", fmt.Errorf("render markdown: %w", err)

@@ -104,6 +104,10 @@ const SummaryMax = 300
 // TitleMax is the longest title allowed, in characters.
 const TitleMax = 160
 
+// BodyMax is the longest body or transcript allowed, in characters: about
+// fifty printed pages, far more than any material needs.
+const BodyMax = 100000
+
 // Material is one piece of inspiration or knowledge the hub publishes.
 type Material struct {
 	ID         int64
@@ -237,6 +241,14 @@ func Validate(m *Material) Problems {
 	if !m.Status.Valid() {
 		p.Add("status", "error.status")
 	}
+	if utf8.RuneCountInString(m.Body) > BodyMax {
+		p.Add("body", "error.body_too_long")
+	} else if markdown.TooDeep(m.Body) {
+		p.Add("body", "error.body_nesting")
+	}
+	if utf8.RuneCountInString(m.Transcript) > BodyMax {
+		p.Add("transcript", "error.body_too_long")
+	}
 	if m.Language != "da" && m.Language != "en" {
 		p.Add("language", "error.language")
 	}
@@ -296,7 +308,9 @@ func CheckPublishable(m *Material) Problems {
 			p.Add("transcript", "error.transcript_required")
 		}
 	}
-	checkBody(m.Body, p)
+	if !p.Has("body") {
+		checkBody(m.Body, p)
+	}
 	if len(p) == 0 {
 		return nil
 	}

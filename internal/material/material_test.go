@@ -40,6 +40,8 @@ func TestValidate(t *testing.T) {
 		{"bad grade", func(m *Material) { m.GradeBands = []GradeBand{"10"} }, []string{"grades:error.grade"}},
 		{"cover without alt", func(m *Material) { m.CoverID = 3 }, []string{"cover_alt:error.alt_required"}},
 		{"bad kind", func(m *Material) { m.Kind = "poem" }, []string{"kind:error.kind"}},
+		{"body too long", func(m *Material) { m.Body = strings.Repeat("ø", BodyMax+1) }, []string{"body:error.body_too_long"}},
+		{"body nested too deep", func(m *Material) { m.Body = strings.Repeat(">", 5000) }, []string{"body:error.body_nesting"}},
 		{"link needs url, publisher, why", func(m *Material) { m.Kind = Link; m.LinkURL = "javascript:alert(1)" },
 			[]string{"body:error.link_why_required", "link_publisher:error.required", "link_url:error.url"}},
 		{"film with bad external url", func(m *Material) { m.Kind = Film; m.ExternalURL = "https://evil.example/v" },

@@ -48,12 +48,20 @@ func decodeJPEG(r io.Reader) (image.Image, error) {
 // ingestImage checks the dimensions of an image, decodes it, applies its
 // orientation, scales it down if needed and stores a fresh encoding. Only
 // pixels survive: metadata and trailing data are left behind.
+// imageSlots bounds how many images are decoded at once in this process.
+var imageSlots = make(chan struct{}, 2)
+
 func (p *Processor) ingestImage(ctx context.Context, tmp *tempFile, f format) (Info, error) {
 	if err := p.checkPixels(tmp, f); err != nil {
 		return Info{}, err
 	}
-	if err := ctx.Err(); err != nil {
-		return Info{}, fmt.Errorf("media: ingest image: %w", err)
+	// Decoded images take much memory (a 40-megapixel photo needs
+	// hundreds of megabytes), so only a few are worked on at a time.
+	select {
+	case imageSlots <- struct{}{}:
+		defer func() { <-imageSlots }()
+	case <-ctx.Done():
+		return Info{}, fmt.Errorf("media: ingest image: %w", ctx.Err())
 	}
 
 	img, err := decodeImage(tmp, f)

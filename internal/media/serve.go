@@ -26,7 +26,9 @@ func Serve(w http.ResponseWriter, r *http.Request, b Blob, contentType string, n
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	h.Set("Cross-Origin-Resource-Policy", "same-site")
-	h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	}
 	h.Set("Content-Disposition", disposition(contentType, name))
 	h.Del("Content-Encoding")
 

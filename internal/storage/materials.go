@@ -155,6 +155,13 @@ func uniqueSlug(ctx context.Context, c q, base string, selfID int64) (string, er
 	if base == "" {
 		base = fallbackSlug
 	}
+	if c.backend == Postgres {
+		// Saves that want the same slug take turns until they commit;
+		// SQLite's write lock already does this.
+		if _, err := c.exec(ctx, `SELECT pg_advisory_xact_lock(hashtext(?))`, "slug:"+base); err != nil {
+			return "", fmt.Errorf("lock slug: %w", err)
+		}
+	}
 	rows, err := c.query(ctx, `
 		SELECT slug, id FROM materials WHERE slug = ? OR slug LIKE ?
 		UNION ALL

@@ -46,6 +46,21 @@ func (s *Store) PutSettings(ctx context.Context, kv map[string]string) error {
 	return nil
 }
 
+// SettingOnce stores value under key unless the key has a value already,
+// and returns the stored value. Instances starting together all get the
+// same value.
+func (s *Store) SettingOnce(ctx context.Context, key, value string) (string, error) {
+	if _, err := s.q().exec(ctx, `
+		INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, key, value); err != nil {
+		return "", fmt.Errorf("setting %s: %w", key, err)
+	}
+	var stored string
+	if err := s.q().queryRow(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&stored); err != nil {
+		return "", fmt.Errorf("setting %s: %w", key, err)
+	}
+	return stored, nil
+}
+
 // ClaimOnce records that the one-time task named key has been done and
 // reports whether this call was the one that did so. Callers run the task
 // in fn, inside the same transaction, so a failed task can be tried again.

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -59,7 +60,19 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if IsPostgresURL(dsn) {
 		return openPostgres(ctx, dsn)
 	}
+	if strings.Contains(dsn, "://") {
+		return nil, fmt.Errorf("database %q: only postgres:// URLs and SQLite file paths are supported",
+			redactURL(dsn))
+	}
 	return openSQLite(ctx, dsn)
+}
+
+// redactURL hides a password in a URL for messages.
+func redactURL(s string) string {
+	if u, err := url.Parse(s); err == nil {
+		return u.Redacted()
+	}
+	return "(unreadable address)"
 }
 
 // IsPostgresURL reports whether dsn names a PostgreSQL database.

@@ -389,3 +389,49 @@ func TestMediaIsPublic(t *testing.T) {
 		}
 	})
 }
+
+func TestConcurrentCreatesGetTheirOwnSlugs(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		var wg sync.WaitGroup
+		errs := make([]error, 8)
+		slugs := make([]string, 8)
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				m := article("Dobbeltklik på udgiv", material.Published)
+				errs[i] = st.CreateMaterial(ctx, m)
+				slugs[i] = m.Slug
+			}()
+		}
+		wg.Wait()
+		seen := map[string]bool{}
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("create %d: %v", i, err)
+			}
+			if seen[slugs[i]] {
+				t.Errorf("slug %q given twice", slugs[i])
+			}
+			seen[slugs[i]] = true
+		}
+	})
+}
+
+func TestNewFirstAdminLinkReplacesTheOld(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		now := time.Now()
+		for _, h := range []string{"old", "new"} {
+			if err := st.CreateSetupToken(ctx, &storage.SetupToken{TokenHash: h, Purpose: "first-admin",
+				ExpiresAt: now.Add(time.Hour)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := st.ValidSetupToken(ctx, "old", now); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("the older link still works: %v", err)
+		}
+		if _, err := st.ValidSetupToken(ctx, "new", now); err != nil {
+			t.Errorf("the newest link: %v", err)
+		}
+	})
+}

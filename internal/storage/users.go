@@ -163,8 +163,15 @@ type SetupToken struct {
 	ExpiresAt time.Time
 }
 
-// CreateSetupToken stores a one-time token.
+// CreateSetupToken stores a one-time token. A new first-admin token
+// replaces any earlier unused one, so only the newest printed link works.
 func (s *Store) CreateSetupToken(ctx context.Context, t *SetupToken) error {
+	if t.Purpose == "first-admin" {
+		if _, err := s.q().exec(ctx, `DELETE FROM setup_tokens WHERE purpose = ? AND used_at IS NULL`,
+			t.Purpose); err != nil {
+			return fmt.Errorf("create setup token: %w", err)
+		}
+	}
 	_, err := s.q().exec(ctx, `
 		INSERT INTO setup_tokens (token_hash, purpose, email, role, expires_at) VALUES (?, ?, ?, ?, ?)`,
 		t.TokenHash, t.Purpose, t.Email, t.Role, millis(t.ExpiresAt))

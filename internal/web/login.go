@@ -62,8 +62,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 
 	now := time.Now()
 	addr := s.cfg.Proxies.ClientIP(r).String()
-	if !s.byAddr.Allow(addr, now) || !s.byEmail.Allow(email, now) {
-		wait := max(s.byAddr.RetryAfter(addr, now), s.byEmail.RetryAfter(email, now))
+	accountAddr := email + "\x00" + addr
+	wait := max(s.byAddr.RetryAfter(addr, now), s.byAccountAddr.RetryAfter(accountAddr, now),
+		s.byAccount.RetryAfter(email, now))
+	if wait > 0 {
 		s.log.Warn("login rate limited", "request_id", state(r).requestID)
 		w.Header().Set("Retry-After", fmt.Sprint(int(wait.Seconds())+1))
 		minutes := int(math.Ceil(wait.Minutes()))
@@ -73,11 +75,15 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 
 	u, err := s.checkLogin(r.Context(), email, password)
 	if err != nil {
+		// Only failures count, so a busy shared address is not stopped.
+		s.byAddr.Allow(addr, now)
+		s.byAccountAddr.Allow(accountAddr, now)
+		s.byAccount.Allow(email, now)
 		s.log.Info("login failed", "request_id", state(r).requestID)
 		b, _ := s.base(r, "")
 		return s.renderLogin(w, r, http.StatusUnauthorized, email, next, b.T("error.login"))
 	}
-	s.byEmail.Reset(email)
+	s.byAccountAddr.Reset(accountAddr)
 	if err := s.startSession(w, r, u); err != nil {
 		return err
 	}

@@ -352,9 +352,12 @@ func (s *Server) readMultipart(w http.ResponseWriter, r *http.Request,
 			}
 			continue
 		}
-		v, err := io.ReadAll(io.LimitReader(part, maxFieldBytes))
+		v, err := io.ReadAll(io.LimitReader(part, maxFieldBytes+1))
 		if err != nil {
 			return nil, nil, fmt.Errorf("%w: %v", errBadInput, err)
+		}
+		if len(v) > maxFieldBytes {
+			return nil, nil, errTooLarge
 		}
 		form.Add(name, string(v))
 	}
@@ -444,8 +447,8 @@ func displayName(name, ext string) string {
 	if i := strings.LastIndexByte(name, '.'); i > 0 {
 		name = name[:i]
 	}
-	if len(name) > 80 {
-		name = name[:80]
+	if r := []rune(cleanText(name)); len(r) > 80 {
+		name = string(r[:80])
 	}
 	if strings.TrimSpace(name) == "" {
 		name = "fil"

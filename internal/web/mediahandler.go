@@ -31,6 +31,10 @@ func (s *Server) serveMedia(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return errNotFound
 	}
+	// Caches must ask again each time (a cheap 304), so that a file taken
+	// off the site, such as a photo whose consent was withdrawn, is gone
+	// at once.
+	w.Header().Set("Cache-Control", "public, no-cache")
 	return s.writeMedia(w, r, m)
 }
 
@@ -43,11 +47,8 @@ func (s *Server) wsServeMedia(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.writeMedia(w, r, m); err != nil {
-		return err
-	}
 	w.Header().Set("Cache-Control", "private, no-store")
-	return nil
+	return s.writeMedia(w, r, m)
 }
 
 func (s *Server) writeMedia(w http.ResponseWriter, r *http.Request, m *storage.Media) error {

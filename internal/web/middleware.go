@@ -131,12 +131,14 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, errCSRF):
 		s.log.Warn("csrf check failed", "request_id", st.requestID, "path", r.URL.Path)
 		s.renderError(w, r, http.StatusForbidden, "error.forbidden.title", "error.csrf")
+	case errors.Is(err, errTooLarge):
+		s.renderError(w, r, http.StatusRequestEntityTooLarge, "error.bad.title", "error.too_large")
 	case errors.Is(err, errBadInput):
 		s.renderError(w, r, http.StatusBadRequest, "error.bad.title", "error.bad.text")
 	default:
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			s.renderError(w, r, http.StatusRequestEntityTooLarge, "error.bad.title", "error.bad.text")
+			s.renderError(w, r, http.StatusRequestEntityTooLarge, "error.bad.title", "error.too_large")
 			return
 		}
 		s.log.Error("request failed", "request_id", st.requestID, "path", r.URL.Path, "err", err)

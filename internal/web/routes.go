@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/bindeled/bindeled/internal/auth"
 	"github.com/bindeled/bindeled/internal/storage"
@@ -121,6 +122,15 @@ func (s *Server) wrap(rt Route) http.Handler {
 			w.Header().Set("Cache-Control", "no-store")
 		}
 
+		if r.Method == http.MethodPost {
+			// A body that trickles in is cut off: plain forms are small,
+			// and even a large film arrives within the hour.
+			limit := 30 * time.Second
+			if rt.Multipart {
+				limit = time.Hour
+			}
+			_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(limit)) // not all writers support it
+		}
 		if err := s.authorize(w, r, rt, st); err != nil {
 			s.fail(w, r, err)
 			return
@@ -133,7 +143,7 @@ func (s *Server) wrap(rt Route) http.Handler {
 
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request, rt Route, st *reqState) error {
 	if rt.Access >= Editor && st.user == nil {
-		if r.Method == http.MethodGet {
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
 			target := "/redaktion/login?next=" + url.QueryEscape(r.URL.RequestURI())
 			http.Redirect(w, r, target, http.StatusSeeOther)
 			return errHandled
@@ -190,6 +200,7 @@ var (
 	errForbidden = errors.New("forbidden")
 	errCSRF      = errors.New("csrf check failed")
 	errBadInput  = errors.New("bad input")
+	errTooLarge  = errors.New("request too large")
 )
 
 func withState(ctx context.Context, st *reqState) context.Context {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/bindeled/bindeled/internal/material"
 	"github.com/bindeled/bindeled/internal/storage"
@@ -65,8 +66,11 @@ func (s *Server) wsSaveSchool(w http.ResponseWriter, r *http.Request) error {
 		sc.Slug = material.Slugify(sc.Name)
 	}
 	problems := material.Problems{}
-	if sc.Name == "" || len(sc.Name) > 120 {
+	switch n := utf8.RuneCountInString(sc.Name); {
+	case n == 0:
 		problems.Add("name", "error.required")
+	case n > 80:
+		problems.Add("name", "error.name_too_long")
 	}
 	if sc.Slug == "" {
 		problems.Add("slug", "error.required")

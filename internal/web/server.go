@@ -5,7 +5,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -41,19 +40,23 @@ type Config struct {
 
 // Server handles every HTTP request of the hub.
 type Server struct {
-	cfg     Config
-	store   *storage.Store
-	media   *media.Processor
-	blobs   media.Blobs
-	views   *views
-	assets  *assets
-	log     *slog.Logger
-	secret  []byte
-	byEmail *auth.Limiter
-	byAddr  *auth.Limiter
-	routes  []Route
-	mux     *http.ServeMux
-	handler http.Handler
+	cfg    Config
+	store  *storage.Store
+	media  *media.Processor
+	blobs  media.Blobs
+	views  *views
+	assets *assets
+	log    *slog.Logger
+	secret []byte
+	// Failed logins are limited per account from one address, per address,
+	// and per account from everywhere with a higher bound, so that a
+	// stranger cannot lock a user out from another address.
+	byAccountAddr *auth.Limiter
+	byAddr        *auth.Limiter
+	byAccount     *auth.Limiter
+	routes        []Route
+	mux           *http.ServeMux
+	handler       http.Handler
 }
 
 // New builds a Server. It parses every template and fingerprints every
@@ -89,16 +92,17 @@ func New(ctx context.Context, cfg Config, st *storage.Store, blobs media.Blobs) 
 	}
 
 	s := &Server{
-		cfg:     cfg,
-		store:   st,
-		media:   &media.Processor{Blobs: blobs, Limits: cfg.Uploads},
-		blobs:   blobs,
-		views:   v,
-		assets:  a,
-		log:     cfg.Logger,
-		secret:  secret,
-		byEmail: auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow),
-		byAddr:  auth.NewLimiter(cfg.LoginLimit*5, cfg.LoginWindow),
+		cfg:           cfg,
+		store:         st,
+		media:         &media.Processor{Blobs: blobs, Limits: cfg.Uploads},
+		blobs:         blobs,
+		views:         v,
+		assets:        a,
+		log:           cfg.Logger,
+		secret:        secret,
+		byAccountAddr: auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow),
+		byAddr:        auth.NewLimiter(cfg.LoginLimit*5, cfg.LoginWindow),
+		byAccount:     auth.NewLimiter(cfg.LoginLimit*10, cfg.LoginWindow),
 	}
 	s.routes = s.routeTable()
 	mux := http.NewServeMux()
@@ -127,19 +131,9 @@ func (s *Server) RouteOf(r *http.Request) string {
 // serverSecret returns the key that signs CSRF tokens. It lives in the
 // database so that every instance of a hub shares it.
 func serverSecret(ctx context.Context, st *storage.Store) ([]byte, error) {
-	const key = "server.secret"
-	_, err := st.ClaimOnce(ctx, "server.secret.made", func(ctx context.Context) error {
-		return st.PutSettings(ctx, map[string]string{key: auth.NewToken()})
-	})
+	secret, err := st.SettingOnce(ctx, "server.secret", auth.NewToken())
 	if err != nil {
 		return nil, fmt.Errorf("server secret: %w", err)
 	}
-	kv, err := st.Settings(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("server secret: %w", err)
-	}
-	if kv[key] == "" {
-		return nil, errors.New("server secret: missing")
-	}
-	return []byte(kv[key]), nil
+	return []byte(secret), nil
 }

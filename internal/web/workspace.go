@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/bindeled/bindeled/internal/brand"
 	"github.com/bindeled/bindeled/internal/markdown"
@@ -143,8 +144,11 @@ func (s *Server) wsSaveTheme(w http.ResponseWriter, r *http.Request) error {
 		t.Slug = material.Slugify(t.Name)
 	}
 	problems := material.Problems{}
-	if t.Name == "" || len(t.Name) > 80 {
+	switch n := utf8.RuneCountInString(t.Name); {
+	case n == 0:
 		problems.Add("name", "error.required")
+	case n > 80:
+		problems.Add("name", "error.name_too_long")
 	}
 	if t.Slug == "" {
 		problems.Add("slug", "error.required")

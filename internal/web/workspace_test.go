@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -10,8 +11,12 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/bindeled/bindeled/internal/auth"
+	"github.com/bindeled/bindeled/internal/clientip"
 	"github.com/bindeled/bindeled/internal/material"
+	"github.com/bindeled/bindeled/internal/media"
 	"github.com/bindeled/bindeled/internal/storage"
+	"github.com/bindeled/bindeled/internal/storage/storagetest"
+	"github.com/bindeled/bindeled/internal/web"
 )
 
 func TestWorkspaceNeedsLogin(t *testing.T) {
@@ -603,4 +608,45 @@ func TestSchoolsManagedByAdmins(t *testing.T) {
 			t.Errorf("the school's material went with it: %d", got.status)
 		}
 	})
+}
+
+func TestStrangerCannotLockOutAUser(t *testing.T) {
+	st := storagetest.Open(t, storage.SQLite)
+	blobs, err := media.NewDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxies, _ := clientip.ParseTrusted("127.0.0.1/32")
+	w, err := web.New(ctx, web.Config{Passwords: auth.TestParams(), Logger: testLogger(t), Proxies: proxies,
+		LoginLimit: 3, LoginWindow: time.Minute}, st, blobs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(w)
+	defer srv.Close()
+	h := &hubT{t: t, st: st, srv: srv, web: w, blobs: blobs}
+	hash, _ := auth.HashPassword(auth.TestParams(), "den rigtige adgangskode")
+	if err := st.CreateUser(ctx, &storage.User{Email: "ed@example.dk", Role: storage.RoleEditor, PasswordHash: hash, Active: true}); err != nil {
+		t.Fatal(err)
+	}
+	try := func(from, password string) int {
+		c := h.client()
+		req, _ := http.NewRequest("GET", srv.URL+"/redaktion/login", nil)
+		req.Header.Set("X-Forwarded-For", from)
+		token := c.do(req).attr("input[name=csrf]", "value")
+		form := url.Values{"csrf": {token}, "email": {"ed@example.dk"}, "password": {password}}
+		req, _ = http.NewRequest("POST", srv.URL+"/redaktion/login", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", from)
+		return c.do(req).status
+	}
+	for i := 0; i < 5; i++ {
+		try("203.0.113.9", "gæt")
+	}
+	if got := try("203.0.113.9", "den rigtige adgangskode"); got != http.StatusTooManyRequests {
+		t.Errorf("the guessing address is not stopped: %d", got)
+	}
+	if got := try("198.51.100.7", "den rigtige adgangskode"); got != http.StatusSeeOther {
+		t.Errorf("the real user from another address is locked out: %d", got)
+	}
 }
