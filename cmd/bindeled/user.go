@@ -46,7 +46,12 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return err
 	}
 	if key := auth.PasswordProblem(password); key != "" {
-		return fmt.Errorf("password refused: %s", strings.TrimPrefix(key, "error.password_"))
+		reason := map[string]string{
+			auth.ProblemShort:  fmt.Sprintf("it must have at least %d characters", auth.MinPasswordRunes),
+			auth.ProblemLong:   fmt.Sprintf("it may have at most %d characters", auth.MaxPasswordRunes),
+			auth.ProblemCommon: "it is too common",
+		}[key]
+		return fmt.Errorf("password refused: %s", reason)
 	}
 	hash, err := auth.HashPassword(*passwords, password)
 	if err != nil {

@@ -149,7 +149,7 @@ var danish = map[string]string{
 	"error.password_mismatch":   "De to adgangskoder er ikke ens.",
 	"error.email":               "Skriv en gyldig e-mailadresse.",
 	"error.login":               "E-mail eller adgangskode er forkert.",
-	"error.token":               "Linket er ugyldigt, brugt eller udløbet.",
+	"error.token":               "Linket er ugyldigt, brugt eller udløbet. Start Bindeled igen for at få et nyt link til den første administrator.",
 
 	// Workspace.
 	"ws.title":                   "Redaktion",
@@ -311,4 +311,5 @@ var danish = map[string]string{
 	"error.body_too_long": "Teksten må højst være 100.000 tegn.",
 	"error.body_nesting":  "Citater og lister er lagt for mange niveauer inden i hinanden (højst 12).",
 	"error.too_large":     "Det, du sendte, var for stort til at blive modtaget. Del teksten op, eller gør filen mindre.",
+	"error.body_image":    "Billeder i teksten kan ikke vises. Brug forsidebilledet, eller link til billedet.",
 }

@@ -150,7 +150,7 @@ var english = map[string]string{
 	"error.password_mismatch":   "The two passwords do not match.",
 	"error.email":               "Enter a valid email address.",
 	"error.login":               "Wrong email or password.",
-	"error.token":               "This link is not valid, has already been used or has expired.",
+	"error.token":               "The link is invalid, used or expired. Start Bindeled again to get a new link for the first admin.",
 
 	// Workspace.
 	"ws.title":                   "Workspace",
@@ -312,4 +312,5 @@ var english = map[string]string{
 	"error.body_too_long": "The text can be at most 100,000 characters.",
 	"error.body_nesting":  "Quotes and lists are nested too deeply (12 levels at most).",
 	"error.too_large":     "What you sent was too large to receive. Split the text, or make the file smaller.",
+	"error.body_image":    "Images in the text cannot be shown. Use the cover image, or link to the image.",
 }

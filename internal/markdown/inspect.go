@@ -15,6 +15,8 @@ type Facts struct {
 	LinkTexts []string
 	// ImagesWithoutAlt counts images with an empty description.
 	ImagesWithoutAlt int
+	// Images counts all images in the body.
+	Images int
 	// Text is the body's plain text, paragraphs separated by blank lines.
 	Text string
 }
@@ -38,6 +40,7 @@ func Inspect(src string) Facts {
 		case *ast.AutoLink:
 			f.LinkTexts = append(f.LinkTexts, string(n.Label(source)))
 		case *ast.Image:
+			f.Images++
 			if strings.TrimSpace(nodeText(n, source)) == "" {
 				f.ImagesWithoutAlt++
 			}

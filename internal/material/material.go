@@ -341,6 +341,11 @@ func checkBody(body string, p Problems) {
 	if f.ImagesWithoutAlt > 0 {
 		p.Add("body", "error.body_image_alt")
 	}
+	// Pages only show images from the hub itself, and the body cannot
+	// hold uploads yet, so an image there would show as broken.
+	if f.Images > 0 {
+		p.Add("body", "error.body_image")
+	}
 	for _, text := range f.LinkTexts {
 		t := strings.ToLower(strings.Trim(strings.TrimSpace(text), ".,:;!?…»«\"'()"))
 		if t == "" || vagueLinkTexts[t] {

@@ -61,6 +61,12 @@ func (s *Server) writeMedia(w http.ResponseWriter, r *http.Request, m *storage.M
 		return err
 	}
 	defer blob.Close()
-	media.Serve(w, r, blob, m.ContentType, m.Name)
+	// Only documents keep their name, for the download; a photo's file
+	// name can say who is in it.
+	name := ""
+	if m.Class == string(media.Document) {
+		name = m.Name
+	}
+	media.Serve(w, r, blob, m.ContentType, name)
 	return nil
 }
