@@ -33,6 +33,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	logFormat := f.String("log-format", "text", "log format: text or json")
 	grace := f.Duration("shutdown-grace", 20*time.Second, "how long requests in flight may finish at shutdown")
 	jobInterval := f.Duration("job-interval", 30*time.Second, "how often the scheduler looks for materials due to be published")
+	auditDays := f.Int("audit-days", 365, "days the audit log (who did what, from which address) is kept; 0 keeps it forever")
 	passwords := passwordFlags(f)
 	uploads := uploadFlags(f)
 	if err := f.parse(args); err != nil {
@@ -50,6 +51,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Addr: *addr, DataDir: *data, Database: *database, BaseURL: *baseURL,
 		TrustedProxies: *proxies, Starter: *starter, Passwords: *passwords, Uploads: *uploads,
 		Logger: log, Version: versionString(), JobInterval: *jobInterval,
+		AuditRetention: time.Duration(*auditDays) * 24 * time.Hour,
 	})
 	if err != nil {
 		return err

@@ -37,6 +37,8 @@ type Config struct {
 	Version        string
 	// JobInterval is how often the scheduler looks for due work.
 	JobInterval time.Duration
+	// AuditRetention is how long the audit log is kept; 0 keeps it forever.
+	AuditRetention time.Duration
 }
 
 // Hub is an opened hub, ready to serve.
@@ -104,7 +106,8 @@ func open(ctx context.Context, cfg Config, st *storage.Store, base *url.URL, pro
 	if interval <= 0 {
 		interval = 30 * time.Second
 	}
-	runner := &jobs.Runner{Store: st, Log: cfg.Logger, Interval: interval, Lease: 5 * time.Minute}
+	runner := &jobs.Runner{Store: st, Log: cfg.Logger, Interval: interval, Lease: 5 * time.Minute,
+		AuditRetention: cfg.AuditRetention}
 	return &Hub{Store: st, Blobs: blobs, Web: w, Jobs: runner, baseURL: base, log: cfg.Logger}, nil
 }
 

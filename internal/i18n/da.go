@@ -312,4 +312,22 @@ var danish = map[string]string{
 	"error.body_nesting":  "Citater og lister er lagt for mange niveauer inden i hinanden (højst 12).",
 	"error.too_large":     "Det, du sendte, var for stort til at blive modtaget. Del teksten op, eller gør filen mindre.",
 	"error.body_image":    "Billeder i teksten kan ikke vises. Brug forsidebilledet, eller link til billedet.",
+
+	// Audit log.
+	"ws.audit":         "Logbog",
+	"ws.audit_lead":    "Hvem har gjort hvad og hvornår i redaktionen. Logbogen gemmes i en fastsat periode og slettes derefter.",
+	"ws.audit.user":    "Bruger (e-mail)",
+	"ws.audit.action":  "Handling",
+	"ws.audit.all":     "Alle handlinger",
+	"ws.audit.from":    "Fra dato",
+	"ws.audit.to":      "Til dato",
+	"ws.audit.count":   "%d hændelser",
+	"ws.audit.when":    "Tidspunkt",
+	"ws.audit.subject": "Hvad",
+	"ws.audit.client":  "Adresse",
+	"audit.login":      "Log ind og ud",
+	"audit.material":   "Materialer",
+	"audit.theme":      "Temaer",
+	"audit.school":     "Skoler",
+	"audit.settings":   "Indstillinger",
 }

@@ -313,4 +313,22 @@ var english = map[string]string{
 	"error.body_nesting":  "Quotes and lists are nested too deeply (12 levels at most).",
 	"error.too_large":     "What you sent was too large to receive. Split the text, or make the file smaller.",
 	"error.body_image":    "Images in the text cannot be shown. Use the cover image, or link to the image.",
+
+	// Audit log.
+	"ws.audit":         "Audit log",
+	"ws.audit_lead":    "Who did what and when in the workspace. The log is kept for a set period and then deleted.",
+	"ws.audit.user":    "User (e-mail)",
+	"ws.audit.action":  "Action",
+	"ws.audit.all":     "All actions",
+	"ws.audit.from":    "From date",
+	"ws.audit.to":      "To date",
+	"ws.audit.count":   "%d events",
+	"ws.audit.when":    "Time",
+	"ws.audit.subject": "What",
+	"ws.audit.client":  "Address",
+	"audit.login":      "Logging in and out",
+	"audit.material":   "Materials",
+	"audit.theme":      "Topics",
+	"audit.school":     "Schools",
+	"audit.settings":   "Settings",
 }

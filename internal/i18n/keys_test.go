@@ -18,7 +18,7 @@ import (
 // keyFamilies is the alternation of the key families, the first part of a
 // key. A family used only in Go code must be listed here to be seen; "lix"
 // is for the readability bands that material.Readability.Band returns.
-const keyFamilies = `(error|ws|list|site|home|material|theme|themes|school|schools|about|login|setup|kind|kinds|audience|grade|status|lang|lix)`
+const keyFamilies = `(error|ws|list|site|home|material|theme|themes|school|schools|about|login|setup|kind|kinds|audience|grade|status|lang|lix|audit|a11y)`
 
 // keyPattern matches a string literal that names a message key.
 var keyPattern = regexp.MustCompile(`^` + keyFamilies + `\.[a-z0-9_.-]+$`)
@@ -34,7 +34,8 @@ var dynamicValues = map[string][]string{
 	"kinds":    {"article", "film", "guide", "link"},
 	"audience": {"parents", "teachers", "pedagogues", "leaders", "boards"},
 	"grade":    {"0-3", "4-6", "7-9", "sfo"},
-	"status":   {"draft", "published"},
+	"status":   {"draft", "scheduled", "published"},
+	"audit":    {"login", "material", "theme", "school", "settings"},
 	"lang":     {"da", "en"},
 }
 

@@ -23,6 +23,7 @@ type Store interface {
 	CountDueJobs(ctx context.Context, now time.Time) (int, error)
 	GetMaterial(ctx context.Context, id int64) (*material.Material, error)
 	UpdateMaterial(ctx context.Context, m *material.Material) error
+	PruneAudit(ctx context.Context, before time.Time) (int64, error)
 }
 
 // Runner claims and runs due jobs.
@@ -32,6 +33,8 @@ type Runner struct {
 	Interval time.Duration    // how often to look for due jobs
 	Lease    time.Duration    // how long a claim holds before another instance may retry
 	Now      func() time.Time // the clock; tests set it
+	// AuditRetention is how long the audit log is kept; 0 keeps it forever.
+	AuditRetention time.Duration
 }
 
 func (r *Runner) now() time.Time {
@@ -52,11 +55,28 @@ func (r *Runner) Run(ctx context.Context) {
 	defer ticker.Stop()
 	for {
 		r.RunDue(context.WithoutCancel(ctx))
+		r.Housekeeping(ctx)
 		select {
 		case <-ctx.Done():
 			return
 		case <-ticker.C:
 		}
+	}
+}
+
+// Housekeeping deletes what is kept no longer than its time: audit log
+// entries older than the retention.
+func (r *Runner) Housekeeping(ctx context.Context) {
+	if r.AuditRetention <= 0 {
+		return
+	}
+	n, err := r.Store.PruneAudit(ctx, r.now().Add(-r.AuditRetention))
+	if err != nil {
+		r.Log.Error("prune audit log", "err", err)
+		return
+	}
+	if n > 0 {
+		r.Log.Info("audit log pruned", "entries", n)
 	}
 }
 

@@ -96,3 +96,23 @@ func TestScheduledFailingChecksStaysUnpublished(t *testing.T) {
 		}
 	})
 }
+
+func TestHousekeepingPrunesTheAuditLog(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		now := time.Now()
+		for _, age := range []time.Duration{400 * 24 * time.Hour, 10 * 24 * time.Hour} {
+			if err := st.Audit(ctx, &storage.AuditEntry{At: now.Add(-age), Action: "login"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r := &jobs.Runner{Store: st, Log: storagetest.Logger(), AuditRetention: 365 * 24 * time.Hour}
+		r.Housekeeping(ctx)
+		entries, total, err := st.AuditLog(ctx, storage.AuditFilter{}, 10, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total != 1 || now.Sub(entries[0].At) > 11*24*time.Hour {
+			t.Errorf("after pruning: %d entries %v", total, entries)
+		}
+	})
+}

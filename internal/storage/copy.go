@@ -39,6 +39,8 @@ var tables = []table{
 	{name: "attachments", columns: []string{"material_id", "position", "media_id", "title"},
 		key: "material_id, position"},
 	{name: "slug_redirects", columns: []string{"old_slug", "material_id"}, key: "old_slug"},
+	{name: "audit_log", columns: []string{"id", "at", "user_id", "user_email", "action", "subject", "client"},
+		key: "id", serial: true},
 	{name: "jobs", columns: []string{"id", "kind", "dedupe_key", "material_id", "run_at", "claimed_until",
 		"attempts", "last_error", "done_at"}, key: "id", serial: true},
 }

@@ -73,6 +73,10 @@ func fill(t *testing.T, st *storage.Store) {
 	if err := st.PutSettings(ctx, map[string]string{"brand.name": "Skole og hjem", "brand.colour": "#1b5e7a"}); err != nil {
 		t.Fatal(err)
 	}
+	if err := st.Audit(ctx, &storage.AuditEntry{UserID: u.ID, UserEmail: u.Email, Action: "material.publish",
+		Subject: "material 1", Client: "127.0.0.1"}); err != nil {
+		t.Fatal(err)
+	}
 	planned := &material.Material{Kind: material.Article, Title: "Planlagt", Summary: "x", Language: "da",
 		Status: material.Draft, Audiences: []material.Audience{material.Parents}}
 	if err := st.CreateMaterial(ctx, planned); err != nil {

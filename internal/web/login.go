@@ -87,6 +87,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err := s.startSession(w, r, u); err != nil {
 		return err
 	}
+	state(r).user = u
+	s.audit(r, "login", "")
 	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
 	return nil
 }
@@ -138,6 +140,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *storage
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
+	s.audit(r, "login:logout", "")
 	if err := s.store.DeleteSession(r.Context(), hashToken(state(r).sessionID)); err != nil {
 		return err
 	}
@@ -224,6 +227,8 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
 	if err := s.startSession(w, r, u); err != nil {
 		return err
 	}
+	state(r).user = u
+	s.audit(r, "login:first_admin", "")
 	http.Redirect(w, r, "/redaktion", http.StatusSeeOther)
 	return nil
 }

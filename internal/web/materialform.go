@@ -275,6 +275,12 @@ func (s *Server) saveMaterial(w http.ResponseWriter, r *http.Request, m *materia
 		return err
 	}
 	s.log.Info("material saved", "material_id", m.ID, "status", m.Status, "user_id", state(r).user.ID)
+	what := map[string]string{"publish": "material:publish", "unpublish": "material:unpublish",
+		"schedule": "material:schedule", "unschedule": "material:unschedule"}[action]
+	if what == "" {
+		what = "material:save"
+	}
+	s.audit(r, what, auditMaterial(m))
 	message := map[string]string{"publish": "udgivet", "unpublish": "tilbagetrukket", "schedule": "planlagt",
 		"unschedule": "gemt"}[action]
 	if message == "" {

@@ -89,6 +89,7 @@ func (s *Server) routeTable() []Route {
 		route("GET", "/redaktion/medier/{key}", Editor, s.wsServeMedia),
 		route("GET", "/redaktion/skoler", Admin, s.wsSchools),
 		route("POST", "/redaktion/skoler", Admin, s.wsSaveSchool),
+		route("GET", "/redaktion/logbog", Admin, s.wsAudit),
 		route("GET", "/redaktion/indstillinger", Admin, s.wsSettings),
 		withFiles("/redaktion/indstillinger", Admin, s.wsSaveSettings),
 	}

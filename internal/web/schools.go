@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -55,6 +56,7 @@ func (s *Server) wsSaveSchool(w http.ResponseWriter, r *http.Request) error {
 		if err := s.store.DeleteSchool(r.Context(), id); err != nil {
 			return err
 		}
+		s.audit(r, "school:delete", "skole "+strconv.FormatInt(id, 10))
 		http.Redirect(w, r, "/redaktion/skoler?besked=gemt", http.StatusSeeOther)
 		return nil
 	}
@@ -95,6 +97,7 @@ func (s *Server) wsSaveSchool(w http.ResponseWriter, r *http.Request) error {
 	if len(problems) > 0 {
 		return s.renderSchools(w, r, http.StatusUnprocessableEntity, sc, problems)
 	}
+	s.audit(r, "school:save", "skole "+strconv.FormatInt(sc.ID, 10)+": "+sc.Name)
 	http.Redirect(w, r, "/redaktion/skoler?besked=gemt", http.StatusSeeOther)
 	return nil
 }

@@ -133,6 +133,7 @@ func (s *Server) wsSaveTheme(w http.ResponseWriter, r *http.Request) error {
 		if err := s.store.DeleteTheme(r.Context(), id); err != nil {
 			return err
 		}
+		s.audit(r, "theme:delete", "tema "+strconv.FormatInt(id, 10))
 		http.Redirect(w, r, "/redaktion/temaer?besked=gemt", http.StatusSeeOther)
 		return nil
 	}
@@ -164,6 +165,7 @@ func (s *Server) wsSaveTheme(w http.ResponseWriter, r *http.Request) error {
 	if len(problems) > 0 {
 		return s.renderThemes(w, r, http.StatusUnprocessableEntity, t, problems)
 	}
+	s.audit(r, "theme:save", "tema "+strconv.FormatInt(t.ID, 10)+": "+t.Name)
 	http.Redirect(w, r, "/redaktion/temaer?besked=gemt", http.StatusSeeOther)
 	return nil
 }
@@ -260,6 +262,7 @@ func (s *Server) wsSaveSettings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.audit(r, "settings:save", "")
 	http.Redirect(w, r, "/redaktion/indstillinger?besked=gemt", http.StatusSeeOther)
 	return nil
 }

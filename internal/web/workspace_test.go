@@ -650,3 +650,48 @@ func TestStrangerCannotLockOutAUser(t *testing.T) {
 		t.Errorf("the real user from another address is locked out: %d", got)
 	}
 }
+
+func TestAuditLog(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		ed, csrf := h.login(storage.RoleEditor)
+		p := ed.postMultipart("/redaktion/materialer", [][2]string{{"csrf", csrf}, {"kind", "article"},
+			{"title", "Logget artikel"}, {"summary", "Kort."}, {"audiences", "parents"}, {"language", "da"},
+			{"action", "publish"}})
+		if p.status != http.StatusSeeOther {
+			t.Fatalf("publish: %d", p.status)
+		}
+		if p := ed.post("/redaktion/temaer", url.Values{"csrf": {csrf}, "name": {"Nyt tema"}}); p.status != http.StatusSeeOther {
+			t.Fatalf("theme: %d", p.status)
+		}
+		if p := ed.get("/redaktion/logbog"); p.status != http.StatusForbidden {
+			t.Errorf("an editor reads the audit log: %d", p.status)
+		}
+
+		admin, _ := h.login(storage.RoleAdmin)
+		log := admin.get("/redaktion/logbog")
+		rows := log.doc.Find("tbody tr")
+		var actions []string
+		rows.Each(func(_ int, row *goquery.Selection) {
+			actions = append(actions, strings.TrimSpace(row.Find("td").Eq(2).Text()))
+		})
+		for _, want := range []string{"material:publish", "theme:save", "login"} {
+			found := false
+			for _, a := range actions {
+				found = found || a == want
+			}
+			if !found {
+				t.Errorf("audit log lacks %s: %v", want, actions)
+			}
+		}
+		if !strings.Contains(log.text("tbody"), "Logget artikel") || !strings.Contains(log.text("tbody"), "127.0.0.1") {
+			t.Errorf("audit rows lack the subject or the address: %q", log.text("tbody"))
+		}
+		only := admin.get("/redaktion/logbog?handling=material&bruger=editor")
+		if n := only.doc.Find("tbody tr").Length(); n != 1 {
+			t.Errorf("filtered log has %d rows, want 1", n)
+		}
+		if p := admin.get("/redaktion/logbog?fra=ikke-en-dato&til=%ff&side=-3"); p.status != http.StatusOK {
+			t.Errorf("bad filter values: %d", p.status)
+		}
+	})
+}
