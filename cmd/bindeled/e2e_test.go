@@ -258,11 +258,41 @@ func TestUserAddCommand(t *testing.T) {
 		{"kort\n", []string{"--email", "b@example.dk"}, "password refused"},
 		{"en rigtig god adgangskode\n", []string{"--email", "c@example.dk", "--role", "king"}, "--role"},
 		{"en rigtig god adgangskode\n", []string{"--email", "ikke en adresse"}, "--email"},
+		{"en rigtig god adgangskode\n", []string{"--email", "d@example.dk", "--role", "contributor"}, "--school"},
+		{"en rigtig god adgangskode\n", []string{"--email", "d@example.dk", "--role", "contributor", "--school", "nope"}, "no such school"},
 	} {
 		out, err := add(tt.stdin, tt.args...)
 		if err == nil || !strings.Contains(out, tt.want) {
 			t.Errorf("user add %v: err %v, output %q, want %q", tt.args, err, out, tt.want)
 		}
+	}
+
+	// A contributor is tied to the schools named by --school.
+	st, err := storage.Open(context.Background(), filepath.Join(data, "bindeled.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	school := &storage.School{Slug: "aaskolen", Name: "Åskolen"}
+	if err := st.CreateSchool(context.Background(), school); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if out, err := add("en rigtig god adgangskode\n", "--email", "bidrag@example.dk", "--role", "contributor",
+		"--school", "aaskolen"); err != nil {
+		t.Fatalf("user add contributor: %v\n%s", err, out)
+	}
+	st, err = storage.Open(context.Background(), filepath.Join(data, "bindeled.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := st.UserByEmail(context.Background(), "bidrag@example.dk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, err := st.UserSchoolIDs(context.Background(), u.ID)
+	st.Close()
+	if err != nil || len(ids) != 1 || ids[0] != school.ID || u.Role != storage.RoleContributor {
+		t.Errorf("contributor: role %q schools %v (%v), want contributor of school %d", u.Role, ids, err, school.ID)
 	}
 
 	// The new editor can log in on the running hub.

@@ -27,7 +27,8 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	f := newFlags("user add", userAddSummary, stderr)
 	email := f.String("email", "", "the user's e-mail address (required)")
 	name := f.String("name", "", "the user's name")
-	role := f.String("role", "editor", "admin or editor")
+	role := f.String("role", "editor", "admin, editor, reviewer or contributor")
+	schoolList := f.String("school", "", "for a contributor: the school's address name (slug); several separated by commas")
 	data := f.String("data", "./data", "folder for the SQLite database and media files")
 	database := f.String("database", "", "PostgreSQL URL (postgres://…); empty uses SQLite in --data")
 	passwords := passwordFlags(f)
@@ -39,7 +40,10 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return fmt.Errorf("--email %q is not an e-mail address", *email)
 	}
 	if !storage.Role(*role).Valid() {
-		return fmt.Errorf("--role %q: want admin or editor", *role)
+		return fmt.Errorf("--role %q: want admin, editor, reviewer or contributor", *role)
+	}
+	if (*role == string(storage.RoleContributor)) != (*schoolList != "") {
+		return fmt.Errorf("a contributor needs --school, and only a contributor takes it")
 	}
 	password, err := readPassword(stdin, stderr)
 	if err != nil {
@@ -64,10 +68,24 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return err
 	}
 	defer h.Close()
+	var schoolIDs []int64
+	for _, slug := range strings.Split(*schoolList, ",") {
+		if slug = strings.TrimSpace(slug); slug == "" {
+			continue
+		}
+		sc, err := h.Store.SchoolBySlug(ctx, slug)
+		if err != nil {
+			return fmt.Errorf("--school %q: no such school (see /skoler)", slug)
+		}
+		schoolIDs = append(schoolIDs, sc.ID)
+	}
 	u := &storage.User{Email: *email, Name: *name, Role: storage.Role(*role), PasswordHash: hash, Active: true}
 	if err := h.Store.CreateUser(ctx, u); errors.Is(err, storage.ErrConflict) {
 		return fmt.Errorf("a user with e-mail %s already exists", *email)
 	} else if err != nil {
+		return err
+	}
+	if err := h.Store.SetUserSchools(ctx, u.ID, schoolIDs); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Created %s %s (id %d).\n", *role, u.Email, u.ID)

@@ -330,4 +330,10 @@ var danish = map[string]string{
 	"audit.theme":      "Temaer",
 	"audit.school":     "Skoler",
 	"audit.settings":   "Indstillinger",
+
+	// Roles.
+	"ws.draft_view":    "Sådan kommer materialet til at se ud for læserne. Det er ikke offentligt endnu.",
+	"ws.draft_edit":    "Rediger materialet",
+	"ws.view_draft":    "Se som læser",
+	"error.school_own": "Vælg en af dine egne skoler.",
 }

@@ -331,4 +331,10 @@ var english = map[string]string{
 	"audit.theme":      "Topics",
 	"audit.school":     "Schools",
 	"audit.settings":   "Settings",
+
+	// Roles.
+	"ws.draft_view":    "This is how the material will look to readers. It is not public yet.",
+	"ws.draft_edit":    "Edit the material",
+	"ws.view_draft":    "View as a reader",
+	"error.school_own": "Choose one of your own schools.",
 }

@@ -25,6 +25,7 @@ var tables = []table{
 	{name: "themes", columns: []string{"id", "slug", "name", "description"}, key: "id", serial: true},
 	{name: "users", columns: []string{"id", "email", "name", "role", "password_hash", "active", "created_at"},
 		key: "id", serial: true, bools: map[string]bool{"active": true}},
+	{name: "user_schools", columns: []string{"user_id", "school_id"}, key: "user_id, school_id"},
 	{name: "sessions", columns: []string{"id_hash", "user_id", "created_at", "expires_at"}, key: "id_hash"},
 	{name: "setup_tokens", columns: []string{"token_hash", "purpose", "email", "role", "expires_at", "used_at"},
 		key: "token_hash"},

@@ -63,6 +63,9 @@ func fill(t *testing.T, st *storage.Store) {
 	if err := st.CreateUser(ctx, inactive); err != nil {
 		t.Fatal(err)
 	}
+	if err := st.SetUserSchools(ctx, inactive.ID, []int64{sc.ID}); err != nil {
+		t.Fatal(err)
+	}
 	now := time.Now()
 	if err := st.CreateSession(ctx, &storage.Session{IDHash: "s", UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
 		t.Fatal(err)

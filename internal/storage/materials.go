@@ -316,7 +316,21 @@ func (s *Store) MaterialsByID(ctx context.Context, ids []int64) ([]*material.Mat
 // SearchMaterials lists materials in any status for the workspace, most
 // recently changed first. An empty query lists everything.
 func (s *Store) SearchMaterials(ctx context.Context, query string, limit, offset int) ([]*material.Material, int, error) {
+	return s.SearchSchoolMaterials(ctx, query, nil, limit, offset)
+}
+
+// SearchSchoolMaterials is SearchMaterials limited to the materials of the
+// given schools; nil means every material.
+func (s *Store) SearchSchoolMaterials(ctx context.Context, query string, schoolIDs []int64,
+	limit, offset int) ([]*material.Material, int, error) {
 	where, args := "1 = 1", []any{}
+	if schoolIDs != nil {
+		where = "school_id IN (" + placeholders(max(1, len(schoolIDs))) + ")"
+		args = int64Args(schoolIDs)
+		if len(schoolIDs) == 0 {
+			args = []any{int64(0)} // no school: nothing matches
+		}
+	}
 	for _, word := range strings.Fields(strings.ToLower(query)) {
 		where += ` AND search_text LIKE ? ESCAPE '\'`
 		args = append(args, "%"+escapeLike(word)+"%")

@@ -12,14 +12,20 @@ import (
 // Role is what a user may do.
 type Role string
 
-// The roles. The full set of rules comes with the editorial workflow.
+// The roles: admins run the hub, editors (the learning unit) edit and
+// publish everything, reviewers (the steering group) read drafts, and
+// contributors write drafts for their own schools.
 const (
-	RoleAdmin  Role = "admin"
-	RoleEditor Role = "editor"
+	RoleAdmin       Role = "admin"
+	RoleEditor      Role = "editor"
+	RoleReviewer    Role = "reviewer"
+	RoleContributor Role = "contributor"
 )
 
 // Valid reports whether r is a known role.
-func (r Role) Valid() bool { return r == RoleAdmin || r == RoleEditor }
+func (r Role) Valid() bool {
+	return r == RoleAdmin || r == RoleEditor || r == RoleReviewer || r == RoleContributor
+}
 
 // User is a person who can log in to the workspace.
 type User struct {
@@ -233,4 +239,42 @@ func (s *Store) CreateFirstAdmin(ctx context.Context, tokenHash string, u *User,
 		return fmt.Errorf("create first admin: %w", err)
 	}
 	return nil
+}
+
+// SetUserSchools replaces the schools a user writes for.
+func (s *Store) SetUserSchools(ctx context.Context, userID int64, schoolIDs []int64) error {
+	err := s.inTx(ctx, func(c q) error {
+		if _, err := c.exec(ctx, `DELETE FROM user_schools WHERE user_id = ?`, userID); err != nil {
+			return err
+		}
+		for _, id := range dedupe(schoolIDs) {
+			if _, err := c.exec(ctx, `INSERT INTO user_schools (user_id, school_id) VALUES (?, ?)`,
+				userID, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("set schools of user %d: %w", userID, err)
+	}
+	return nil
+}
+
+// UserSchoolIDs returns the schools a user writes for.
+func (s *Store) UserSchoolIDs(ctx context.Context, userID int64) ([]int64, error) {
+	rows, err := s.q().query(ctx, `SELECT school_id FROM user_schools WHERE user_id = ? ORDER BY school_id`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("schools of user %d: %w", userID, err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("schools of user %d: %w", userID, err)
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
 }

@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -45,6 +46,9 @@ type WSMaterialPage struct {
 	Attachments []AttachmentRow
 	Preview     Preview
 	PublicURL   string
+
+	// OwnSchoolsOnly is set for contributors, who must pick one of theirs.
+	OwnSchoolsOnly bool
 
 	// The publication time fields, as typed or as planned.
 	PublishDate string
@@ -124,13 +128,53 @@ func (s *Server) wsEditMaterial(w http.ResponseWriter, r *http.Request) error {
 	return s.renderMaterialForm(w, r, http.StatusOK, m, nil)
 }
 
-// materialFromPath loads the material whose id the address names.
+// materialFromPath loads the material whose id the address names, if the
+// user may see it.
 func (s *Server) materialFromPath(r *http.Request) (*material.Material, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		return nil, errNotFound
 	}
-	return s.store.GetMaterial(r.Context(), id)
+	m, err := s.store.GetMaterial(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	schools, all, err := s.userSchools(r)
+	if err != nil {
+		return nil, err
+	}
+	if !all && !slices.Contains(schools, m.SchoolID) {
+		return nil, errForbidden
+	}
+	return m, nil
+}
+
+// userSchools returns the schools whose materials the user works with:
+// a contributor's own, or all (all is true) for everyone else.
+func (s *Server) userSchools(r *http.Request) (schools []int64, all bool, err error) {
+	u := state(r).user
+	if u == nil || u.Role != storage.RoleContributor {
+		return nil, true, nil
+	}
+	ids, err := s.store.UserSchoolIDs(r.Context(), u.ID)
+	return ids, false, err
+}
+
+// contributorMay checks what a contributor asks for: only drafts, only
+// for their own schools, and never a move to the public.
+func (s *Server) contributorMay(r *http.Request, m *material.Material, before material.Status, action string,
+	problems material.Problems) error {
+	schools, all, err := s.userSchools(r)
+	if err != nil || all {
+		return err
+	}
+	if before != material.Draft || (action != "save" && action != "preview") {
+		return errForbidden
+	}
+	if !slices.Contains(schools, m.SchoolID) {
+		problems.Add("school", "error.school_own")
+	}
+	return nil
 }
 
 func (s *Server) renderMaterialForm(w http.ResponseWriter, r *http.Request, status int, m *material.Material,
@@ -185,6 +229,12 @@ func (s *Server) renderMaterialFormPlan(w http.ResponseWriter, r *http.Request, 
 	if p.Schools, err = s.store.Schools(r.Context()); err != nil {
 		return err
 	}
+	if own, all, err := s.userSchools(r); err != nil {
+		return err
+	} else if !all {
+		p.Schools = slices.DeleteFunc(p.Schools, func(sc storage.School) bool { return !slices.Contains(own, sc.ID) })
+		p.OwnSchoolsOnly = true
+	}
 	ids := []int64{m.CoverID, m.VideoID, m.CaptionsID, m.PosterID}
 	for _, a := range m.Attachments {
 		ids = append(ids, a.MediaID)
@@ -222,12 +272,19 @@ func (s *Server) saveMaterial(w http.ResponseWriter, r *http.Request, m *materia
 		return err
 	}
 	action := form.Get("action")
+	if action == "" {
+		action = "save" // Enter in a text field sends no button
+	}
 	applyForm(m, form)
 	if err := s.checkMediaRefs(r, m); err != nil {
 		return err
 	}
 
 	before := m.Status
+	ownProblems := material.Problems{}
+	if err := s.contributorMay(r, m, before, action, ownProblems); err != nil {
+		return err
+	}
 	switch action {
 	case "publish":
 		m.Status = material.Published
@@ -240,7 +297,7 @@ func (s *Server) saveMaterial(w http.ResponseWriter, r *http.Request, m *materia
 	} else {
 		problems = material.Validate(m)
 	}
-	problems = merge(merge(problems, uploadProblems), material.Problems{})
+	problems = merge(merge(problems, uploadProblems), ownProblems)
 	var plan *schedulePlan
 	if action == "schedule" {
 		plan = readPlan(form, problems)

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -21,7 +22,7 @@ func TestPermissionsTableMatchesRoutes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	row := regexp.MustCompile("^\\| (GET|POST) \\| `([^`]+)` \\| (public|guest|editor|admin) \\|$")
+	row := regexp.MustCompile("^\\| (GET|POST) \\| `([^`]+)` \\| (public|guest|member|writer|editor|admin) \\|$")
 	documented := map[string]string{}
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
@@ -54,10 +55,20 @@ func fill(pattern string, values map[string]string) string {
 
 func TestEveryRouteEnforcesItsAccess(t *testing.T) {
 	eachHub(t, func(t *testing.T, h *hubT) {
-		m := h.publish(&material.Material{Title: "Et materiale"})
-		values := map[string]string{"slug": m.Slug, "id": "1", "key": "0123456789abcdef.png", "name": "site.css"}
+		a := storage.School{Slug: "a-skolen", Name: "A-skolen"}
+		b := storage.School{Slug: "b-skolen", Name: "B-skolen"}
+		for _, sc := range []*storage.School{&a, &b} {
+			if err := h.st.CreateSchool(ctx, sc); err != nil {
+				t.Fatal(err)
+			}
+		}
+		m := h.publish(&material.Material{Title: "Et materiale", SchoolID: a.ID})
+		values := map[string]string{"slug": m.Slug, "id": strconv.FormatInt(m.ID, 10),
+			"key": "0123456789abcdef.png", "name": "site.css"}
 		editor, csrfEd := h.login(storage.RoleEditor)
 		admin, csrfAd := h.login(storage.RoleAdmin)
+		reviewer, csrfRe := h.login(storage.RoleReviewer)
+		other, csrfOther := h.loginContributor(b.ID)
 		anon := h.client()
 
 		for _, r := range h.web.Routes() {
@@ -88,6 +99,11 @@ func TestEveryRouteEnforcesItsAccess(t *testing.T) {
 				}
 			}
 			check("anonymous", anon, "", r.Access <= web.Guest)
+			check("reviewer", reviewer, csrfRe, r.Access <= web.Member)
+			// The material belongs to A-skolen: a contributor of B-skolen
+			// reaches writer routes, but never this material.
+			onMaterial := strings.Contains(r.Pattern, "{id}")
+			check("contributor of another school", other, csrfOther, r.Access <= web.Writer && !onMaterial)
 			check("editor", editor, csrfEd, r.Access <= web.Editor)
 			check("admin", admin, csrfAd, true)
 		}

@@ -22,6 +22,11 @@ const (
 	// Guest routes are for the login and setup pages; they read the
 	// session to send logged-in users on.
 	Guest
+	// Member routes need any logged-in user, reviewers included.
+	Member
+	// Writer routes need a user who writes: a contributor (for the
+	// materials of their own schools), an editor or an admin.
+	Writer
 	// Editor routes need a logged-in editor or admin.
 	Editor
 	// Admin routes need a logged-in admin.
@@ -30,7 +35,25 @@ const (
 
 // String names the access level as the docs' table does.
 func (a Access) String() string {
-	return [...]string{"public", "guest", "editor", "admin"}[a]
+	return [...]string{"public", "guest", "member", "writer", "editor", "admin"}[a]
+}
+
+// accessOf is the highest access level a user's role reaches.
+func accessOf(u *storage.User) Access {
+	if u == nil {
+		return Guest
+	}
+	switch u.Role {
+	case storage.RoleAdmin:
+		return Admin
+	case storage.RoleEditor:
+		return Editor
+	case storage.RoleContributor:
+		return Writer
+	case storage.RoleReviewer:
+		return Member
+	}
+	return Guest
 }
 
 // Route is one entry of the route table.
@@ -77,16 +100,17 @@ func (s *Server) routeTable() []Route {
 		route("GET", "/redaktion/opsaetning", Guest, s.setupForm),
 		route("POST", "/redaktion/opsaetning", Guest, s.setup),
 
-		route("POST", "/redaktion/logout", Editor, s.logout),
-		route("GET", "/redaktion", Editor, s.wsMaterials),
-		route("GET", "/redaktion/materialer/ny", Editor, s.wsNewMaterial),
-		withFiles("/redaktion/materialer", Editor, s.wsCreateMaterial),
-		route("GET", "/redaktion/materialer/{id}", Editor, s.wsEditMaterial),
-		withFiles("/redaktion/materialer/{id}", Editor, s.wsSaveMaterial),
-		route("POST", "/redaktion/forhaandsvisning", Editor, s.wsPreview),
+		route("POST", "/redaktion/logout", Member, s.logout),
+		route("GET", "/redaktion", Member, s.wsMaterials),
+		route("GET", "/redaktion/materialer/ny", Writer, s.wsNewMaterial),
+		withFiles("/redaktion/materialer", Writer, s.wsCreateMaterial),
+		route("GET", "/redaktion/materialer/{id}", Writer, s.wsEditMaterial),
+		route("GET", "/redaktion/materialer/{id}/vis", Member, s.wsViewMaterial),
+		withFiles("/redaktion/materialer/{id}", Writer, s.wsSaveMaterial),
+		route("POST", "/redaktion/forhaandsvisning", Writer, s.wsPreview),
 		route("GET", "/redaktion/temaer", Editor, s.wsThemes),
 		route("POST", "/redaktion/temaer", Editor, s.wsSaveTheme),
-		route("GET", "/redaktion/medier/{key}", Editor, s.wsServeMedia),
+		route("GET", "/redaktion/medier/{key}", Member, s.wsServeMedia),
 		route("GET", "/redaktion/skoler", Admin, s.wsSchools),
 		route("POST", "/redaktion/skoler", Admin, s.wsSaveSchool),
 		route("GET", "/redaktion/logbog", Admin, s.wsAudit),
@@ -121,6 +145,7 @@ func (s *Server) wrap(rt Route) http.Handler {
 		if rt.Access != Public {
 			s.loadSession(r, st)
 			w.Header().Set("Cache-Control", "no-store")
+			w.Header().Set("X-Robots-Tag", "noindex")
 		}
 
 		if r.Method == http.MethodPost {
@@ -143,7 +168,7 @@ func (s *Server) wrap(rt Route) http.Handler {
 }
 
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request, rt Route, st *reqState) error {
-	if rt.Access >= Editor && st.user == nil {
+	if rt.Access >= Member && st.user == nil {
 		if r.Method == http.MethodGet || r.Method == http.MethodHead {
 			target := "/redaktion/login?next=" + url.QueryEscape(r.URL.RequestURI())
 			http.Redirect(w, r, target, http.StatusSeeOther)
@@ -151,7 +176,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, rt Route, st 
 		}
 		return errForbidden
 	}
-	if rt.Access == Admin && st.user.Role != storage.RoleAdmin {
+	if rt.Access >= Member && accessOf(st.user) < rt.Access {
 		return errForbidden
 	}
 	if r.Method == http.MethodPost && crossSite(r) {
@@ -162,7 +187,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, rt Route, st 
 	if r.Method == http.MethodPost && rt.Multipart != isMultipart(r) {
 		return errBadInput
 	}
-	if r.Method == http.MethodPost && rt.Access >= Editor && !rt.Multipart {
+	if r.Method == http.MethodPost && rt.Access >= Member && !rt.Multipart {
 		if err := parseForm(w, r); err != nil {
 			return err
 		}

@@ -295,10 +295,27 @@ func (s *Server) materialPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.materialView(r, m)
+	p, err := s.materialView(r, m, "/media/")
 	if err != nil {
 		return err
 	}
+	p.ShowVideo = r.URL.Query().Get("video") == "vis"
+	return s.render(w, http.StatusOK, "site/material", p)
+}
+
+// wsViewMaterial shows a material of any status as readers would see it,
+// for reviewers and writers, with its files from the workspace.
+func (s *Server) wsViewMaterial(w http.ResponseWriter, r *http.Request) error {
+	m, err := s.materialFromPath(r)
+	if err != nil {
+		return err
+	}
+	p, err := s.materialView(r, m, "/redaktion/medier/")
+	if err != nil {
+		return err
+	}
+	p.Draft = true
+	p.EditURL = materialEditURL(m.ID, "")
 	p.ShowVideo = r.URL.Query().Get("video") == "vis"
 	return s.render(w, http.StatusOK, "site/material", p)
 }
@@ -308,7 +325,7 @@ func (s *Server) printPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.materialView(r, m)
+	p, err := s.materialView(r, m, "/media/")
 	if err != nil {
 		return err
 	}
@@ -358,6 +375,12 @@ type MaterialPage struct {
 	School      *storage.School
 	LinkHost    string
 	Related     []Card
+
+	// Draft is set when the workspace shows the material before it is
+	// public; its files then come from MediaPrefix.
+	Draft       bool
+	MediaPrefix string
+	EditURL     string
 }
 
 // AttachmentView is a downloadable file with its type and size.
@@ -368,13 +391,13 @@ type AttachmentView struct {
 	Size  string
 }
 
-func (s *Server) materialView(r *http.Request, m *material.Material) (MaterialPage, error) {
+func (s *Server) materialView(r *http.Request, m *material.Material, mediaPrefix string) (MaterialPage, error) {
 	b, err := s.base(r, m.Title)
 	if err != nil {
 		return MaterialPage{}, err
 	}
 	b.Description, b.Section = m.Summary, "materials"
-	p := MaterialPage{Base: b, M: m, URL: "/materialer/" + m.Slug}
+	p := MaterialPage{Base: b, M: m, URL: "/materialer/" + m.Slug, MediaPrefix: mediaPrefix}
 	if p.Body, err = markdown.ToHTML(m.Body); err != nil {
 		return p, err
 	}
@@ -390,7 +413,7 @@ func (s *Server) materialView(r *http.Request, m *material.Material) (MaterialPa
 	p.Cover, p.Video, p.Captions, p.Poster = files[m.CoverID], files[m.VideoID], files[m.CaptionsID], files[m.PosterID]
 	for _, a := range m.Attachments {
 		if f := files[a.MediaID]; f != nil {
-			p.Attachments = append(p.Attachments, AttachmentView{Title: a.Title, URL: "/media/" + f.Key,
+			p.Attachments = append(p.Attachments, AttachmentView{Title: a.Title, URL: mediaPrefix + f.Key,
 				Type: media.TypeLabel(f.ContentType), Size: media.HumanSize(f.Size)})
 		}
 	}

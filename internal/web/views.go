@@ -158,6 +158,15 @@ type Base struct {
 	brandCSS string
 }
 
+// CanWrite reports whether the user writes materials.
+func (b Base) CanWrite() bool { return accessOf(b.User) >= Writer }
+
+// CanEditAll reports whether the user edits and publishes every material.
+func (b Base) CanEditAll() bool { return accessOf(b.User) >= Editor }
+
+// IsAdmin reports whether the user is an admin.
+func (b Base) IsAdmin() bool { return accessOf(b.User) >= Admin }
+
 // PageBase returns b; pages that embed Base inherit it.
 func (b Base) PageBase() Base { return b }
 

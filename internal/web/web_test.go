@@ -152,16 +152,31 @@ func (c *client) postMultipart(path string, fields [][2]string, files ...file) p
 	return c.do(req)
 }
 
-// user creates a user with a password and returns a logged-in client and
+// loginContributor logs in a new contributor of the given schools.
+func (h *hubT) loginContributor(schools ...int64) (*client, string) {
+	h.t.Helper()
+	return h.loginWith(storage.RoleContributor, schools)
+}
+
+// login creates a user with a password and returns a logged-in client and
 // its CSRF token.
 func (h *hubT) login(role storage.Role) (*client, string) {
+	h.t.Helper()
+	return h.loginWith(role, nil)
+}
+
+func (h *hubT) loginWith(role storage.Role, schools []int64) (*client, string) {
 	h.t.Helper()
 	email := fmt.Sprintf("%s%d@example.dk", role, time.Now().UnixNano())
 	hash, err := auth.HashPassword(auth.TestParams(), "en god lang adgangskode")
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	if err := h.st.CreateUser(ctx, &storage.User{Email: email, Role: role, PasswordHash: hash, Active: true}); err != nil {
+	u := &storage.User{Email: email, Role: role, PasswordHash: hash, Active: true}
+	if err := h.st.CreateUser(ctx, u); err != nil {
+		h.t.Fatal(err)
+	}
+	if err := h.st.SetUserSchools(ctx, u.ID, schools); err != nil {
 		h.t.Fatal(err)
 	}
 	c := h.client()

@@ -46,7 +46,17 @@ func (s *Server) wsMaterials(w http.ResponseWriter, r *http.Request) error {
 	b.Section = "materials"
 	p := WSMaterialsPage{Base: b, Query: query}
 	page := parsePage(q.Get("side"), 1<<20)
-	p.Materials, p.Total, err = s.store.SearchMaterials(r.Context(), query, wsPageSize, (page-1)*wsPageSize)
+	schools, all, err := s.userSchools(r)
+	if err != nil {
+		return err
+	}
+	if all {
+		schools = nil
+	} else if schools == nil {
+		schools = []int64{}
+	}
+	p.Materials, p.Total, err = s.store.SearchSchoolMaterials(r.Context(), query, schools, wsPageSize,
+		(page-1)*wsPageSize)
 	if err != nil {
 		return err
 	}

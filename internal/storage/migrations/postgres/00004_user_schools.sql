@@ -1,0 +1,10 @@
+-- +goose Up
+-- The schools a contributor writes for.
+CREATE TABLE user_schools (
+    user_id   BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    school_id BIGINT NOT NULL REFERENCES schools (id) ON DELETE CASCADE,
+    PRIMARY KEY (user_id, school_id)
+);
+
+-- +goose Down
+DROP TABLE user_schools;
