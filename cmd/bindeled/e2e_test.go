@@ -175,24 +175,26 @@ func endToEnd(t *testing.T, bin string, args []string) {
 		t.Fatalf("login ended at %s", res.Request.URL.Path)
 	}
 
-	// Publish a new article through the editor's form.
+	// A new article goes through the editor's form: sent for review,
+	// approved by the editor, published.
 	doc, _ = getDoc(t, c, h.base+"/redaktion/materialer/ny?type=article")
 	csrf, _ = doc.Find("input[name=csrf]").Attr("value")
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	for _, kv := range [][2]string{{"csrf", csrf}, {"kind", "article"}, {"title", "Madpakker på tur"},
+	fields := [][2]string{{"csrf", csrf}, {"kind", "article"}, {"title", "Madpakker på tur"},
 		{"summary", "Gode råd til madpakken, når klassen skal på tur."}, {"body", "## Det skal med\n\nVand og frugt."},
-		{"audiences", "parents"}, {"grades", "0-3"}, {"language", "da"}, {"action", "publish"}} {
-		_ = mw.WriteField(kv[0], kv[1])
+		{"audiences", "parents"}, {"grades", "0-3"}, {"language", "da"}, {"consent_form", "1"},
+		{"consent_rights", "on"}, {"consent_children", "none"}, {"consent_names", "none"}}
+	at := postFields(t, c, h.base+"/redaktion/materialer", append(fields, [2]string{"action", "submit"}))
+	if at.Query().Get("besked") != "sendt" {
+		t.Fatalf("submit ended at %s", at)
 	}
-	_ = mw.Close()
-	res, err = c.Post(h.base+"/redaktion/materialer", mw.FormDataContentType(), &body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if !strings.Contains(res.Request.URL.RawQuery, "besked=udgivet") {
-		t.Fatalf("publish ended at %s", res.Request.URL)
+	for _, step := range []struct{ action, message string }{{"approve", "godkendt"}, {"publish", "udgivet"}} {
+		edit := h.base + at.Path
+		doc, _ = getDoc(t, c, edit)
+		version, _ := doc.Find("input[name=version]").Attr("value")
+		at = postFields(t, c, edit, append(fields, [2]string{"version", version}, [2]string{"action", step.action}))
+		if at.Query().Get("besked") != step.message {
+			t.Fatalf("%s ended at %s", step.action, at)
+		}
 	}
 
 	// A reader finds it on the public site.
@@ -226,6 +228,23 @@ func endToEnd(t *testing.T, bin string, args []string) {
 	if !strings.Contains(logText, "msg=request") {
 		t.Error("no request log lines")
 	}
+}
+
+// postFields posts a multipart form and returns where it ended.
+func postFields(t *testing.T, c *http.Client, target string, fields [][2]string) *url.URL {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for _, kv := range fields {
+		_ = mw.WriteField(kv[0], kv[1])
+	}
+	_ = mw.Close()
+	res, err := c.Post(target, mw.FormDataContentType(), &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.Request.URL
 }
 
 func tokenOf(link string) string {

@@ -133,11 +133,12 @@ func TestServeRunsTheScheduler(t *testing.T) {
 	}
 	defer h.Close()
 	m := &material.Material{Kind: material.Article, Title: "Klar", Summary: "Kort.", Language: "da",
-		Status: material.Draft, Audiences: []material.Audience{material.Parents}}
+		Status: material.Approved, Audiences: []material.Audience{material.Parents}}
+	material.OwnWork(m)
 	if err := h.Store.CreateMaterial(ctx, m); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.Store.ScheduleMaterial(ctx, m, time.Now().Add(150*time.Millisecond)); err != nil {
+	if err := h.Store.ScheduleMaterial(ctx, m, time.Now().Add(150*time.Millisecond), storage.Save{}); err != nil {
 		t.Fatal(err)
 	}
 

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"path"
 
+	"github.com/bindeled/bindeled/internal/material"
 	"github.com/bindeled/bindeled/internal/media"
 	"github.com/bindeled/bindeled/internal/starter"
 	"github.com/bindeled/bindeled/internal/storage"
@@ -104,6 +105,7 @@ func (l *starterLoader) item(ctx context.Context, it starter.Item, themes, schoo
 			return err
 		}
 	}
+	material.OwnWork(&m)
 	return l.st.CreateMaterial(ctx, &m)
 }
 

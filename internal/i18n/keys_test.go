@@ -18,7 +18,7 @@ import (
 // keyFamilies is the alternation of the key families, the first part of a
 // key. A family used only in Go code must be listed here to be seen; "lix"
 // is for the readability bands that material.Readability.Band returns.
-const keyFamilies = `(error|ws|list|site|home|material|theme|themes|school|schools|about|login|setup|kind|kinds|audience|grade|status|lang|lix|audit|a11y)`
+const keyFamilies = `(error|ws|list|site|home|material|theme|themes|school|schools|about|login|setup|kind|kinds|audience|grade|status|lang|lix|audit|a11y|consent|licence|review|withdraw|move|role|weekday|month)`
 
 // keyPattern matches a string literal that names a message key.
 var keyPattern = regexp.MustCompile(`^` + keyFamilies + `\.[a-z0-9_.-]+$`)
@@ -34,9 +34,15 @@ var dynamicValues = map[string][]string{
 	"kinds":    {"article", "film", "guide", "link"},
 	"audience": {"parents", "teachers", "pedagogues", "leaders", "boards"},
 	"grade":    {"0-3", "4-6", "7-9", "sfo"},
-	"status":   {"draft", "scheduled", "published"},
-	"audit":    {"login", "material", "theme", "school", "settings"},
-	"lang":     {"da", "en"},
+	"status": {"draft", "in_review", "changes_requested", "approved", "scheduled", "published",
+		"unpublished"},
+	"move":    {"submit", "request_changes", "approve", "publish", "unschedule", "unpublish", "to_draft"},
+	"role":    {"admin", "editor", "reviewer", "contributor"},
+	"licence": {"own", "cc-by", "cc-by-sa", "cc0", "permission"},
+	"weekday": {"mon", "tue", "wed", "thu", "fri", "sat", "sun"},
+	"month":   {"01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"},
+	"audit":   {"login", "material", "theme", "school", "settings"},
+	"lang":    {"da", "en"},
 }
 
 // dynamicFormat matches a printf format that builds a key from a family and

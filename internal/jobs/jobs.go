@@ -22,7 +22,7 @@ type Store interface {
 	RetryJob(ctx context.Context, id int64, failure string, retryAt time.Time) error
 	CountDueJobs(ctx context.Context, now time.Time) (int, error)
 	GetMaterial(ctx context.Context, id int64) (*material.Material, error)
-	UpdateMaterial(ctx context.Context, m *material.Material) error
+	SaveMaterial(ctx context.Context, m *material.Material, sv storage.Save) error
 	PruneAudit(ctx context.Context, before time.Time) (int64, error)
 }
 
@@ -145,13 +145,17 @@ func (r *Runner) publish(ctx context.Context, job *storage.Job) error {
 		return nil // already published, cancelled or moved
 	}
 	if problems := material.CheckPublishable(m); problems != nil {
-		m.Status, m.ScheduleProblem = material.Draft, "checks"
+		m.Status, m.ScheduleProblem = material.Approved, "checks"
 		r.Log.Warn("scheduled material fails the publication checks and stays unpublished",
 			"material_id", m.ID, "problems", len(problems))
-		return r.Store.UpdateMaterial(ctx, m)
+		return r.Store.SaveMaterial(ctx, m, storage.Save{From: material.Scheduled,
+			Message: "Udgivelsen blev stoppet: materialet består ikke udgivelsestjekket."})
+	}
+	if err := material.CheckMove(m, material.Published, material.ByScheduler, false); err != nil {
+		return err
 	}
 	m.Status, m.PublishedAt, m.ScheduledAt, m.ScheduleProblem = material.Published, m.ScheduledAt, time.Time{}, ""
-	if err := r.Store.UpdateMaterial(ctx, m); err != nil {
+	if err := r.Store.SaveMaterial(ctx, m, storage.Save{From: material.Scheduled}); err != nil {
 		return err
 	}
 	r.Log.Info("published on schedule", "material_id", m.ID)

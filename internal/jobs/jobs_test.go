@@ -18,7 +18,8 @@ var ctx = context.Background()
 func draft(t *testing.T, st *storage.Store, title, body string) *material.Material {
 	t.Helper()
 	m := &material.Material{Kind: material.Article, Title: title, Summary: "Kort.", Body: body,
-		Audiences: []material.Audience{material.Parents}, Language: "da", Status: material.Draft}
+		Audiences: []material.Audience{material.Parents}, Language: "da", Status: material.Approved}
+	material.OwnWork(m)
 	if err := st.CreateMaterial(ctx, m); err != nil {
 		t.Fatal(err)
 	}
@@ -31,18 +32,18 @@ type countingStore struct {
 	published atomic.Int64
 }
 
-func (c *countingStore) UpdateMaterial(ctx context.Context, m *material.Material) error {
+func (c *countingStore) SaveMaterial(ctx context.Context, m *material.Material, sv storage.Save) error {
 	if m.Status == material.Published {
 		c.published.Add(1)
 	}
-	return c.Store.UpdateMaterial(ctx, m)
+	return c.Store.SaveMaterial(ctx, m, sv)
 }
 
 func TestScheduledPublishedOnceByManyInstances(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
 		at := time.Date(2025, 4, 2, 5, 0, 0, 0, time.UTC) // 07:00 in Copenhagen
 		m := draft(t, st, "Planlagt artikel", "## Hej\n\nTekst.")
-		if err := st.ScheduleMaterial(ctx, m, at); err != nil {
+		if err := st.ScheduleMaterial(ctx, m, at, storage.Save{}); err != nil {
 			t.Fatal(err)
 		}
 
@@ -83,7 +84,7 @@ func TestScheduledFailingChecksStaysUnpublished(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
 		m := draft(t, st, "Uheldig artikel", "Se [klik her](https://example.dk).")
 		now := time.Now()
-		if err := st.ScheduleMaterial(ctx, m, now.Add(-time.Second)); err != nil {
+		if err := st.ScheduleMaterial(ctx, m, now.Add(-time.Second), storage.Save{}); err != nil {
 			t.Fatal(err)
 		}
 		r := &jobs.Runner{Store: st, Log: storagetest.Logger(), Interval: time.Hour, Lease: time.Minute}
@@ -91,7 +92,7 @@ func TestScheduledFailingChecksStaysUnpublished(t *testing.T) {
 			t.Fatalf("ran %d jobs", n)
 		}
 		got, _ := st.GetMaterial(ctx, m.ID)
-		if got.Status != material.Draft || got.ScheduleProblem == "" {
+		if got.Status != material.Approved || got.ScheduleProblem == "" {
 			t.Errorf("a material failing the checks: %s, problem %q", got.Status, got.ScheduleProblem)
 		}
 	})

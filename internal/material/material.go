@@ -4,11 +4,12 @@ package material
 
 import (
 	"net/url"
-
-	"github.com/bindeled/bindeled/internal/markdown"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/bindeled/bindeled/internal/markdown"
 )
 
 // Kind is what sort of material something is; each kind is shown differently.
@@ -87,15 +88,26 @@ func (g GradeBand) Valid() bool {
 // Status is where a material is in its life.
 type Status string
 
-// The statuses a material can have.
+// The statuses a material can have. Workflow (workflow.go) says who moves
+// a material from one to another.
 const (
-	Draft     Status = "draft"
-	Scheduled Status = "scheduled" // published by the scheduler at ScheduledAt
-	Published Status = "published"
+	Draft            Status = "draft"
+	InReview         Status = "in_review"
+	ChangesRequested Status = "changes_requested"
+	Approved         Status = "approved"
+	Scheduled        Status = "scheduled" // published by the scheduler at ScheduledAt
+	Published        Status = "published"
+	Unpublished      Status = "unpublished"
 )
 
+// Statuses lists every status in the order of a material's life.
+var Statuses = []Status{Draft, InReview, ChangesRequested, Approved, Scheduled, Published, Unpublished}
+
 // Valid reports whether s is a known status.
-func (s Status) Valid() bool { return s == Draft || s == Scheduled || s == Published }
+func (s Status) Valid() bool { return slices.Contains(Statuses, s) }
+
+// Public reports whether readers see a material in status s.
+func (s Status) Public() bool { return s == Published }
 
 // SummaryMax is the longest summary allowed, in characters. Summaries are
 // used on cards, in feeds and in social posts.
@@ -150,6 +162,14 @@ type Material struct {
 	// ScheduleProblem is set when the scheduler could not publish the
 	// material at its time: the publication checks failed.
 	ScheduleProblem string
+
+	// Consent holds the sender's answers on rights and consent.
+	Consent Consent
+	// CreatedBy is the user who created the material, 0 for imports.
+	CreatedBy int64
+	// Version counts saves; a save that names an older version than the
+	// stored one is refused as a conflict (storage.ErrStale).
+	Version int64
 }
 
 // Attachment is a downloadable file that belongs to a guide.
@@ -311,6 +331,7 @@ func CheckPublishable(m *Material) Problems {
 	if !p.Has("body") {
 		checkBody(m.Body, p)
 	}
+	ConsentProblems(m, p)
 	if len(p) == 0 {
 		return nil
 	}

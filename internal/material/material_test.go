@@ -10,7 +10,7 @@ import (
 
 func valid() *Material {
 	return &Material{Kind: Article, Title: "Titel", Summary: "Resumé", Audiences: []Audience{Parents},
-		Language: "da", Status: Draft}
+		Language: "da", Status: Draft, Consent: Consent{Rights: true, Children: ConsentNone, Names: ConsentNone}}
 }
 
 func keys(p Problems) []string {
@@ -66,6 +66,7 @@ func TestCheckPublishableFilm(t *testing.T) {
 		t.Errorf("empty film: %v, want %v", got, want)
 	}
 	m.VideoID = 1
+	m.Consent.Licences = map[int64]string{1: "cc-by"}
 	want = []string{"captions:error.captions_required", "transcript:error.transcript_required"}
 	if got := keys(CheckPublishable(m)); !reflect.DeepEqual(got, want) {
 		t.Errorf("film without captions: %v, want %v", got, want)

@@ -38,12 +38,17 @@ type page struct {
 // perType bounds how many addresses of one page type are checked.
 const perType = 3
 
+// perRoute bounds how many addresses of one route are fetched, so that
+// endless link chains (the calendar's next week, next week…) end.
+const perRoute = 12
+
 // crawler walks the hub's pages.
 type crawler struct {
 	t      *testing.T
 	e      *env
 	seen   map[string]bool
 	types  map[string]int
+	routes map[string]int // fetches per route
 	pages  []page
 	queue  []string
 	editor bool
@@ -77,6 +82,13 @@ func (c *crawler) crawl(seeds []string, scope func(path string) bool) {
 
 		req, _ := http.NewRequest("GET", c.e.srv.URL+u, nil)
 		route := c.e.hub.Web.RouteOf(req)
+		if c.routes == nil {
+			c.routes = map[string]int{}
+		}
+		if c.routes[route] >= perRoute {
+			continue
+		}
+		c.routes[route]++
 		res, err := client.Do(req)
 		if err != nil {
 			c.t.Fatalf("GET %s: %v", u, err)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/bindeled/bindeled/internal/auth"
 	"github.com/bindeled/bindeled/internal/hub"
+	"github.com/bindeled/bindeled/internal/material"
 	"github.com/bindeled/bindeled/internal/storage"
 	"github.com/bindeled/bindeled/internal/storage/storagetest"
 	"github.com/chromedp/chromedp"
@@ -88,12 +89,66 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := h.Store.CreateUser(ctx, &storage.User{Email: "redaktor@example.dk", Name: "Redaktør",
-		Role: storage.RoleAdmin, PasswordHash: hash, Active: true}); err != nil {
+	admin := &storage.User{Email: "redaktor@example.dk", Name: "Redaktør", Role: storage.RoleAdmin,
+		PasswordHash: hash, Active: true}
+	if err := h.Store.CreateUser(ctx, admin); err != nil {
 		t.Fatal(err)
 	}
+	seedWorkflow(t, h, admin.ID)
 	e.login(t)
 	return e
+}
+
+// seedWorkflow puts the workflow's pages in every state the checks should
+// see: a material in review with an open round, a verdict form, comments
+// and two revisions; a planned one for the calendar; and a published one
+// with a pending edit.
+func seedWorkflow(t *testing.T, h *hub.Hub, adminID int64) {
+	t.Helper()
+	ctx := context.Background()
+	m := &material.Material{Kind: material.Article, Title: "Udkast til følgegruppen", Summary: "Et udkast.",
+		Body:      "## Om udkastet\n\nFørste afsnit med en lang sætning om forældresamarbejde på tværs af skolerne.",
+		Audiences: []material.Audience{material.Parents}, Language: "da", Status: material.Draft}
+	material.OwnWork(m)
+	if err := h.Store.SaveMaterial(ctx, m, storage.Save{UserID: adminID}); err != nil {
+		t.Fatal(err)
+	}
+	m.Body += "\n\nEt nyt afsnit."
+	m.Status = material.InReview
+	if err := h.Store.SaveMaterial(ctx, m, storage.Save{UserID: adminID, From: material.Draft}); err != nil {
+		t.Fatal(err)
+	}
+	round := &storage.Round{MaterialID: m.ID, Deadline: time.Now().AddDate(0, 0, 10), Revision: 2, CreatedBy: adminID}
+	if err := h.Store.StartRound(ctx, round, []int64{adminID}); err != nil {
+		t.Fatal(err)
+	}
+	c := &storage.Comment{MaterialID: m.ID, RoundID: round.ID, UserID: adminID, Paragraph: 2, Body: "Kan det siges kortere?"}
+	if err := h.Store.AddComment(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Store.AddComment(ctx, &storage.Comment{MaterialID: m.ID, ParentID: c.ID, UserID: adminID,
+		Body: "Ja, det ser jeg på."}); err != nil {
+		t.Fatal(err)
+	}
+	planned := &material.Material{Kind: material.Article, Title: "Planlagt nyhedsbrev", Summary: "Kort.",
+		Audiences: []material.Audience{material.Parents}, Language: "da", Status: material.Approved}
+	material.OwnWork(planned)
+	if err := h.Store.CreateMaterial(ctx, planned); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Store.ScheduleMaterial(ctx, planned, time.Now().Add(48*time.Hour), storage.Save{UserID: adminID,
+		From: material.Approved}); err != nil {
+		t.Fatal(err)
+	}
+	live, _, err := h.Store.SearchMaterials(ctx, "skærm", 1, 0)
+	if err != nil || len(live) == 0 {
+		t.Fatalf("no published starter material to edit: %v", err)
+	}
+	edit := live[0].Clone()
+	edit.Summary += " Opdateret."
+	if err := h.Store.SavePending(ctx, edit, material.Draft, adminID); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func (e *env) login(t *testing.T) {

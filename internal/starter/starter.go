@@ -535,6 +535,7 @@ func readMedia(fsys fs.FS, p string) ([]byte, error) {
 // stand-in media ID for every file it has.
 func checkPublishable(item Item) error {
 	m := withPlaceholderMedia(item)
+	material.OwnWork(&m)
 	problems := material.CheckPublishable(&m)
 	if problems == nil {
 		return nil

@@ -20,7 +20,7 @@ type table struct {
 var tables = []table{
 	{name: "settings", columns: []string{"key", "value"}, key: "key"},
 	{name: "media", columns: []string{"id", "key", "class", "content_type", "size", "width", "height", "name",
-		"created_at"}, key: "id", serial: true},
+		"created_at", "withdrawn_at"}, key: "id", serial: true},
 	{name: "schools", columns: []string{"id", "slug", "name", "short_name", "url", "logo_id"}, key: "id", serial: true},
 	{name: "themes", columns: []string{"id", "slug", "name", "description"}, key: "id", serial: true},
 	{name: "users", columns: []string{"id", "email", "name", "role", "password_hash", "active", "created_at"},
@@ -32,7 +32,7 @@ var tables = []table{
 	{name: "materials", columns: []string{"id", "kind", "title", "slug", "summary", "body", "school_id", "language",
 		"status", "featured", "cover_id", "cover_alt", "video_id", "captions_id", "poster_id", "external_url",
 		"transcript", "link_url", "link_publisher", "search_text", "created_at", "updated_at", "published_at",
-		"scheduled_at", "schedule_problem"},
+		"scheduled_at", "schedule_problem", "version", "created_by", "consent"},
 		key: "id", serial: true, bools: map[string]bool{"featured": true}},
 	{name: "material_audiences", columns: []string{"material_id", "audience"}, key: "material_id, audience"},
 	{name: "material_grades", columns: []string{"material_id", "grade"}, key: "material_id, grade"},
@@ -44,6 +44,18 @@ var tables = []table{
 		key: "id", serial: true},
 	{name: "jobs", columns: []string{"id", "kind", "dedupe_key", "material_id", "run_at", "claimed_until",
 		"attempts", "last_error", "done_at"}, key: "id", serial: true},
+	{name: "material_transitions", columns: []string{"id", "material_id", "from_status", "to_status", "user_id",
+		"message", "at"}, key: "id", serial: true},
+	{name: "material_revisions", columns: []string{"id", "material_id", "number", "data", "user_id", "at"},
+		key: "id", serial: true},
+	{name: "review_rounds", columns: []string{"id", "material_id", "deadline", "revision", "created_by",
+		"created_at", "closed_at"}, key: "id", serial: true},
+	{name: "review_reviewers", columns: []string{"round_id", "user_id", "verdict", "message", "revision",
+		"answered_at"}, key: "round_id, user_id"},
+	{name: "comments", columns: []string{"id", "material_id", "round_id", "parent_id", "user_id", "paragraph",
+		"body", "created_at", "resolved_at", "resolved_by"}, key: "id", serial: true},
+	{name: "pending_versions", columns: []string{"material_id", "data", "status", "user_id", "updated_at"},
+		key: "material_id"},
 }
 
 // TableNames lists the tables Copy moves, in the order it moves them.

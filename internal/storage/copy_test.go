@@ -85,7 +85,31 @@ func fill(t *testing.T, st *storage.Store) {
 	if err := st.CreateMaterial(ctx, planned); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.ScheduleMaterial(ctx, planned, now.Add(48*time.Hour)); err != nil {
+	if err := st.ScheduleMaterial(ctx, planned, now.Add(48*time.Hour), storage.Save{UserID: u.ID,
+		From: material.Draft, Message: "Klar"}); err != nil {
+		t.Fatal(err)
+	}
+	round := &storage.Round{MaterialID: planned.ID, Deadline: now.Add(72 * time.Hour), Revision: 1, CreatedBy: u.ID}
+	if err := st.StartRound(ctx, round, []int64{u.ID, inactive.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetVerdict(ctx, round.ID, u.ID, storage.VerdictApprove, "Fint", 1); err != nil {
+		t.Fatal(err)
+	}
+	c := &storage.Comment{MaterialID: planned.ID, RoundID: round.ID, UserID: u.ID, Paragraph: 2, Body: "Godt"}
+	if err := st.AddComment(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.AddComment(ctx, &storage.Comment{MaterialID: planned.ID, ParentID: c.ID, UserID: u.ID,
+		Body: "Enig"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ResolveComment(ctx, planned.ID, c.ID, u.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	edit := m.Clone()
+	edit.Title = "Tjekliste, ny udgave"
+	if err := st.SavePending(ctx, edit, material.InReview, u.ID); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -26,37 +26,47 @@ const JobPublish = "publish"
 
 // ScheduleMaterial plans a material's publication at a moment (UTC): its
 // status becomes scheduled and a publish job is queued, replacing any
-// earlier plan for it.
-func (s *Store) ScheduleMaterial(ctx context.Context, m *material.Material, at time.Time) error {
+// earlier plan for it. The save and the job are one transaction.
+func (s *Store) ScheduleMaterial(ctx context.Context, m *material.Material, at time.Time, sv Save) error {
 	m.Status, m.ScheduledAt, m.ScheduleProblem = material.Scheduled, at.UTC().Truncate(time.Millisecond), ""
-	if err := s.UpdateMaterial(ctx, m); err != nil {
-		return err
-	}
-	key := JobPublish + ":" + strconv.FormatInt(m.ID, 10)
-	_, err := s.q().exec(ctx, `
-		INSERT INTO jobs (kind, dedupe_key, material_id, run_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (dedupe_key) DO UPDATE
-		SET run_at = excluded.run_at, claimed_until = NULL, attempts = 0, last_error = '', done_at = NULL`,
-		JobPublish, key, m.ID, millis(m.ScheduledAt))
-	if err != nil {
-		return fmt.Errorf("schedule material %d: %w", m.ID, err)
-	}
-	return nil
+	return s.inTx(ctx, func(c q) error {
+		if err := updateMaterial(ctx, c, m); err != nil {
+			return err
+		}
+		if err := recordSave(ctx, c, m, sv); err != nil {
+			return err
+		}
+		key := JobPublish + ":" + strconv.FormatInt(m.ID, 10)
+		_, err := c.exec(ctx, `
+			INSERT INTO jobs (kind, dedupe_key, material_id, run_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (dedupe_key) DO UPDATE
+			SET run_at = excluded.run_at, claimed_until = NULL, attempts = 0, last_error = '', done_at = NULL`,
+			JobPublish, key, m.ID, millis(m.ScheduledAt))
+		if err != nil {
+			return fmt.Errorf("schedule material %d: %w", m.ID, err)
+		}
+		return nil
+	})
 }
 
-// CancelSchedule takes a scheduled material back to draft and drops its
-// publish job.
-func (s *Store) CancelSchedule(ctx context.Context, m *material.Material) error {
-	m.Status, m.ScheduledAt = material.Draft, time.Time{}
-	if err := s.UpdateMaterial(ctx, m); err != nil {
-		return err
-	}
-	_, err := s.q().exec(ctx, `DELETE FROM jobs WHERE dedupe_key = ? AND done_at IS NULL`,
-		JobPublish+":"+strconv.FormatInt(m.ID, 10))
-	if err != nil {
-		return fmt.Errorf("cancel schedule of material %d: %w", m.ID, err)
-	}
-	return nil
+// CancelSchedule takes a scheduled material back to approved and drops
+// its publish job.
+func (s *Store) CancelSchedule(ctx context.Context, m *material.Material, sv Save) error {
+	m.Status, m.ScheduledAt = material.Approved, time.Time{}
+	return s.inTx(ctx, func(c q) error {
+		if err := updateMaterial(ctx, c, m); err != nil {
+			return err
+		}
+		if err := recordSave(ctx, c, m, sv); err != nil {
+			return err
+		}
+		_, err := c.exec(ctx, `DELETE FROM jobs WHERE dedupe_key = ? AND done_at IS NULL`,
+			JobPublish+":"+strconv.FormatInt(m.ID, 10))
+		if err != nil {
+			return fmt.Errorf("cancel schedule of material %d: %w", m.ID, err)
+		}
+		return nil
+	})
 }
 
 // ClaimJob takes the oldest job that is due at now and that nobody holds,

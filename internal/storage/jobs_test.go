@@ -20,7 +20,7 @@ func TestJobClaimedOnceAcrossWorkers(t *testing.T) {
 			if err := st.CreateMaterial(ctx, m); err != nil {
 				t.Fatal(err)
 			}
-			if err := st.ScheduleMaterial(ctx, m, now.Add(-time.Minute)); err != nil {
+			if err := st.ScheduleMaterial(ctx, m, now.Add(-time.Minute), storage.Save{}); err != nil {
 				t.Fatal(err)
 			}
 			ms = append(ms, m)
@@ -30,7 +30,7 @@ func TestJobClaimedOnceAcrossWorkers(t *testing.T) {
 		if err := st.CreateMaterial(ctx, later); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.ScheduleMaterial(ctx, later, now.Add(time.Hour)); err != nil {
+		if err := st.ScheduleMaterial(ctx, later, now.Add(time.Hour), storage.Save{}); err != nil {
 			t.Fatal(err)
 		}
 
@@ -77,11 +77,11 @@ func TestJobClaimedOnceAcrossWorkers(t *testing.T) {
 			t.Errorf("due jobs after finishing one: %d, want 4", n)
 		}
 		// Cancelling drops the job.
-		if err := st.CancelSchedule(ctx, ms[4]); err != nil {
+		if err := st.CancelSchedule(ctx, ms[4], storage.Save{}); err != nil {
 			t.Fatal(err)
 		}
 		got, _ := st.GetMaterial(ctx, ms[4].ID)
-		if got.Status != material.Draft || !got.ScheduledAt.IsZero() {
+		if got.Status != material.Approved || !got.ScheduledAt.IsZero() {
 			t.Errorf("after cancel: %s %v", got.Status, got.ScheduledAt)
 		}
 	})

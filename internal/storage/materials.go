@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -19,7 +20,7 @@ const fallbackSlug = "materiale"
 const materialColumns = `id, kind, title, slug, summary, body, school_id, language, status,
        featured, cover_id, cover_alt, video_id, captions_id, poster_id, external_url,
        transcript, link_url, link_publisher, created_at, updated_at, published_at,
-       scheduled_at, schedule_problem`
+       scheduled_at, schedule_problem, version, created_by, consent`
 
 // CreateMaterial stores a new material, giving it an ID and a unique slug
 // made from its title. CreatedAt and UpdatedAt are set to now unless given,
@@ -47,18 +48,19 @@ func (s *Store) CreateMaterial(ctx context.Context, m *material.Material) error 
 			INSERT INTO materials (kind, title, slug, summary, body, school_id, language, status,
 			       featured, cover_id, cover_alt, video_id, captions_id, poster_id, external_url,
 			       transcript, link_url, link_publisher, search_text, created_at, updated_at,
-			       published_at, scheduled_at, schedule_problem)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			       published_at, scheduled_at, schedule_problem, version, created_by, consent)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
 			RETURNING id`,
 			m.Kind, m.Title, m.Slug, m.Summary, m.Body, nullID(m.SchoolID), m.Language, m.Status,
 			m.Featured, nullID(m.CoverID), m.CoverAlt, nullID(m.VideoID), nullID(m.CaptionsID),
 			nullID(m.PosterID), m.ExternalURL, m.Transcript, m.LinkURL, m.LinkPublisher,
 			searchText(m), millis(m.CreatedAt), millis(m.UpdatedAt), nullMillis(m.PublishedAt),
-			nullMillis(m.ScheduledAt), m.ScheduleProblem,
+			nullMillis(m.ScheduledAt), m.ScheduleProblem, nullID(m.CreatedBy), consentJSON(m.Consent),
 		).Scan(&m.ID)
 		if err != nil {
 			return fmt.Errorf("insert: %w", err)
 		}
+		m.Version = 1
 		return writeRelations(ctx, c, m)
 	})
 	if err != nil {
@@ -68,21 +70,32 @@ func (s *Store) CreateMaterial(ctx context.Context, m *material.Material) error 
 }
 
 // UpdateMaterial saves m. When its title gives a new slug, the old slug is
-// kept as a redirect so links already shared keep working.
+// kept as a redirect so links already shared keep working. m.Version must
+// be the stored version, or the save is refused with ErrStale; on success
+// it is the new version.
 func (s *Store) UpdateMaterial(ctx context.Context, m *material.Material) error {
+	return s.inTx(ctx, func(c q) error { return updateMaterial(ctx, c, m) })
+}
+
+func updateMaterial(ctx context.Context, c q, m *material.Material) error {
 	m.UpdatedAt = time.Now().UTC().Truncate(time.Millisecond)
 	if m.Status == material.Published && m.PublishedAt.IsZero() {
 		m.PublishedAt = m.UpdatedAt
 	}
 
-	err := s.inTx(ctx, func(c q) error {
+	err := func() error {
 		var oldSlug string
-		err := c.queryRow(ctx, `SELECT slug FROM materials WHERE id = ?`, m.ID).Scan(&oldSlug)
+		var version int64
+		err := c.queryRow(ctx, `SELECT slug, version FROM materials WHERE id = ?`+c.forUpdate(), m.ID).
+			Scan(&oldSlug, &version)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
 		if err != nil {
 			return err
+		}
+		if version != m.Version {
+			return ErrStale
 		}
 		if err := renameSlug(ctx, c, m, oldSlug); err != nil {
 			return err
@@ -94,22 +107,37 @@ func (s *Store) UpdateMaterial(ctx context.Context, m *material.Material) error 
 			    language = ?, status = ?, featured = ?, cover_id = ?, cover_alt = ?,
 			    video_id = ?, captions_id = ?, poster_id = ?, external_url = ?,
 			    transcript = ?, link_url = ?, link_publisher = ?, search_text = ?,
-			    updated_at = ?, published_at = ?, scheduled_at = ?, schedule_problem = ?
+			    updated_at = ?, published_at = ?, scheduled_at = ?, schedule_problem = ?,
+			    consent = ?, version = version + 1
 			WHERE id = ?`,
 			m.Kind, m.Title, m.Slug, m.Summary, m.Body, nullID(m.SchoolID), m.Language, m.Status,
 			m.Featured, nullID(m.CoverID), m.CoverAlt, nullID(m.VideoID), nullID(m.CaptionsID),
 			nullID(m.PosterID), m.ExternalURL, m.Transcript, m.LinkURL, m.LinkPublisher,
 			searchText(m), millis(m.UpdatedAt), nullMillis(m.PublishedAt), nullMillis(m.ScheduledAt),
-			m.ScheduleProblem, m.ID)
+			m.ScheduleProblem, consentJSON(m.Consent), m.ID)
 		if err != nil {
 			return fmt.Errorf("update: %w", err)
 		}
+		m.Version++
 		return writeRelations(ctx, c, m)
-	})
+	}()
 	if err != nil {
 		return fmt.Errorf("update material %d: %w", m.ID, err)
 	}
 	return nil
+}
+
+// consentJSON encodes consent answers for the consent column; none
+// answered is stored as "".
+func consentJSON(c material.Consent) string {
+	if !c.Rights && c.Children == "" && c.Names == "" && len(c.Licences) == 0 {
+		return ""
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		panic(err) // a plain struct of strings, numbers and a map always encodes
+	}
+	return string(b)
 }
 
 // renameSlug gives m the slug of its title and records the old one as a
@@ -316,20 +344,25 @@ func (s *Store) MaterialsByID(ctx context.Context, ids []int64) ([]*material.Mat
 // SearchMaterials lists materials in any status for the workspace, most
 // recently changed first. An empty query lists everything.
 func (s *Store) SearchMaterials(ctx context.Context, query string, limit, offset int) ([]*material.Material, int, error) {
-	return s.SearchSchoolMaterials(ctx, query, nil, limit, offset)
+	return s.SearchSchoolMaterials(ctx, query, nil, nil, limit, offset)
 }
 
 // SearchSchoolMaterials is SearchMaterials limited to the materials of the
-// given schools; nil means every material.
+// given schools (nil means every material) and leaving out the statuses
+// in exclude.
 func (s *Store) SearchSchoolMaterials(ctx context.Context, query string, schoolIDs []int64,
-	limit, offset int) ([]*material.Material, int, error) {
+	exclude []material.Status, limit, offset int) ([]*material.Material, int, error) {
 	where, args := "1 = 1", []any{}
+	for _, st := range exclude {
+		where += " AND status <> ?"
+		args = append(args, st)
+	}
 	if schoolIDs != nil {
-		where = "school_id IN (" + placeholders(max(1, len(schoolIDs))) + ")"
-		args = int64Args(schoolIDs)
+		where += " AND school_id IN (" + placeholders(max(1, len(schoolIDs))) + ")"
 		if len(schoolIDs) == 0 {
-			args = []any{int64(0)} // no school: nothing matches
+			args = append(args, int64(0)) // no school: nothing matches
 		}
+		args = append(args, int64Args(schoolIDs)...)
 	}
 	for _, word := range strings.Fields(strings.ToLower(query)) {
 		where += ` AND search_text LIKE ? ESCAPE '\'`
@@ -434,14 +467,21 @@ func (s *Store) materialsWhere(ctx context.Context, cond string, args ...any) ([
 
 func scanMaterial(rows *sql.Rows) (*material.Material, error) {
 	var m material.Material
-	var school, cover, video, captions, poster, published, scheduled sql.NullInt64
+	var school, cover, video, captions, poster, published, scheduled, createdBy sql.NullInt64
 	var created, updated int64
+	var consent string
 	err := rows.Scan(&m.ID, &m.Kind, &m.Title, &m.Slug, &m.Summary, &m.Body, &school,
 		&m.Language, &m.Status, &m.Featured, &cover, &m.CoverAlt, &video, &captions, &poster,
 		&m.ExternalURL, &m.Transcript, &m.LinkURL, &m.LinkPublisher, &created, &updated, &published,
-		&scheduled, &m.ScheduleProblem)
+		&scheduled, &m.ScheduleProblem, &m.Version, &createdBy, &consent)
 	if err != nil {
 		return nil, err
+	}
+	m.CreatedBy = createdBy.Int64
+	if consent != "" {
+		if err := json.Unmarshal([]byte(consent), &m.Consent); err != nil {
+			return nil, fmt.Errorf("material %d: consent: %w", m.ID, err)
+		}
 	}
 	m.SchoolID, m.CoverID, m.VideoID = school.Int64, cover.Int64, video.Int64
 	m.CaptionsID, m.PosterID = captions.Int64, poster.Int64

@@ -3,9 +3,13 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
+
+	"github.com/bindeled/bindeled/internal/material"
 )
 
 // Media is the record of a stored file; the bytes live in the media store
@@ -51,7 +55,7 @@ func (s *Store) MediaByKey(ctx context.Context, key string) (*Media, error) {
 func (s *Store) mediaWhere(ctx context.Context, cond string, arg any) (*Media, error) {
 	var m Media
 	var created int64
-	err := s.q().queryRow(ctx, `SELECT `+mediaColumns+` FROM media WHERE `+cond, arg).
+	err := s.q().queryRow(ctx, `SELECT `+mediaColumns+` FROM media WHERE withdrawn_at IS NULL AND `+cond, arg).
 		Scan(&m.ID, &m.Key, &m.Class, &m.ContentType, &m.Size, &m.Width, &m.Height, &m.Name, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("media %v: %w", arg, ErrNotFound)
@@ -70,7 +74,7 @@ func (s *Store) MediaByIDs(ctx context.Context, ids []int64) (map[int64]*Media, 
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := s.q().query(ctx, `SELECT `+mediaColumns+` FROM media WHERE id IN (`+
+	rows, err := s.q().query(ctx, `SELECT `+mediaColumns+` FROM media WHERE withdrawn_at IS NULL AND id IN (`+
 		placeholders(len(ids))+`)`, int64Args(ids)...)
 	if err != nil {
 		return nil, fmt.Errorf("media by ids: %w", err)
@@ -115,4 +119,96 @@ func (s *Store) MediaIsPublic(ctx context.Context, id int64, brandLogoID int64) 
 		return false, fmt.Errorf("media %d public: %w", id, err)
 	}
 	return n > 0, nil
+}
+
+// WithdrawMedia marks a file withdrawn, for instance when a guardian
+// withdraws consent: it is taken off every material and pending version
+// that uses it, is never served or listed again, and the caller deletes
+// the stored bytes. It returns the ids of the materials it was taken off.
+func (s *Store) WithdrawMedia(ctx context.Context, id int64) ([]int64, error) {
+	var affected []int64
+	err := s.inTx(ctx, func(c q) error {
+		res, err := c.exec(ctx, `UPDATE media SET withdrawn_at = ? WHERE id = ? AND withdrawn_at IS NULL`,
+			millis(time.Now()), id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		pending, err := collectIDs(ctx, c, `SELECT material_id FROM pending_versions`)
+		if err != nil {
+			return err
+		}
+		if affected, err = collectIDs(ctx, c, `
+			SELECT id FROM materials WHERE cover_id = ? OR video_id = ? OR captions_id = ? OR poster_id = ?
+			UNION SELECT material_id FROM attachments WHERE media_id = ?`, id, id, id, id, id); err != nil {
+			return err
+		}
+		if _, err := c.exec(ctx, `UPDATE materials SET cover_alt = '' WHERE cover_id = ?`, id); err != nil {
+			return err
+		}
+		for _, col := range []string{"cover_id", "video_id", "captions_id", "poster_id"} {
+			if _, err := c.exec(ctx, `UPDATE materials SET `+col+` = NULL, version = version + 1 WHERE `+col+` = ?`,
+				id); err != nil {
+				return err
+			}
+		}
+		if _, err := c.exec(ctx, `DELETE FROM attachments WHERE media_id = ?`, id); err != nil {
+			return err
+		}
+		for _, mid := range pending {
+			changed, err := dropFromPending(ctx, c, mid, id)
+			if err != nil {
+				return err
+			}
+			if changed && !slices.Contains(affected, mid) {
+				affected = append(affected, mid)
+			}
+		}
+		return nil
+	})
+	return affected, err
+}
+
+// dropFromPending takes a withdrawn file off a material's pending version.
+func dropFromPending(ctx context.Context, c q, materialID, mediaID int64) (bool, error) {
+	var data string
+	err := c.queryRow(ctx, `SELECT data FROM pending_versions WHERE material_id = ?`, materialID).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	var m material.Material
+	if err := json.Unmarshal([]byte(data), &m); err != nil {
+		return false, err
+	}
+	if !m.DropMedia(mediaID) {
+		return false, nil
+	}
+	b, err := json.Marshal(&m)
+	if err != nil {
+		return false, err
+	}
+	_, err = c.exec(ctx, `UPDATE pending_versions SET data = ? WHERE material_id = ?`, string(b), materialID)
+	return true, err
+}
+
+func collectIDs(ctx context.Context, c q, query string, args ...any) ([]int64, error) {
+	rows, err := c.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }

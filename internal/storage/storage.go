@@ -32,6 +32,8 @@ import (
 var (
 	ErrNotFound = errors.New("not found")
 	ErrConflict = errors.New("conflict")
+	// ErrStale: the material was saved by someone else since it was read.
+	ErrStale = errors.New("saved by someone else in the meantime")
 )
 
 //go:embed migrations
@@ -220,6 +222,15 @@ func (c q) query(ctx context.Context, query string, args ...any) (*sql.Rows, err
 
 func (c q) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	return c.x.QueryRowContext(ctx, c.rebind(query), args...)
+}
+
+// forUpdate locks the rows a SELECT reads until the transaction ends, on
+// PostgreSQL; SQLite has one writer at a time anyway.
+func (c q) forUpdate() string {
+	if c.backend == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
 }
 
 // rebind turns ? placeholders into $1, $2… for PostgreSQL. Queries in this

@@ -56,7 +56,25 @@ type WSMaterialPage struct {
 	Ambiguous   *localtime.AmbiguousError // the time happens twice: the editor chooses
 	GapSuggest  string                    // the first time after the spring jump
 
+	// Workflow.
+	VersionToken string          // the version the form was filled in from
+	Moves        []MoveButton    // the status changes the user may make
+	Pending      bool            // the form edits a published material's pending version
+	PendingState material.Status // Draft or InReview while Pending
+	Conflict     []ConflictField // set when someone else saved meanwhile
+	Review       *ReviewPanel
+	Licences     []LicenceRow
+	RestoredFrom int64 // the revision loaded into the form, 0 for none
+	Editable     bool  // the user may change the content in its status
+
 	limits media.Limits
+}
+
+// LicenceRow asks for the licence of one file.
+type LicenceRow struct {
+	MediaID int64
+	Name    string
+	Licence string
 }
 
 // AttachmentRow is one file row of a guide's form.
@@ -120,12 +138,45 @@ func (s *Server) wsNewMaterial(w http.ResponseWriter, r *http.Request) error {
 	return s.renderMaterialForm(w, r, http.StatusOK, m, nil)
 }
 
+// wsEditMaterial shows the form of a material: its pending version when
+// a published material has one, or an earlier revision when ?version=N
+// asks to restore it (restored only when saved).
 func (s *Server) wsEditMaterial(w http.ResponseWriter, r *http.Request) error {
 	m, err := s.materialFromPath(r)
 	if err != nil {
 		return err
 	}
-	return s.renderMaterialForm(w, r, http.StatusOK, m, nil)
+	var pending *storage.Pending
+	if m.Status == material.Published && actorOf(state(r).user) == material.ByEditor {
+		if pending, err = s.store.PendingVersion(r.Context(), m.ID); err != nil {
+			return err
+		}
+	}
+	live := m
+	if pending != nil {
+		m = pending.M
+		m.Status, m.Version, m.Slug = live.Status, live.Version, live.Slug
+	}
+	n := formID(r.URL.Query().Get("version"))
+	if n == 0 {
+		return s.renderMaterialFormWith(w, r, http.StatusOK, m, nil, nil, pending, nil)
+	}
+	old, err := s.store.Revision(r.Context(), m.ID, n)
+	if errors.Is(err, storage.ErrNotFound) {
+		return errNotFound
+	}
+	if err != nil {
+		return err
+	}
+	old.ID, old.Status, old.Version, old.Slug, old.CreatedBy = m.ID, m.Status, m.Version, m.Slug, m.CreatedBy
+	old.PublishedAt, old.ScheduledAt, old.CreatedAt = m.PublishedAt, m.ScheduledAt, m.CreatedAt
+	if err := s.checkMediaRefs(r, old); err != nil { // files withdrawn since stay gone
+		return err
+	}
+	return s.renderMaterialFormWith(w, r, http.StatusOK, old, nil, nil, pending, func(p *WSMaterialPage) {
+		p.RestoredFrom = n
+		p.Flash = p.T("ws.restored", n)
+	})
 }
 
 // materialFromPath loads the material whose id the address names, if the
@@ -160,15 +211,17 @@ func (s *Server) userSchools(r *http.Request) (schools []int64, all bool, err er
 	return ids, false, err
 }
 
-// contributorMay checks what a contributor asks for: only drafts, only
-// for their own schools, and never a move to the public.
+// contributorMay checks what a contributor asks for: only drafts and
+// drafts sent back to them, only for their own schools, and no move but
+// sending it for review.
 func (s *Server) contributorMay(r *http.Request, m *material.Material, before material.Status, action string,
 	problems material.Problems) error {
 	schools, all, err := s.userSchools(r)
 	if err != nil || all {
 		return err
 	}
-	if before != material.Draft || (action != "save" && action != "preview") {
+	if !material.Editable(before, material.ByContributor) ||
+		(action != "save" && action != "preview" && action != "submit") {
 		return errForbidden
 	}
 	if !slices.Contains(schools, m.SchoolID) {
@@ -192,6 +245,18 @@ type schedulePlan struct {
 
 func (s *Server) renderMaterialFormPlan(w http.ResponseWriter, r *http.Request, status int, m *material.Material,
 	problems material.Problems, plan *schedulePlan) error {
+	return s.renderMaterialFormWith(w, r, status, m, problems, plan, nil, nil)
+}
+
+func (s *Server) renderMaterialFormFull(w http.ResponseWriter, r *http.Request, status int, m *material.Material,
+	problems material.Problems, plan *schedulePlan, pending *storage.Pending) error {
+	return s.renderMaterialFormWith(w, r, status, m, problems, plan, pending, nil)
+}
+
+// renderMaterialFormWith renders the material form; extra, when given,
+// adjusts the page last.
+func (s *Server) renderMaterialFormWith(w http.ResponseWriter, r *http.Request, status int, m *material.Material,
+	problems material.Problems, plan *schedulePlan, pending *storage.Pending, extra func(*WSMaterialPage)) error {
 	titleKey := "ws.new"
 	if m.ID != 0 {
 		titleKey = "ws.materials"
@@ -249,6 +314,12 @@ func (s *Server) renderMaterialFormPlan(w http.ResponseWriter, r *http.Request, 
 	for i := 0; i < newAttachmentSlots; i++ {
 		p.Attachments = append(p.Attachments, AttachmentRow{Index: len(m.Attachments) + i})
 	}
+	if err := s.workflowFields(r, &p, m, pending); err != nil {
+		return err
+	}
+	if extra != nil {
+		extra(&p)
+	}
 	return s.render(w, status, "ws/material", p)
 }
 
@@ -264,38 +335,77 @@ func (s *Server) wsSaveMaterial(w http.ResponseWriter, r *http.Request) error {
 	return s.saveMaterial(w, r, m)
 }
 
-// saveMaterial reads the form onto m and saves it. A form with problems
-// is shown again with everything the editor typed and uploaded kept.
+// saveMaterial reads the form onto m and saves it, moving it to another
+// status when the button asks for one. A form with problems, a refused
+// move or a conflict with someone else's save is shown again with
+// everything the user typed and uploaded kept.
 func (s *Server) saveMaterial(w http.ResponseWriter, r *http.Request, m *material.Material) error {
 	form, uploadProblems, err := s.readMultipart(w, r, fileClass)
 	if err != nil {
 		return err
 	}
+	ctx := r.Context()
+	u := state(r).user
 	action := form.Get("action")
 	if action == "" {
 		action = "save" // Enter in a text field sends no button
 	}
+	before := m.Status
+	stored := m.Clone()
+	actor := actorOf(u)
+
+	// A published material's edits wait as a pending version.
+	var pending *storage.Pending
+	pendingMode := m.ID != 0 && before == material.Published && pendingActions[action]
+	if pendingMode {
+		if pending, err = s.store.PendingVersion(ctx, m.ID); err != nil {
+			return err
+		}
+		if pending != nil {
+			stored = pending.M
+		}
+	}
+	if action == "discard" {
+		return s.discardPending(w, r, m, pending)
+	}
+
 	applyForm(m, form)
+	readConsent(m, form, u.ID)
 	if err := s.checkMediaRefs(r, m); err != nil {
 		return err
 	}
-
-	before := m.Status
 	ownProblems := material.Problems{}
 	if err := s.contributorMay(r, m, before, action, ownProblems); err != nil {
 		return err
 	}
-	switch action {
-	case "publish":
-		m.Status = material.Published
-	case "unpublish", "unschedule":
-		m.Status = material.Draft
+	conflict := m.ID != 0 && form.Get("version") != versionToken(stored, pending)
+
+	target, moving := moveActions[action]
+	if action == "unschedule" {
+		target = material.Approved
 	}
 	var problems material.Problems
-	if m.Status != material.Draft || action == "schedule" {
+	switch {
+	case pendingMode && action == "approve", target == material.Approved, target == material.Scheduled,
+		target == material.Published:
 		problems = material.CheckPublishable(m)
-	} else {
+	default:
 		problems = material.Validate(m)
+	}
+	if target == material.InReview || (pendingMode && action == "submit") {
+		if problems == nil {
+			problems = material.Problems{}
+		}
+		material.ConsentProblems(m, problems)
+	}
+	reschedule := action == "schedule" && before == material.Scheduled // a new time for the same plan
+	if moving && !pendingMode && !reschedule {
+		check := *m
+		check.Status = before
+		var me *material.MoveError
+		if err := material.CheckMove(&check, target, actor, s.reviewOff(r)); errors.As(err, &me) {
+			ownProblems.Add("action", me.Key)
+		}
 	}
 	problems = merge(merge(problems, uploadProblems), ownProblems)
 	var plan *schedulePlan
@@ -305,45 +415,63 @@ func (s *Server) saveMaterial(w http.ResponseWriter, r *http.Request, m *materia
 	if len(problems) == 0 {
 		problems = nil
 	}
+	if conflict {
+		return s.renderConflict(w, r, m, stored, pending, problems, plan)
+	}
 	if action == "preview" || len(problems) > 0 {
 		status := http.StatusOK
 		if len(problems) > 0 {
 			status = http.StatusUnprocessableEntity
-			m.Status = before
 		}
-		return s.renderMaterialFormPlan(w, r, status, m, problems, plan)
+		m.Status = before
+		return s.renderMaterialFormFull(w, r, status, m, problems, plan, pending)
 	}
 
+	message := strings.TrimSpace(form.Get("move_message"))
+	sv := storage.Save{UserID: u.ID, From: before, Message: message}
 	if m.ID == 0 {
-		err = s.store.CreateMaterial(r.Context(), m)
-	} else {
-		err = s.store.UpdateMaterial(r.Context(), m)
-	}
-	if err != nil {
-		return err
+		m.CreatedBy = u.ID
 	}
 	switch {
+	case pendingMode && action == "approve":
+		err = s.store.ApplyPending(ctx, m, sv)
+	case pendingMode && action == "submit":
+		err = s.store.SavePending(ctx, m, material.InReview, u.ID)
+	case pendingMode:
+		err = s.store.SavePending(ctx, m, material.Draft, u.ID)
 	case action == "schedule":
-		err = s.store.ScheduleMaterial(r.Context(), m, plan.at)
-	case action == "unschedule" && before == material.Scheduled:
-		err = s.store.CancelSchedule(r.Context(), m)
+		err = s.store.ScheduleMaterial(ctx, m, plan.at, sv)
+	case action == "unschedule":
+		err = s.store.CancelSchedule(ctx, m, sv)
+	default:
+		if moving {
+			m.Status = target
+			if target != material.Scheduled {
+				m.ScheduledAt = time.Time{}
+			}
+		}
+		err = s.store.SaveMaterial(ctx, m, sv)
+	}
+	if errors.Is(err, storage.ErrStale) {
+		fresh, ferr := s.store.GetMaterial(ctx, m.ID)
+		if ferr != nil {
+			return ferr
+		}
+		m.Status = before
+		return s.renderConflict(w, r, m, fresh, nil, problems, plan)
 	}
 	if err != nil {
 		return err
 	}
-	s.log.Info("material saved", "material_id", m.ID, "status", m.Status, "user_id", state(r).user.ID)
-	what := map[string]string{"publish": "material:publish", "unpublish": "material:unpublish",
-		"schedule": "material:schedule", "unschedule": "material:unschedule"}[action]
-	if what == "" {
-		what = "material:save"
+	if target == material.ChangesRequested || target == material.Approved {
+		if err := s.store.CloseRounds(ctx, m.ID); err != nil {
+			return err
+		}
 	}
-	s.audit(r, what, auditMaterial(m))
-	message := map[string]string{"publish": "udgivet", "unpublish": "tilbagetrukket", "schedule": "planlagt",
-		"unschedule": "gemt"}[action]
-	if message == "" {
-		message = "gemt"
-	}
-	http.Redirect(w, r, materialEditURL(m.ID, message), http.StatusSeeOther)
+	s.log.Info("material saved", "material_id", m.ID, "status", m.Status, "action", action, "user_id", u.ID)
+	s.audit(r, auditActionFor(action, pendingMode), auditMaterial(m))
+	s.tellAbout(r, m, action, pendingMode, message)
+	http.Redirect(w, r, materialEditURL(m.ID, savedMessage(action, pendingMode)), http.StatusSeeOther)
 	return nil
 }
 
@@ -645,3 +773,6 @@ func newFileField(p WSMaterialPage, field string, id int64, labelKey, accept str
 	}
 	return f
 }
+
+// LicenceChoices are the licences a file can have.
+func (p WSMaterialPage) LicenceChoices() []string { return material.Licences }

@@ -64,7 +64,7 @@ func TestEveryRouteEnforcesItsAccess(t *testing.T) {
 		}
 		m := h.publish(&material.Material{Title: "Et materiale", SchoolID: a.ID})
 		values := map[string]string{"slug": m.Slug, "id": strconv.FormatInt(m.ID, 10),
-			"key": "0123456789abcdef.png", "name": "site.css"}
+			"key": "0123456789abcdef.png", "name": "site.css", "cid": "1"}
 		editor, csrfEd := h.login(storage.RoleEditor)
 		admin, csrfAd := h.login(storage.RoleAdmin)
 		reviewer, csrfRe := h.login(storage.RoleReviewer)

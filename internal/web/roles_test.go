@@ -105,9 +105,15 @@ func TestReviewerReadsButDoesNotWrite(t *testing.T) {
 			t.Fatal(err)
 		}
 		draft := &material.Material{Kind: material.Article, Title: "Til styregruppen", Summary: "x", Language: "da",
-			Status: material.Draft, Body: "## Udkast\n\nTekst.", CoverID: img.ID, CoverAlt: "Et billede",
+			Status: material.InReview, Body: "## Udkast\n\nTekst.", CoverID: img.ID, CoverAlt: "Et billede",
 			Audiences: []material.Audience{material.Parents}}
 		if err := h.st.CreateMaterial(ctx, draft); err != nil {
+			t.Fatal(err)
+		}
+		// A draft not yet sent for review is the writer's own.
+		early := &material.Material{Kind: material.Article, Title: "Endnu ikke klar", Summary: "x", Language: "da",
+			Status: material.Draft, Audiences: []material.Audience{material.Parents}}
+		if err := h.st.CreateMaterial(ctx, early); err != nil {
 			t.Fatal(err)
 		}
 		r, csrf := h.login(storage.RoleReviewer)
@@ -115,6 +121,12 @@ func TestReviewerReadsButDoesNotWrite(t *testing.T) {
 		link := list.attr("tbody a", "href")
 		if link != "/redaktion/materialer/"+strconv.FormatInt(draft.ID, 10)+"/vis" {
 			t.Fatalf("the reviewer's list links to %q", link)
+		}
+		if n := list.doc.Find("tbody tr").Length(); n != 1 {
+			t.Errorf("the reviewer's list has %d rows, want only the one in review", n)
+		}
+		if p := r.get("/redaktion/materialer/" + strconv.FormatInt(early.ID, 10) + "/vis"); p.status != http.StatusForbidden {
+			t.Errorf("reviewer reads a draft not in review: %d", p.status)
 		}
 		if list.doc.Find(".newlinks").Length() != 0 {
 			t.Error("a reviewer is offered to write")
@@ -134,7 +146,7 @@ func TestReviewerReadsButDoesNotWrite(t *testing.T) {
 		if p.status != http.StatusForbidden {
 			t.Errorf("reviewer saves: %d", p.status)
 		}
-		if got, _ := h.st.GetMaterial(ctx, draft.ID); got.Title != "Til styregruppen" || got.Status != material.Draft {
+		if got, _ := h.st.GetMaterial(ctx, draft.ID); got.Title != "Til styregruppen" || got.Status != material.InReview {
 			t.Error("the reviewer changed the draft")
 		}
 	})

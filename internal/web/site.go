@@ -305,19 +305,46 @@ func (s *Server) materialPage(w http.ResponseWriter, r *http.Request) error {
 
 // wsViewMaterial shows a material of any status as readers would see it,
 // for reviewers and writers, with its files from the workspace.
+// A reviewer reads, comments and gives a verdict here; a published
+// material's pending version is shown when it waits for review.
 func (s *Server) wsViewMaterial(w http.ResponseWriter, r *http.Request) error {
-	m, err := s.materialFromPath(r)
+	m, err := s.reviewMaterial(r)
 	if err != nil {
 		return err
 	}
-	p, err := s.materialView(r, m, "/redaktion/medier/")
+	return s.renderDraftView(w, r, http.StatusOK, m, nil)
+}
+
+func (s *Server) renderDraftView(w http.ResponseWriter, r *http.Request, status int, m *material.Material,
+	problems material.Problems) error {
+	shown := m
+	if m.Status == material.Published {
+		pending, err := s.store.PendingVersion(r.Context(), m.ID)
+		if err != nil {
+			return err
+		}
+		if pending != nil && (pending.Status == material.InReview || actorOf(state(r).user) == material.ByEditor) {
+			shown = pending.M
+			shown.Status = m.Status
+		}
+	}
+	p, err := s.materialView(r, shown, "/redaktion/medier/")
 	if err != nil {
 		return err
 	}
-	p.Draft = true
-	p.EditURL = materialEditURL(m.ID, "")
+	p.Draft, p.WorkspaceCSS = true, true
+	if state(r).user.Role != storage.RoleReviewer {
+		p.EditURL = materialEditURL(m.ID, "")
+	}
 	p.ShowVideo = r.URL.Query().Get("video") == "vis"
-	return s.render(w, http.StatusOK, "site/material", p)
+	if p.Review, err = s.reviewPanel(r, m, shown.Body); err != nil {
+		return err
+	}
+	p.Review.Problems, p.Review.FromView = problems, true
+	if len(problems) > 0 {
+		p.Flash = p.T("error.form")
+	}
+	return s.render(w, status, "site/material", p)
 }
 
 func (s *Server) printPage(w http.ResponseWriter, r *http.Request) error {
@@ -381,6 +408,7 @@ type MaterialPage struct {
 	Draft       bool
 	MediaPrefix string
 	EditURL     string
+	Review      *ReviewPanel
 }
 
 // AttachmentView is a downloadable file with its type and size.

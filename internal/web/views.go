@@ -153,6 +153,9 @@ type Base struct {
 	CSRF        string
 	Flash       string
 	RequestID   string
+	// WorkspaceCSS adds the workspace's styles to a public page shown in
+	// the workspace, such as a reviewer's reading view with its forms.
+	WorkspaceCSS bool
 
 	assets   *assets
 	brandCSS string

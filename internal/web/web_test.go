@@ -14,6 +14,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -220,8 +221,56 @@ func (h *hubT) publish(m *material.Material) *material.Material {
 		m.Audiences = []material.Audience{material.Parents}
 	}
 	m.Language, m.Status = "da", material.Published
+	material.OwnWork(m)
 	if err := h.st.CreateMaterial(ctx, m); err != nil {
 		h.t.Fatal(err)
 	}
 	return m
+}
+
+// version reads the version token of a material's edit form, as a
+// browser sends it back.
+func (c *client) version(editPath string) string {
+	c.h.t.Helper()
+	p := c.get(strings.Split(editPath, "?")[0])
+	v := p.attr("input[name=version]", "value")
+	if v == "" {
+		c.h.t.Fatalf("no version in the form at %s (status %d)", editPath, p.status)
+	}
+	return v
+}
+
+// move posts the material form with fields and the action, as sent from
+// the form as it is now.
+func (c *client) move(editPath string, fields [][2]string, action string) page {
+	c.h.t.Helper()
+	path := strings.Split(editPath, "?")[0]
+	all := append(slices.Clone(fields), [2]string{"version", c.version(path)}, [2]string{"action", action})
+	return c.postMultipart(path, all)
+}
+
+// consentFields answer the consent questions for a material without
+// children or names; licences gives each file id a licence.
+func consentFields(fileIDs ...string) [][2]string {
+	out := [][2]string{{"consent_form", "1"}, {"consent_rights", "on"}, {"consent_children", "none"},
+		{"consent_names", "none"}}
+	for _, id := range fileIDs {
+		out = append(out, [2]string{"licence_" + id, "own"})
+	}
+	return out
+}
+
+// publishThrough takes a material from draft to published through the
+// form: sent for review, approved and published, checking each step.
+func (c *client) publishThrough(editPath string, fields [][2]string) page {
+	c.h.t.Helper()
+	var p page
+	for _, step := range []struct{ action, message string }{
+		{"submit", "sendt"}, {"approve", "godkendt"}, {"publish", "udgivet"}} {
+		p = c.move(editPath, fields, step.action)
+		if p.status != http.StatusSeeOther || !strings.Contains(p.header.Get("Location"), "besked="+step.message) {
+			c.h.t.Fatalf("%s: %d %q %s", step.action, p.status, p.header.Get("Location"), p.text(".problem"))
+		}
+	}
+	return p
 }

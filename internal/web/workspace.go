@@ -26,6 +26,8 @@ type WSMaterialsPage struct {
 	Query     string
 	Materials []*material.Material
 	Failing   map[int64]bool // public materials that fail the publication checks
+	Pending   map[int64]material.Status
+	Tasks     []storage.ReviewTask // open rounds the user is asked to answer
 	Total     int
 	Page      int
 	Pages     int
@@ -55,7 +57,17 @@ func (s *Server) wsMaterials(w http.ResponseWriter, r *http.Request) error {
 	} else if schools == nil {
 		schools = []int64{}
 	}
-	p.Materials, p.Total, err = s.store.SearchSchoolMaterials(r.Context(), query, schools, wsPageSize,
+	var exclude []material.Status
+	if u := state(r).user; u.Role == storage.RoleReviewer {
+		exclude = []material.Status{material.Draft, material.Unpublished} // not theirs to read
+	}
+	if p.Tasks, err = s.store.ReviewTasks(r.Context(), state(r).user.ID); err != nil {
+		return err
+	}
+	if p.Pending, err = s.store.PendingMaterialIDs(r.Context()); err != nil {
+		return err
+	}
+	p.Materials, p.Total, err = s.store.SearchSchoolMaterials(r.Context(), query, schools, exclude, wsPageSize,
 		(page-1)*wsPageSize)
 	if err != nil {
 		return err
@@ -85,17 +97,31 @@ func (s *Server) wsBase(r *http.Request, titleKey string) (Base, error) {
 		return b, err
 	}
 	b.Title = b.T(titleKey) + " – " + b.T("ws.title")
-	switch r.URL.Query().Get("besked") {
-	case "gemt":
-		b.Flash = b.T("ws.saved")
-	case "udgivet":
-		b.Flash = b.T("ws.published")
-	case "tilbagetrukket":
-		b.Flash = b.T("ws.unpublished")
-	case "planlagt":
-		b.Flash = b.T("ws.scheduled")
+	if key, ok := flashMessages[r.URL.Query().Get("besked")]; ok {
+		b.Flash = b.T(key)
 	}
 	return b, nil
+}
+
+// flashMessages maps the besked parameter a redirect leaves to the
+// message shown.
+var flashMessages = map[string]string{
+	"gemt":           "ws.saved",
+	"udgivet":        "ws.published",
+	"tilbagetrukket": "ws.unpublished",
+	"planlagt":       "ws.scheduled",
+	"sendt":          "ws.submitted",
+	"aendringer":     "ws.changes_requested",
+	"godkendt":       "ws.approved",
+	"kladde":         "ws.back_to_draft",
+	"ventende":       "ws.pending_saved",
+	"ventende-sendt": "ws.pending_submitted",
+	"kasseret":       "ws.pending_discarded",
+	"runde":          "ws.round_started",
+	"kommentar":      "ws.comment_added",
+	"loest":          "ws.comment_resolved",
+	"vurdering":      "ws.verdict_saved",
+	"fil-trukket":    "ws.file_withdrawn",
 }
 
 // WSThemesPage manages the themes.
@@ -195,6 +221,10 @@ type WSSettingsPage struct {
 	A11yReviewed string
 	A11yURL      string
 
+	// ReviewUnitOff lets editors approve the learning unit's own
+	// materials without a review round.
+	ReviewUnitOff bool
+
 	limits media.Limits
 }
 
@@ -211,7 +241,8 @@ func (s *Server) wsSettings(w http.ResponseWriter, r *http.Request) error {
 	b.Section = "settings"
 	p := WSSettingsPage{Base: b, Name: b.Brand.Name, Owner: b.Brand.Owner,
 		Colour: b.Brand.Colour.Hex(), About: b.Brand.About, A11yContact: b.Brand.A11yContact,
-		A11yIssues: b.Brand.A11yIssues, A11yReviewed: b.Brand.A11yReviewed, A11yURL: b.Brand.A11yURL}
+		A11yIssues: b.Brand.A11yIssues, A11yReviewed: b.Brand.A11yReviewed, A11yURL: b.Brand.A11yURL,
+		ReviewUnitOff: s.reviewOff(r)}
 	if b.Brand.LogoID != 0 {
 		p.Logo, _ = s.store.GetMedia(r.Context(), b.Brand.LogoID) // a missing logo shows as none
 	}
@@ -234,7 +265,7 @@ func (s *Server) wsSaveSettings(w http.ResponseWriter, r *http.Request) error {
 		Colour: strings.TrimSpace(f.Get("colour")), About: f.Get("about"), Problems: merge(material.Problems{}, problems),
 		limits: s.cfg.Uploads, A11yContact: strings.TrimSpace(f.Get("a11y_contact")),
 		A11yIssues: f.Get("a11y_issues"), A11yReviewed: strings.TrimSpace(f.Get("a11y_reviewed")),
-		A11yURL: strings.TrimSpace(f.Get("a11y_url"))}
+		A11yURL: strings.TrimSpace(f.Get("a11y_url")), ReviewUnitOff: f.Get("review_unit_off") == "on"}
 	logoID := keptID(f, "logo")
 	if logoID != 0 {
 		if p.Logo, err = s.store.GetMedia(r.Context(), logoID); err != nil || p.Logo.Class != string(media.Image) {
@@ -268,6 +299,7 @@ func (s *Server) wsSaveSettings(w http.ResponseWriter, r *http.Request) error {
 		brand.KeyName: p.Name, brand.KeyOwner: p.Owner, brand.KeyColour: c.Hex(), brand.KeyAbout: p.About,
 		brand.KeyLogo: logo, brand.KeyA11yContact: p.A11yContact, brand.KeyA11yIssues: p.A11yIssues,
 		brand.KeyA11yReviewed: p.A11yReviewed, brand.KeyA11yURL: p.A11yURL,
+		keyReviewUnitOff: map[bool]string{true: "1", false: ""}[p.ReviewUnitOff],
 	})
 	if err != nil {
 		return err

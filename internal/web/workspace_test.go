@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -188,14 +189,12 @@ func TestEditorCreatesAndPublishes(t *testing.T) {
 			t.Errorf("a draft's image is public (key %q)", key)
 		}
 
-		// Published through the form.
-		fields := [][2]string{{"csrf", csrf}, {"kind", "article"}, {"title", "Trivsel i 4.b"}, {"summary", "Kort."},
-			{"body", "## Sådan\n\nTekst."}, {"cover_id", coverID}, {"cover_alt", "En tegning af en klasse"},
-			{"audiences", "parents"}, {"language", "da"}, {"action", "publish"}}
-		p = c.postMultipart(strings.Split(edit, "?")[0], fields)
-		if p.status != http.StatusSeeOther || !strings.Contains(p.header.Get("Location"), "besked=udgivet") {
-			t.Fatalf("publish: %d %q", p.status, p.header.Get("Location"))
-		}
+		// Published through the form: sent for review, approved, published.
+		fields := append([][2]string{{"csrf", csrf}, {"kind", "article"}, {"title", "Trivsel i 4.b"},
+			{"summary", "Kort."}, {"body", "## Sådan\n\nTekst."}, {"cover_id", coverID},
+			{"cover_alt", "En tegning af en klasse"}, {"audiences", "parents"}, {"language", "da"}},
+			consentFields(coverID)...)
+		c.publishThrough(edit, fields)
 		pub := h.client().get("/materialer/trivsel-i-4-b")
 		if pub.status != 200 || pub.attr(".cover img", "alt") != "En tegning af en klasse" {
 			t.Fatalf("published page: %d, alt %q", pub.status, pub.attr(".cover img", "alt"))
@@ -268,12 +267,18 @@ func TestFilmServedWithRanges(t *testing.T) {
 		c, csrf := h.login(storage.RoleEditor)
 		p := c.postMultipart("/redaktion/materialer", [][2]string{
 			{"csrf", csrf}, {"kind", "film"}, {"title", "Filmen"}, {"summary", "Kort."},
-			{"audiences", "parents"}, {"language", "da"}, {"transcript", "Hej."}, {"action", "publish"},
+			{"audiences", "parents"}, {"language", "da"}, {"transcript", "Hej."}, {"action", "save"},
 		}, file{"video", "film.webm", webm},
 			file{"captions", "da.vtt", []byte("WEBVTT\n\n00:00.000 --> 00:02.000\nHej.\n")})
 		if p.status != http.StatusSeeOther {
-			t.Fatalf("publish film: %d %v", p.status, p.text(".problem"))
+			t.Fatalf("save film: %d %v", p.status, p.text(".problem"))
 		}
+		edit := p.header.Get("Location")
+		form := c.get(edit)
+		videoID, captionsID := form.attr("input[name=video_id]", "value"), form.attr("input[name=captions_id]", "value")
+		c.publishThrough(edit, append([][2]string{{"csrf", csrf}, {"kind", "film"}, {"title", "Filmen"},
+			{"summary", "Kort."}, {"audiences", "parents"}, {"language", "da"}, {"transcript", "Hej."},
+			{"video_id", videoID}, {"captions_id", captionsID}}, consentFields(videoID)...))
 		page := h.client().get("/materialer/filmen")
 		src := page.attr("video source", "src")
 		if page.attr("video track", "srclang") != "da" || page.attr("video track", "kind") != "captions" {
@@ -448,14 +453,16 @@ func TestPublicMaterialFailingChecksIsListed(t *testing.T) {
 
 func TestPublishRefusedWithReasons(t *testing.T) {
 	eachHub(t, func(t *testing.T, h *hubT) {
+		if err := h.st.PutSettings(ctx, map[string]string{"workflow.review_unit_off": "1"}); err != nil {
+			t.Fatal(err)
+		}
 		c, csrf := h.login(storage.RoleEditor)
-		p := c.postMultipart("/redaktion/materialer", [][2]string{
+		p := c.postMultipart("/redaktion/materialer", append([][2]string{
 			{"csrf", csrf}, {"kind", "article"}, {"title", "Springer over"}, {"summary", "Kort."},
 			{"body", "## A\n\n#### D\n\n![](x.png) [læs mere](https://example.dk)"},
-			{"audiences", "parents"}, {"language", "da"}, {"action", "publish"},
-		})
+			{"audiences", "parents"}, {"language", "da"}, {"action", "approve"}}, consentFields()...))
 		if p.status != http.StatusUnprocessableEntity {
-			t.Fatalf("publish with a bad body: %d", p.status)
+			t.Fatalf("approve with a bad body: %d", p.status)
 		}
 		got := p.text("#body-problem")
 		for _, want := range []string{"niveau 2", "billedbeskrivelse", "klik her"} {
@@ -463,8 +470,11 @@ func TestPublishRefusedWithReasons(t *testing.T) {
 				t.Errorf("no reason with %q in %q", want, got)
 			}
 		}
-		if p.doc.Find("button[value=publish]").Length() != 1 {
-			t.Error("after a refused publish the material should still be a draft to publish")
+		if p.doc.Find("button[value=approve]").Length() != 1 {
+			t.Error("after a refused approval the material should still be a draft to approve")
+		}
+		if p.doc.Find("#consent_rights[checked]").Length() != 1 {
+			t.Error("the consent answers were lost")
 		}
 		// Saving it as a draft is allowed.
 		fields := [][2]string{{"csrf", csrf}, {"kind", "article"}, {"title", "Springer over"}, {"summary", "Kort."},
@@ -528,12 +538,23 @@ func TestAccessibilityStatement(t *testing.T) {
 func TestScheduleInCopenhagenTime(t *testing.T) {
 	eachHub(t, func(t *testing.T, h *hubT) {
 		c, csrf := h.login(storage.RoleEditor)
-		base := [][2]string{{"csrf", csrf}, {"kind", "article"}, {"title", "Til forældremødet"}, {"summary", "Kort."},
-			{"body", "## Hej\n\nTekst."}, {"audiences", "parents"}, {"language", "da"}, {"action", "schedule"}}
-		with := func(extra ...[2]string) [][2]string { return append(append([][2]string{}, base...), extra...) }
+		approved := &material.Material{Kind: material.Article, Title: "Til forældremødet", Summary: "Kort.",
+			Body: "## Hej\n\nTekst.", Audiences: []material.Audience{material.Parents}, Language: "da",
+			Status: material.Approved}
+		material.OwnWork(approved)
+		if err := h.st.CreateMaterial(ctx, approved); err != nil {
+			t.Fatal(err)
+		}
+		edit := "/redaktion/materialer/" + strconv.FormatInt(approved.ID, 10)
+		base := append([][2]string{{"csrf", csrf}, {"kind", "article"}, {"title", "Til forældremødet"},
+			{"summary", "Kort."}, {"body", "## Hej\n\nTekst."}, {"audiences", "parents"}, {"language", "da"},
+			{"action", "schedule"}}, consentFields()...)
+		with := func(extra ...[2]string) [][2]string {
+			return append(append(slices.Clone(base), [2]string{"version", c.version(edit)}), extra...)
+		}
 
 		// The spring jump: 02:30 does not exist; the form keeps what was typed.
-		p := c.postMultipart("/redaktion/materialer", with([2]string{"publish_date", "2030-03-31"}, [2]string{"publish_time", "02:30"}))
+		p := c.postMultipart(edit, with([2]string{"publish_date", "2030-03-31"}, [2]string{"publish_time", "02:30"}))
 		if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.text("#publish_at-problem"), "03:00") {
 			t.Fatalf("gap: %d %q", p.status, p.text("#publish_at-problem"))
 		}
@@ -542,11 +563,11 @@ func TestScheduleInCopenhagenTime(t *testing.T) {
 		}
 
 		// The autumn repeat: asks which, then takes the answer.
-		p = c.postMultipart("/redaktion/materialer", with([2]string{"publish_date", "2030-10-27"}, [2]string{"publish_time", "02:30"}))
+		p = c.postMultipart(edit, with([2]string{"publish_date", "2030-10-27"}, [2]string{"publish_time", "02:30"}))
 		if p.status != http.StatusUnprocessableEntity || p.doc.Find("input[name=publish_choice]").Length() != 2 {
 			t.Fatalf("overlap: %d, %d choices", p.status, p.doc.Find("input[name=publish_choice]").Length())
 		}
-		p = c.postMultipart("/redaktion/materialer", with([2]string{"publish_date", "2030-10-27"},
+		p = c.postMultipart(edit, with([2]string{"publish_date", "2030-10-27"},
 			[2]string{"publish_time", "02:30"}, [2]string{"publish_choice", "later"}))
 		if p.status != http.StatusSeeOther {
 			t.Fatalf("schedule: %d %q", p.status, p.text(".problem"))
@@ -654,12 +675,14 @@ func TestStrangerCannotLockOutAUser(t *testing.T) {
 func TestAuditLog(t *testing.T) {
 	eachHub(t, func(t *testing.T, h *hubT) {
 		ed, csrf := h.login(storage.RoleEditor)
-		p := ed.postMultipart("/redaktion/materialer", [][2]string{{"csrf", csrf}, {"kind", "article"},
-			{"title", "Logget artikel"}, {"summary", "Kort."}, {"audiences", "parents"}, {"language", "da"},
-			{"action", "publish"}})
+		fields := append([][2]string{{"csrf", csrf}, {"kind", "article"},
+			{"title", "Logget artikel"}, {"summary", "Kort."}, {"audiences", "parents"}, {"language", "da"}},
+			consentFields()...)
+		p := ed.postMultipart("/redaktion/materialer", append(fields, [2]string{"action", "save"}))
 		if p.status != http.StatusSeeOther {
-			t.Fatalf("publish: %d", p.status)
+			t.Fatalf("save: %d", p.status)
 		}
+		ed.publishThrough(p.header.Get("Location"), fields)
 		if p := ed.post("/redaktion/temaer", url.Values{"csrf": {csrf}, "name": {"Nyt tema"}}); p.status != http.StatusSeeOther {
 			t.Fatalf("theme: %d", p.status)
 		}
@@ -687,8 +710,8 @@ func TestAuditLog(t *testing.T) {
 			t.Errorf("audit rows lack the subject or the address: %q", log.text("tbody"))
 		}
 		only := admin.get("/redaktion/logbog?handling=material&bruger=editor")
-		if n := only.doc.Find("tbody tr").Length(); n != 1 {
-			t.Errorf("filtered log has %d rows, want 1", n)
+		if n := only.doc.Find("tbody tr").Length(); n != 4 { // saved, sent, approved, published
+			t.Errorf("filtered log has %d rows, want 4", n)
 		}
 		if p := admin.get("/redaktion/logbog?fra=ikke-en-dato&til=%ff&side=-3"); p.status != http.StatusOK {
 			t.Errorf("bad filter values: %d", p.status)

@@ -1,0 +1,334 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sergi/go-diff/diffmatchpatch"
+
+	"github.com/bindeled/bindeled/internal/localtime"
+	"github.com/bindeled/bindeled/internal/material"
+	"github.com/bindeled/bindeled/internal/media"
+	"github.com/bindeled/bindeled/internal/storage"
+)
+
+// WSRevisionsPage lists a material's kept versions and compares two.
+type WSRevisionsPage struct {
+	Base
+	M         *material.Material
+	Revisions []storage.RevisionInfo
+	A, B      int64
+	Fields    []DiffField
+	CanEdit   bool // may load a revision into the form to restore it
+}
+
+// DiffField is one field of two revisions side by side, with the changes
+// marked.
+type DiffField struct {
+	Label   string
+	Old     []DiffPart
+	New     []DiffPart
+	Changed bool
+}
+
+// DiffPart is a run of text that was kept, removed or added.
+type DiffPart struct {
+	Text string
+	Kind string // "", "del" or "ins"
+}
+
+// wsRevisions shows a material's revisions and, for ?a=N&b=M, the two
+// side by side with what changed marked. Without a and b it compares the
+// newest with the one before it.
+func (s *Server) wsRevisions(w http.ResponseWriter, r *http.Request) error {
+	m, err := s.reviewMaterial(r)
+	if err != nil {
+		return err
+	}
+	b, err := s.wsBase(r, "ws.revisions")
+	if err != nil {
+		return err
+	}
+	b.Section = "materials"
+	b.Title = b.T("ws.revisions_of", m.Title) + " – " + b.T("ws.title")
+	p := WSRevisionsPage{Base: b, M: m, CanEdit: actorOf(state(r).user) == material.ByEditor}
+	if p.Revisions, err = s.store.Revisions(r.Context(), m.ID); err != nil {
+		return err
+	}
+	if len(p.Revisions) == 0 {
+		return s.render(w, http.StatusOK, "ws/revisions", p)
+	}
+	q := r.URL.Query()
+	p.A, p.B = formID(q.Get("a")), formID(q.Get("b"))
+	if p.B == 0 {
+		p.B = p.Revisions[0].Number
+	}
+	if p.A == 0 {
+		p.A = max(1, p.B-1)
+	}
+	has := func(n int64) bool {
+		return slices.ContainsFunc(p.Revisions, func(ri storage.RevisionInfo) bool { return ri.Number == n })
+	}
+	if !has(p.A) || !has(p.B) {
+		return errNotFound
+	}
+	older, err := s.store.Revision(r.Context(), m.ID, p.A)
+	if err != nil {
+		return err
+	}
+	newer, err := s.store.Revision(r.Context(), m.ID, p.B)
+	if errors.Is(err, storage.ErrNotFound) {
+		return errNotFound
+	}
+	if err != nil {
+		return err
+	}
+	p.Fields = s.diffMaterials(r, b, older, newer)
+	return s.render(w, http.StatusOK, "ws/revisions", p)
+}
+
+// diffMaterials compares every field a reader sees.
+func (s *Server) diffMaterials(r *http.Request, b Base, a, c *material.Material) []DiffField {
+	themes, _ := s.store.Themes(r.Context()) // names only; ids show when they cannot be read
+	themeNames := func(m *material.Material) string {
+		var names []string
+		for _, id := range m.ThemeIDs {
+			for _, t := range themes {
+				if t.ID == id {
+					names = append(names, t.Name)
+				}
+			}
+		}
+		return strings.Join(names, ", ")
+	}
+	audiences := func(m *material.Material) string {
+		var out []string
+		for _, x := range m.Audiences {
+			out = append(out, b.T("audience."+string(x)))
+		}
+		return strings.Join(out, ", ")
+	}
+	files := func(m *material.Material) string {
+		var out []string
+		for _, at := range m.Attachments {
+			out = append(out, at.Title)
+		}
+		return strings.Join(out, "\n")
+	}
+	rows := []struct{ key, old, new string }{
+		{"ws.field.title", a.Title, c.Title},
+		{"ws.field.summary", a.Summary, c.Summary},
+		{"ws.field.body", a.Body, c.Body},
+		{"ws.field.audiences", audiences(a), audiences(c)},
+		{"ws.field.themes", themeNames(a), themeNames(c)},
+		{"ws.field.cover_alt", a.CoverAlt, c.CoverAlt},
+		{"ws.field.transcript", a.Transcript, c.Transcript},
+		{"ws.field.link_url", a.LinkURL, c.LinkURL},
+		{"ws.field.link_publisher", a.LinkPublisher, c.LinkPublisher},
+		{"ws.field.attachments", files(a), files(c)},
+	}
+	var out []DiffField
+	for _, row := range rows {
+		if row.old == "" && row.new == "" {
+			continue
+		}
+		out = append(out, diffField(b.T(row.key), row.old, row.new))
+	}
+	return out
+}
+
+// diffField marks what changed between two texts, word by word.
+func diffField(label, old, new string) DiffField {
+	f := DiffField{Label: label, Changed: old != new}
+	if !f.Changed {
+		f.Old = []DiffPart{{Text: old}}
+		f.New = []DiffPart{{Text: new}}
+		return f
+	}
+	dmp := diffmatchpatch.New()
+	dmp.DiffTimeout = time.Second
+	diffs := dmp.DiffMain(old, new, false)
+	diffs = dmp.DiffCleanupSemantic(diffs)
+	for _, d := range diffs {
+		switch d.Type {
+		case diffmatchpatch.DiffEqual:
+			f.Old = append(f.Old, DiffPart{Text: d.Text})
+			f.New = append(f.New, DiffPart{Text: d.Text})
+		case diffmatchpatch.DiffDelete:
+			f.Old = append(f.Old, DiffPart{Text: d.Text, Kind: "del"})
+		case diffmatchpatch.DiffInsert:
+			f.New = append(f.New, DiffPart{Text: d.Text, Kind: "ins"})
+		}
+	}
+	return f
+}
+
+// WSCalendarPage shows what is planned when, a week or a month at a time,
+// and what waits for review.
+type WSCalendarPage struct {
+	Base
+	Month     bool
+	Heading   string
+	Days      []CalendarDay
+	PrevURL   string
+	NextURL   string
+	Waiting   []*material.Material
+	Deadlines []storage.ReviewTask
+}
+
+// CalendarDay is one day of the calendar with what happens on it.
+type CalendarDay struct {
+	Date    time.Time
+	Label   string
+	Entries []CalendarEntry
+}
+
+// CalendarEntry is a material planned, published or due for review input.
+type CalendarEntry struct {
+	Time  string
+	Title string
+	URL   string
+	What  string // a message key
+}
+
+// wsCalendar shows a week (?uge=2026-W49) or a month (?maaned=2026-12),
+// the current week by default, in Copenhagen time.
+func (s *Server) wsCalendar(w http.ResponseWriter, r *http.Request) error {
+	b, err := s.wsBase(r, "ws.calendar")
+	if err != nil {
+		return err
+	}
+	b.Section = "calendar"
+	p := WSCalendarPage{Base: b}
+	now := time.Now().In(localtime.Zone)
+	q := r.URL.Query()
+	var from, to time.Time
+	if mo := q.Get("maaned"); mo != "" || q.Has("maaned") {
+		p.Month = true
+		first, err := time.ParseInLocation("2006-01", mo, localtime.Zone)
+		if err != nil {
+			first = time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, localtime.Zone)
+		}
+		from, to = first, first.AddDate(0, 1, 0)
+		p.Heading = b.T("month."+first.Format("01")) + " " + first.Format("2006")
+		p.PrevURL = "/redaktion/kalender?maaned=" + first.AddDate(0, -1, 0).Format("2006-01")
+		p.NextURL = "/redaktion/kalender?maaned=" + to.Format("2006-01")
+	} else {
+		from = mondayOf(now)
+		if y, wk, ok := parseISOWeek(q.Get("uge")); ok {
+			from = isoWeekStart(y, wk)
+		}
+		to = from.AddDate(0, 0, 7)
+		y, wk := from.ISOWeek()
+		p.Heading = b.T("ws.calendar_week", wk, y)
+		py, pw := from.AddDate(0, 0, -7).ISOWeek()
+		ny, nw := to.ISOWeek()
+		p.PrevURL = "/redaktion/kalender?uge=" + isoWeekString(py, pw)
+		p.NextURL = "/redaktion/kalender?uge=" + isoWeekString(ny, nw)
+	}
+	planned, err := s.store.MaterialsPlanned(r.Context(), from.UTC(), to.UTC())
+	if err != nil {
+		return err
+	}
+	tasks, err := s.store.ReviewTasks(r.Context(), 0)
+	if err != nil {
+		return err
+	}
+	for d := from; d.Before(to); d = d.AddDate(0, 0, 1) {
+		day := CalendarDay{Date: d, Label: b.T("weekday."+strings.ToLower(d.Weekday().String()[:3])) + " " +
+			d.Format("2.1.")}
+		end := d.AddDate(0, 0, 1)
+		for _, m := range planned {
+			at, what := m.ScheduledAt, "ws.calendar_planned"
+			if m.Status == material.Published {
+				at, what = m.PublishedAt, "ws.calendar_published"
+			}
+			if !at.Before(d) && at.Before(end) {
+				day.Entries = append(day.Entries, CalendarEntry{Time: at.In(localtime.Zone).Format("15:04"),
+					Title: m.Title, URL: materialEditURL(m.ID, ""), What: what})
+			}
+		}
+		for _, t := range tasks {
+			// A deadline is midnight after the last day of input.
+			if last := t.Deadline.Add(-time.Minute); !last.Before(d) && last.Before(end) {
+				day.Entries = append(day.Entries, CalendarEntry{Title: t.Title,
+					URL: materialEditURL(t.MaterialID, ""), What: "ws.calendar_deadline"})
+			}
+		}
+		p.Days = append(p.Days, day)
+	}
+	if p.Waiting, err = s.store.MaterialsInStatus(r.Context(), material.InReview); err != nil {
+		return err
+	}
+	p.Deadlines = tasks
+	return s.render(w, http.StatusOK, "ws/calendar", p)
+}
+
+func mondayOf(t time.Time) time.Time {
+	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, localtime.Zone)
+	return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
+}
+
+// isoWeekStart is the Monday of ISO week wk of year y, in Copenhagen.
+func isoWeekStart(y, wk int) time.Time {
+	jan4 := time.Date(y, 1, 4, 0, 0, 0, 0, localtime.Zone) // always in week 1
+	return mondayOf(jan4).AddDate(0, 0, (wk-1)*7)
+}
+
+var isoWeekPattern = regexp.MustCompile(`^([0-9]{4})-W([0-9]{2})$`)
+
+func parseISOWeek(s string) (year, week int, ok bool) {
+	m := isoWeekPattern.FindStringSubmatch(s)
+	if m == nil {
+		return 0, 0, false
+	}
+	year, _ = strconv.Atoi(m[1])
+	week, _ = strconv.Atoi(m[2])
+	return year, week, week >= 1 && week <= 53
+}
+
+func isoWeekString(y, wk int) string { return fmt.Sprintf("%04d-W%02d", y, wk) }
+
+// wsWithdrawMedia withdraws a file whose consent was withdrawn: it leaves
+// every material and pending version at once, its bytes are deleted, and
+// the audit log records who did it and on which materials, not the file.
+func (s *Server) wsWithdrawMedia(w http.ResponseWriter, r *http.Request) error {
+	key := r.PathValue("key")
+	if !media.ValidKey(key) {
+		return errNotFound
+	}
+	f, err := s.store.MediaByKey(r.Context(), key)
+	if err != nil {
+		return err
+	}
+	affected, err := s.store.WithdrawMedia(r.Context(), f.ID)
+	if err != nil {
+		return err
+	}
+	if err := s.blobs.Delete(r.Context(), f.Key); err != nil {
+		s.log.Error("withdrawn file not deleted", "media_id", f.ID, "err", err)
+		return err
+	}
+	subject := "fil " + formatIDs([]int64{f.ID}) + " på materiale " + formatIDs(affected)
+	s.audit(r, "material:withdraw_file", subject)
+	back := "/redaktion"
+	if id := formID(r.PostForm.Get("material")); id != 0 && slices.Contains(affected, id) {
+		back = materialEditURL(id, "fil-trukket")
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+	return nil
+}
+
+func formatIDs(ids []int64) string {
+	var parts []string
+	for _, id := range ids {
+		parts = append(parts, "#"+strconv.FormatInt(id, 10))
+	}
+	return strings.Join(parts, ", ")
+}

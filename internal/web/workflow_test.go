@@ -1,0 +1,395 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/bindeled/bindeled/internal/jobs"
+	"github.com/bindeled/bindeled/internal/localtime"
+	"github.com/bindeled/bindeled/internal/material"
+	"github.com/bindeled/bindeled/internal/storage"
+	"github.com/bindeled/bindeled/internal/storage/storagetest"
+)
+
+// TestWorkflowEndToEnd follows a school's material from its first draft to
+// the scheduler publishing it: the contributor submits, a reviewer
+// comments and asks for changes, the editor sends it back, the contributor
+// revises and submits again, the editor approves and plans it.
+func TestWorkflowEndToEnd(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		school := storage.School{Slug: "aaskolen", Name: "Åskolen"}
+		if err := h.st.CreateSchool(ctx, &school); err != nil {
+			t.Fatal(err)
+		}
+		contrib, csrfC := h.loginContributor(school.ID)
+		reviewer, csrfR := h.login(storage.RoleReviewer)
+		editor, csrfE := h.login(storage.RoleEditor)
+		sid := strconv.FormatInt(school.ID, 10)
+		fields := func(csrf, body string) [][2]string {
+			return [][2]string{{"csrf", csrf}, {"kind", "article"}, {"title", "Vores forældremøder"},
+				{"summary", "Sådan holder Åskolen gode forældremøder."}, {"body", body}, {"school", sid},
+				{"audiences", "teachers"}, {"language", "da"}}
+		}
+		first := "## Før mødet\n\nVi sender dagsordenen ud.\n\n## Under mødet\n\nVi starter med kaffe."
+
+		// Submitting without the consent answers is refused, with all typed kept.
+		p := contrib.postMultipart("/redaktion/materialer", append(fields(csrfC, first), [2]string{"action", "submit"}))
+		if p.status != http.StatusUnprocessableEntity || p.text("#consent_rights-problem") == "" ||
+			p.text("#consent_children-problem") == "" || !strings.Contains(p.text("#body"), "kaffe") {
+			t.Fatalf("submit without consent: %d %q", p.status, p.text(".problem"))
+		}
+		p = contrib.postMultipart("/redaktion/materialer",
+			append(append(fields(csrfC, first), consentFields()...), [2]string{"action", "submit"}))
+		if p.status != http.StatusSeeOther || !strings.Contains(p.header.Get("Location"), "besked=sendt") {
+			t.Fatalf("submit: %d %q", p.status, p.text(".problem"))
+		}
+		edit := strings.Split(p.header.Get("Location"), "?")[0]
+		id, _ := strconv.ParseInt(strings.TrimPrefix(edit, "/redaktion/materialer/"), 10, 64)
+		m, err := h.st.GetMaterial(ctx, id)
+		if err != nil || m.Status != material.InReview || !m.Consent.Rights || m.Consent.By == 0 {
+			t.Fatalf("after submit: %+v %v", m, err)
+		}
+		view := "/redaktion/materialer/" + strconv.FormatInt(id, 10) + "/vis"
+
+		// In review, the contributor can no longer change it, nor approve it.
+		p = contrib.postMultipart(edit, append(fields(csrfC, "Ændret"), [2]string{"version", "v2"},
+			[2]string{"action", "save"}))
+		if p.status != http.StatusForbidden {
+			t.Errorf("contributor saves a material in review: %d", p.status)
+		}
+		if p = contrib.move(edit, fields(csrfC, first), "approve"); p.status != http.StatusForbidden {
+			t.Errorf("contributor approves: %d", p.status)
+		}
+
+		// The editor opens a round with a deadline and names the reviewer.
+		revID := reviewerID(t, h)
+		deadline := time.Now().In(localtime.Zone).AddDate(0, 0, 8).Format(time.DateOnly)
+		p = editor.post(edit+"/runde", url.Values{"csrf": {csrfE}, "deadline": {"i går"}, "reviewers": {revID}})
+		if p.status != http.StatusUnprocessableEntity || p.doc.Find(".review .problem").Length() == 0 {
+			t.Errorf("round with a bad date: %d", p.status)
+		}
+		p = editor.post(edit+"/runde", url.Values{"csrf": {csrfE}, "deadline": {deadline}, "reviewers": {revID}})
+		if p.status != http.StatusSeeOther {
+			t.Fatalf("start round: %d %q", p.status, p.text(".problem"))
+		}
+		if tasks := reviewer.get("/redaktion"); !strings.Contains(tasks.text(".tasks"), "Vores forældremøder") {
+			t.Errorf("the reviewer's tasks: %q", tasks.text(".tasks"))
+		}
+		if who := editor.get(edit); !strings.Contains(who.text(".round"), "har ikke svaret") {
+			t.Errorf("the editor does not see who has not answered: %q", who.text(".round"))
+		}
+
+		// The reviewer comments on a paragraph and asks for changes.
+		p = reviewer.post(view[:len(view)-4]+"/kommentarer", url.Values{"csrf": {csrfR}, "body": {"   "}, "from": {"vis"}})
+		if p.status != http.StatusUnprocessableEntity {
+			t.Errorf("empty comment: %d", p.status)
+		}
+		p = reviewer.post(edit+"/kommentarer", url.Values{"csrf": {csrfR}, "paragraph": {"4"},
+			"body": {"Skriv hvad forældrene selv kan tage med."}, "from": {"vis"}})
+		if p.status != http.StatusSeeOther || !strings.HasPrefix(p.header.Get("Location"), view) {
+			t.Fatalf("comment: %d %q", p.status, p.header.Get("Location"))
+		}
+		p = reviewer.post(edit+"/vurdering", url.Values{"csrf": {csrfR}, "verdict": {"changes"},
+			"message": {"Godt, men mangler noget om børnepasning."}})
+		if p.status != http.StatusSeeOther {
+			t.Fatalf("verdict: %d", p.status)
+		}
+		if p = reviewer.postMultipart(edit, append(fields(csrfR, first), [2]string{"version", "v2"},
+			[2]string{"action", "publish"})); p.status != http.StatusForbidden {
+			t.Errorf("reviewer publishes: %d", p.status)
+		}
+
+		// The editor asks for changes; the contributor sees why.
+		p = editor.move(edit, append(append(fields(csrfE, first), consentFields()...),
+			[2]string{"move_message", "Se følgegruppens kommentar."}), "request_changes")
+		if p.status != http.StatusSeeOther || !strings.Contains(p.header.Get("Location"), "besked=aendringer") {
+			t.Fatalf("request changes: %d %q", p.status, p.text(".problem"))
+		}
+		form := contrib.get(edit)
+		if !strings.Contains(form.text(".review"), "Skriv hvad forældrene selv kan tage med.") ||
+			!strings.Contains(form.text(".review"), "Afsnit 4") ||
+			!strings.Contains(form.text(".history"), "Se følgegruppens kommentar.") {
+			t.Errorf("the contributor does not see the comments: %q", form.text(".review"))
+		}
+
+		// The contributor revises and submits again.
+		revised := first + "\n\nHusk at sige, om der er børnepasning."
+		p = contrib.move(edit, append(fields(csrfC, revised), consentFields()...), "submit")
+		if p.status != http.StatusSeeOther {
+			t.Fatalf("resubmit: %d %q", p.status, p.text(".problem"))
+		}
+		// The reviewer sees what changed since their answer.
+		changed := reviewer.get(view)
+		link := changed.attr(".review .notice a", "href")
+		if link == "" {
+			t.Fatal("no link to what changed since the reviewer answered")
+		}
+		diff := reviewer.get(link)
+		if !strings.Contains(diff.doc.Find("ins").Text(), "børnepasning") {
+			t.Errorf("the changes are not marked: %q", diff.text(".diff"))
+		}
+
+		// Approved and planned; the scheduler publishes it at the time.
+		if p = editor.move(edit, append(fields(csrfE, revised), consentFields()...), "approve"); p.status != http.StatusSeeOther {
+			t.Fatalf("approve: %d %q", p.status, p.text(".problem"))
+		}
+		at := time.Now().Add(2 * time.Hour).In(localtime.Zone).Truncate(time.Minute)
+		p = editor.move(edit, append(append(fields(csrfE, revised), consentFields()...),
+			[2]string{"publish_date", at.Format(time.DateOnly)}, [2]string{"publish_time", at.Format("15:04")}), "schedule")
+		if p.status != http.StatusSeeOther {
+			t.Fatalf("schedule: %d %q", p.status, p.text(".problem"))
+		}
+		slug := "vores-foraeldremoeder"
+		if h.client().get("/materialer/"+slug).status != http.StatusNotFound {
+			t.Error("public before its time")
+		}
+		runner := &jobs.Runner{Store: h.st, Log: storagetest.Logger(), Interval: time.Hour, Lease: time.Minute,
+			Now: func() time.Time { return at.Add(time.Minute) }}
+		if n := runner.RunDue(ctx); n != 1 {
+			t.Fatalf("the scheduler ran %d jobs", n)
+		}
+		pub := h.client().get("/materialer/" + slug)
+		if pub.status != http.StatusOK || !strings.Contains(pub.text("main"), "børnepasning") {
+			t.Fatalf("published page: %d", pub.status)
+		}
+
+		// Every move is recorded, the scheduler's too.
+		moves, err := h.st.Transitions(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var path []string
+		for _, mv := range moves {
+			path = append(path, string(mv.To))
+		}
+		want := "in_review changes_requested in_review approved scheduled published"
+		if strings.Join(path, " ") != want {
+			t.Errorf("moves %q, want %q", strings.Join(path, " "), want)
+		}
+		if moves[len(moves)-1].UserName != "" {
+			t.Errorf("the last move was made by %q, want the scheduler", moves[len(moves)-1].UserName)
+		}
+	})
+}
+
+func reviewerID(t *testing.T, h *hubT) string {
+	t.Helper()
+	us, err := h.st.UsersWithRole(ctx, storage.RoleReviewer)
+	if err != nil || len(us) == 0 {
+		t.Fatalf("no reviewer: %v", err)
+	}
+	return strconv.FormatInt(us[0].ID, 10)
+}
+
+// TestSecondSaveDoesNotOverwrite: two editors open the same material; the
+// second save is refused with both versions shown and nothing lost.
+func TestSecondSaveDoesNotOverwrite(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		m := &material.Material{Kind: material.Article, Title: "Fælles tekst", Summary: "Kort.", Language: "da",
+			Body: "## Start\n\nFørste udgave.", Audiences: []material.Audience{material.Parents}, Status: material.Draft}
+		if err := h.st.CreateMaterial(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		edit := "/redaktion/materialer/" + strconv.FormatInt(m.ID, 10)
+		anna, csrfA := h.login(storage.RoleEditor)
+		bo, csrfB := h.login(storage.RoleEditor)
+		versionA, versionB := anna.version(edit), bo.version(edit)
+		form := func(csrf, version, body string) [][2]string {
+			return [][2]string{{"csrf", csrf}, {"kind", "article"}, {"title", "Fælles tekst"}, {"summary", "Kort."},
+				{"body", body}, {"audiences", "parents"}, {"language", "da"}, {"version", version}, {"action", "save"}}
+		}
+		if p := anna.postMultipart(edit, form(csrfA, versionA, "## Start\n\nAnnas udgave.")); p.status != http.StatusSeeOther {
+			t.Fatalf("first save: %d", p.status)
+		}
+		p := bo.postMultipart(edit, form(csrfB, versionB, "## Start\n\nBos udgave."))
+		if p.status != http.StatusConflict {
+			t.Fatalf("second save: %d, want 409", p.status)
+		}
+		if !strings.Contains(p.text("#body"), "Bos udgave.") || !strings.Contains(p.text(".conflict"), "Annas udgave.") {
+			t.Errorf("the conflict screen lost a version: form %q, shown %q", p.text("#body"), p.text(".conflict"))
+		}
+		if got, _ := h.st.GetMaterial(ctx, m.ID); !strings.Contains(got.Body, "Annas udgave.") {
+			t.Error("the second save overwrote the first")
+		}
+		// Saving again from the conflict screen keeps Bo's version on purpose.
+		again := p.attr("input[name=version]", "value")
+		if p := bo.postMultipart(edit, form(csrfB, again, "## Start\n\nBos udgave.")); p.status != http.StatusSeeOther {
+			t.Fatalf("save after the conflict: %d", p.status)
+		}
+		if got, _ := h.st.GetMaterial(ctx, m.ID); !strings.Contains(got.Body, "Bos udgave.") {
+			t.Error("the deliberate save did not take")
+		}
+		revs, _ := h.st.Revisions(ctx, m.ID)
+		if len(revs) != 2 {
+			t.Errorf("%d revisions kept, want 2", len(revs))
+		}
+	})
+}
+
+// TestPendingVersionWaitsForApproval: edits of a published material stay
+// out of sight until an editor approves them.
+func TestPendingVersionWaitsForApproval(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		m := h.publish(&material.Material{Title: "Live tekst", Body: "## Om\n\nDen gamle tekst."})
+		edit := "/redaktion/materialer/" + strconv.FormatInt(m.ID, 10)
+		ed, csrf := h.login(storage.RoleEditor)
+		fields := append([][2]string{{"csrf", csrf}, {"kind", "article"}, {"title", "Live tekst"},
+			{"summary", "Et kort resumé."}, {"body", "## Om\n\nDen nye tekst."}, {"audiences", "parents"},
+			{"language", "da"}}, consentFields()...)
+		if p := ed.move(edit, fields, "save"); p.status != http.StatusSeeOther ||
+			!strings.Contains(p.header.Get("Location"), "besked=ventende") {
+			t.Fatalf("save pending: %d %q", p.status, p.header.Get("Location"))
+		}
+		if pub := h.client().get("/materialer/" + m.Slug); !strings.Contains(pub.text("main"), "Den gamle tekst.") {
+			t.Error("an unapproved edit reached the public page")
+		}
+		if form := ed.get(edit); !strings.Contains(form.text("#body"), "Den nye tekst.") || form.text(".notice") == "" {
+			t.Error("the form does not show the pending version")
+		}
+		if p := ed.move(edit, fields, "approve"); p.status != http.StatusSeeOther {
+			t.Fatalf("approve pending: %d %q", p.status, p.text(".problem"))
+		}
+		if pub := h.client().get("/materialer/" + m.Slug); !strings.Contains(pub.text("main"), "Den nye tekst.") {
+			t.Error("the approved edit is not public")
+		}
+		if p, _ := h.st.PendingVersion(ctx, m.ID); p != nil {
+			t.Error("the pending version stayed after approval")
+		}
+	})
+}
+
+// TestWithdrawnFileDisappears: when consent is withdrawn the file leaves
+// the page at once, its bytes are deleted, and the log names no file.
+func TestWithdrawnFileDisappears(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		key := "0f1e2d3c4b5a6978.png"
+		if _, err := h.blobs.Put(ctx, key, strings.NewReader(string(pngBytes(t, 4, 4)))); err != nil {
+			t.Fatal(err)
+		}
+		img := storage.Media{Key: key, Class: "image", ContentType: "image/png", Size: 10, Width: 4, Height: 4,
+			Name: "lise-og-ole.png"}
+		if err := h.st.CreateMedia(ctx, &img); err != nil {
+			t.Fatal(err)
+		}
+		m := h.publish(&material.Material{Title: "Med foto", CoverID: img.ID, CoverAlt: "To børn"})
+		if got := h.client().get("/media/" + key); got.status != http.StatusOK {
+			t.Fatalf("cover before: %d", got.status)
+		}
+		ed, csrf := h.login(storage.RoleEditor)
+		p := ed.post("/redaktion/medier/"+key+"/tilbagetraek", url.Values{"csrf": {csrf},
+			"material": {strconv.FormatInt(m.ID, 10)}})
+		if p.status != http.StatusSeeOther {
+			t.Fatalf("withdraw: %d", p.status)
+		}
+		if got := h.client().get("/media/" + key); got.status != http.StatusNotFound {
+			t.Errorf("the withdrawn file is still served: %d", got.status)
+		}
+		if page := h.client().get("/materialer/" + m.Slug); page.doc.Find(".cover img").Length() != 0 {
+			t.Error("the page still shows the withdrawn picture")
+		}
+		if _, err := h.blobs.Open(ctx, key); err == nil {
+			t.Error("the stored file was not deleted")
+		}
+		admin, _ := h.login(storage.RoleAdmin)
+		log := admin.get("/redaktion/logbog")
+		if !strings.Contains(log.text("tbody"), "material:withdraw_file") || strings.Contains(log.body, "lise-og-ole") {
+			t.Errorf("audit log: %q", log.text("tbody"))
+		}
+		if p := ed.post("/redaktion/medier/"+key+"/tilbagetraek", url.Values{"csrf": {csrf}}); p.status != http.StatusNotFound {
+			t.Errorf("withdrawing twice: %d", p.status)
+		}
+	})
+}
+
+// TestRevisionsCompareAndRestore: any two revisions side by side with the
+// changes marked, and an old one loaded back into the form.
+func TestRevisionsCompareAndRestore(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		ed, csrf := h.login(storage.RoleEditor)
+		fields := func(body string) [][2]string {
+			return [][2]string{{"csrf", csrf}, {"kind", "article"}, {"title", "Versioneret"}, {"summary", "Kort."},
+				{"body", body}, {"audiences", "parents"}, {"language", "da"}}
+		}
+		p := ed.postMultipart("/redaktion/materialer", append(fields("## A\n\nEn rød bil."), [2]string{"action", "save"}))
+		edit := strings.Split(p.header.Get("Location"), "?")[0]
+		ed.move(edit, fields("## A\n\nEn blå bil."), "save")
+		ed.move(edit, fields("## A\n\nEn blå cykel."), "save")
+
+		cmp := ed.get(edit + "/versioner?a=1&b=3")
+		if cmp.status != http.StatusOK || cmp.doc.Find("del").Text() == "" || !strings.Contains(cmp.doc.Find("ins").Text(), "blå") {
+			t.Fatalf("compare: %d del %q ins %q", cmp.status, cmp.doc.Find("del").Text(), cmp.doc.Find("ins").Text())
+		}
+		if p := ed.get(edit + "/versioner?a=1&b=99"); p.status != http.StatusNotFound {
+			t.Errorf("unknown revision: %d", p.status)
+		}
+		if p := ed.get(edit + "/versioner?a=x&b=%ff"); p.status != http.StatusOK {
+			t.Errorf("bad revision numbers: %d", p.status)
+		}
+		old := ed.get(edit + "?version=1")
+		if !strings.Contains(old.text("#body"), "En rød bil.") || old.text(".flash") == "" {
+			t.Errorf("restore form: %q", old.text("#body"))
+		}
+		if p := ed.move(edit, fields(old.text("#body")), "save"); p.status != http.StatusSeeOther {
+			t.Fatalf("save restored: %d", p.status)
+		}
+		id, _ := strconv.ParseInt(strings.TrimPrefix(edit, "/redaktion/materialer/"), 10, 64)
+		if got, _ := h.st.GetMaterial(ctx, id); !strings.Contains(got.Body, "rød bil") {
+			t.Error("the restored revision was not saved")
+		}
+	})
+}
+
+// TestCalendarShowsPlans: the calendar lists a planned material on its
+// day and what waits for review.
+func TestCalendarShowsPlans(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		planned := &material.Material{Kind: material.Article, Title: "Planlagt til juni", Summary: "Kort.",
+			Language: "da", Audiences: []material.Audience{material.Parents}, Status: material.Approved}
+		material.OwnWork(planned)
+		if err := h.st.CreateMaterial(ctx, planned); err != nil {
+			t.Fatal(err)
+		}
+		at := time.Date(2031, 6, 3, 5, 0, 0, 0, time.UTC) // 07:00 in Copenhagen, a Tuesday in week 23
+		if err := h.st.ScheduleMaterial(ctx, planned, at, storage.Save{}); err != nil {
+			t.Fatal(err)
+		}
+		waiting := &material.Material{Kind: material.Article, Title: "Venter", Summary: "Kort.", Language: "da",
+			Audiences: []material.Audience{material.Parents}, Status: material.InReview}
+		if err := h.st.CreateMaterial(ctx, waiting); err != nil {
+			t.Fatal(err)
+		}
+		ed, _ := h.login(storage.RoleEditor)
+		week := ed.get("/redaktion/kalender?uge=2031-W23")
+		if week.status != http.StatusOK {
+			t.Fatalf("week: %d", week.status)
+		}
+		var day string
+		week.doc.Find(".calendar > li").Each(func(_ int, s *goquery.Selection) {
+			if strings.Contains(s.Text(), "Planlagt til juni") {
+				day = s.Find("h2").Text()
+			}
+		})
+		if !strings.HasPrefix(day, "Tirsdag 3.6.") || !strings.Contains(week.text(".calendar"), "07:00") {
+			t.Errorf("planned on %q: %q", day, week.text(".calendar"))
+		}
+		if !strings.Contains(week.text("main"), "Venter") {
+			t.Error("what waits for review is not listed")
+		}
+		month := ed.get("/redaktion/kalender?maaned=2031-06")
+		if month.doc.Find(".calendar > li").Length() != 30 || !strings.Contains(month.text(".calendar"), "Planlagt til juni") {
+			t.Errorf("month: %d days", month.doc.Find(".calendar > li").Length())
+		}
+		if p := ed.get("/redaktion/kalender?uge=9999-W99&maaned=x"); p.status != http.StatusOK {
+			t.Errorf("bad period: %d", p.status)
+		}
+		if c, _ := h.loginContributor(); c.get("/redaktion/kalender").status != http.StatusForbidden {
+			t.Error("a contributor reads the calendar")
+		}
+	})
+}
