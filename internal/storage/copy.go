@@ -32,7 +32,7 @@ var tables = []table{
 	{name: "materials", columns: []string{"id", "kind", "title", "slug", "summary", "body", "school_id", "language",
 		"status", "featured", "cover_id", "cover_alt", "video_id", "captions_id", "poster_id", "external_url",
 		"transcript", "link_url", "link_publisher", "search_text", "created_at", "updated_at", "published_at",
-		"scheduled_at", "schedule_problem"},
+		"scheduled_at", "schedule_problem", "created_by"},
 		key: "id", serial: true, bools: map[string]bool{"featured": true}},
 	{name: "material_audiences", columns: []string{"material_id", "audience"}, key: "material_id, audience"},
 	{name: "material_grades", columns: []string{"material_id", "grade"}, key: "material_id, grade"},
@@ -44,6 +44,13 @@ var tables = []table{
 		key: "id", serial: true},
 	{name: "jobs", columns: []string{"id", "kind", "dedupe_key", "material_id", "run_at", "claimed_until",
 		"attempts", "last_error", "done_at"}, key: "id", serial: true},
+	{name: "user_tokens", columns: []string{"token_hash", "user_id", "purpose", "created_at", "expires_at", "used_at"},
+		key: "token_hash"},
+	{name: "notifications", columns: []string{"id", "user_id", "kind", "material_id", "material_title", "actor_id",
+		"actor_name", "message", "created_at", "read_at"}, key: "id", serial: true},
+	{name: "mail_optouts", columns: []string{"user_id", "kind"}, key: "user_id, kind"},
+	{name: "mails", columns: []string{"id", "to_addr", "subject", "body", "created_at", "sent_at"},
+		key: "id", serial: true},
 }
 
 // TableNames lists the tables Copy moves, in the order it moves them.

@@ -20,6 +20,10 @@ import (
 
 var ctx = context.Background()
 
+// reservedMigrations are numbers held for a branch not yet merged: on a
+// branch without it the number may be missing, and nothing else.
+var reservedMigrations = map[int]bool{5: true}
+
 func TestMigrationsNumbered(t *testing.T) {
 	var want []int
 	for _, b := range []storage.Backend{storage.SQLite, storage.Postgres} {
@@ -37,16 +41,21 @@ func TestMigrationsNumbered(t *testing.T) {
 		sort.Strings(names)
 		re := regexp.MustCompile(`^(\d{5})_[a-z0-9_]+\.sql$`)
 		var got []int
-		for i, name := range names {
+		next := 1
+		for _, name := range names {
 			m := re.FindStringSubmatch(name)
 			if m == nil {
 				t.Fatalf("%s: migration %q is not named NNNNN_words.sql", b, name)
 			}
 			n, _ := strconv.Atoi(m[1])
-			if n != i+1 {
-				t.Errorf("%s: migration %q has number %d, want %d (unique and contiguous)", b, name, n, i+1)
+			if n != next && reservedMigrations[next] {
+				next++
+			}
+			if n != next {
+				t.Errorf("%s: migration %q has number %d, want %d (unique and contiguous)", b, name, n, next)
 			}
 			got = append(got, n)
+			next = n + 1
 		}
 		if want != nil && !reflect.DeepEqual(got, want) {
 			t.Errorf("%s migrations %v differ from sqlite's %v", b, got, want)
