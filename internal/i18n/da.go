@@ -371,6 +371,8 @@ var danish = map[string]string{
 	"ws.user.invited":                  "Invitationen er sendt til %s.",
 	"ws.user.link_sent":                "Et nyt link er sendt til %s.",
 	"ws.user.link_manual":              "Denne hub sender ikke e-mail. Giv selv linket til %s. Det kan bruges én gang og virker til %s:",
+	"ws.user.valid_hour":               "en time",
+	"ws.user.valid_week":               "7 dage",
 	"ws.user.save":                     "Gem ændringer",
 	"ws.user.deactivate":               "Deaktiver brugeren",
 	"ws.user.reactivate":               "Genaktiver brugeren",

@@ -372,6 +372,8 @@ var english = map[string]string{
 	"ws.user.invited":                  "The invitation has been sent to %s.",
 	"ws.user.link_sent":                "A new link has been sent to %s.",
 	"ws.user.link_manual":              "This hub does not send email. Give the link to %s yourself. It can be used once and works for %s:",
+	"ws.user.valid_hour":               "one hour",
+	"ws.user.valid_week":               "7 days",
 	"ws.user.save":                     "Save changes",
 	"ws.user.deactivate":               "Deactivate the user",
 	"ws.user.reactivate":               "Reactivate the user",

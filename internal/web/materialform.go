@@ -316,6 +316,9 @@ func (s *Server) saveMaterial(w http.ResponseWriter, r *http.Request, m *materia
 
 	if m.ID == 0 {
 		err = s.store.CreateMaterial(r.Context(), m)
+		if err == nil {
+			err = s.store.SetMaterialCreator(r.Context(), m.ID, state(r).user.ID)
+		}
 	} else {
 		err = s.store.UpdateMaterial(r.Context(), m)
 	}

@@ -153,6 +153,7 @@ type Base struct {
 	CSRF        string
 	Flash       string
 	RequestID   string
+	Unread      int // the user's unread notifications
 
 	assets   *assets
 	brandCSS string
@@ -233,6 +234,11 @@ func (s *Server) base(r *http.Request, title string) (Base, error) {
 	}
 	if st.sessionID != "" {
 		b.CSRF = auth.CSRFToken(s.secret, st.sessionID)
+	}
+	if st.user != nil {
+		if b.Unread, err = s.store.UnreadCount(r.Context(), st.user.ID); err != nil {
+			return Base{}, err
+		}
 	}
 	return b, nil
 }
