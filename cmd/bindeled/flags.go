@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/bindeled/bindeled/internal/auth"
+	"github.com/bindeled/bindeled/internal/mail"
 	"github.com/bindeled/bindeled/internal/media"
 )
 
@@ -90,4 +91,29 @@ func uploadFlags(f envFlags) *media.Limits {
 		})
 	}
 	return &l
+}
+
+// mailFlags registers the SMTP server. With no --smtp-host, no mail is
+// sent and nothing connects anywhere.
+func mailFlags(f envFlags) *mail.Config {
+	c := mail.Config{TLS: mail.TLSStartTLS}
+	f.StringVar(&c.Host, "smtp-host", "", "SMTP server for invitations, password links and notifications; empty sends no mail")
+	f.Func("smtp-port", "SMTP port (default 587 with starttls, 465 with tls, 25 with none)", func(s string) error {
+		var p int
+		if _, err := fmt.Sscan(s, &p); err != nil || p < 1 || p > 65535 {
+			return fmt.Errorf("want a port number from 1 to 65535")
+		}
+		c.Port = p
+		return nil
+	})
+	f.Func("smtp-tls", "how the SMTP connection is protected: starttls (default), tls (from the first byte) or none",
+		func(s string) error {
+			m, err := mail.ParseTLSMode(s)
+			c.TLS = m
+			return err
+		})
+	f.StringVar(&c.Username, "smtp-user", "", "SMTP user name; empty logs in as nobody")
+	f.StringVar(&c.Password, "smtp-password", "", "SMTP password; better given as BINDELED_SMTP_PASSWORD")
+	f.StringVar(&c.From, "smtp-from", "", "sender of the hub's mail, e.g. \"Skole og hjem <noreply@kommune.dk>\"")
+	return &c
 }

@@ -19,7 +19,11 @@ folder, and on first start loads the starter materials. When no user exists
 it prints a one-time link (valid for an hour) that creates the first admin.
 
 PostgreSQL: give --database postgres://USER@HOST:5432/DBNAME (or set
-BINDELED_DATABASE). Media files stay in --data.`
+BINDELED_DATABASE). Media files stay in --data.
+
+E-mail (invitations, password links, notifications) is off until
+--smtp-host is given; it then needs --smtp-from and --base-url. Give the
+password in BINDELED_SMTP_PASSWORD rather than on the command line.`
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newFlags("serve", serveSummary, stderr)
@@ -36,8 +40,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	auditDays := f.Int("audit-days", 365, "days the audit log (who did what, from which address) is kept; 0 keeps it forever")
 	passwords := passwordFlags(f)
 	uploads := uploadFlags(f)
+	smtp := mailFlags(f)
 	if err := f.parse(args); err != nil {
 		return err
+	}
+	if smtp.Host != "" && *baseURL == "" {
+		return fmt.Errorf("--smtp-host needs --base-url: the links in mails must point to the hub")
 	}
 
 	log, err := newLogger(stderr, *logFormat)
@@ -51,7 +59,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Addr: *addr, DataDir: *data, Database: *database, BaseURL: *baseURL,
 		TrustedProxies: *proxies, Starter: *starter, Passwords: *passwords, Uploads: *uploads,
 		Logger: log, Version: versionString(), JobInterval: *jobInterval,
-		AuditRetention: time.Duration(*auditDays) * 24 * time.Hour,
+		AuditRetention: time.Duration(*auditDays) * 24 * time.Hour, Mail: *smtp,
 	})
 	if err != nil {
 		return err

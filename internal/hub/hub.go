@@ -18,7 +18,9 @@ import (
 	"github.com/bindeled/bindeled/internal/auth"
 	"github.com/bindeled/bindeled/internal/clientip"
 	"github.com/bindeled/bindeled/internal/jobs"
+	"github.com/bindeled/bindeled/internal/mail"
 	"github.com/bindeled/bindeled/internal/media"
+	"github.com/bindeled/bindeled/internal/notify"
 	"github.com/bindeled/bindeled/internal/storage"
 	"github.com/bindeled/bindeled/internal/web"
 )
@@ -39,16 +41,19 @@ type Config struct {
 	JobInterval time.Duration
 	// AuditRetention is how long the audit log is kept; 0 keeps it forever.
 	AuditRetention time.Duration
+	// Mail is the SMTP server to send through; an empty host sends none.
+	Mail mail.Config
 }
 
 // Hub is an opened hub, ready to serve.
 type Hub struct {
-	Store   *storage.Store
-	Blobs   media.Blobs
-	Web     *web.Server
-	Jobs    *jobs.Runner
-	baseURL *url.URL
-	log     *slog.Logger
+	Store    *storage.Store
+	Blobs    media.Blobs
+	Web      *web.Server
+	Jobs     *jobs.Runner
+	Notifier *notify.Notifier
+	baseURL  *url.URL
+	log      *slog.Logger
 }
 
 // Open opens the database, migrates it, loads the starter collection when
@@ -95,20 +100,38 @@ func open(ctx context.Context, cfg Config, st *storage.Store, base *url.URL, pro
 			return nil, err
 		}
 	}
-	w, err := web.New(ctx, web.Config{
-		BaseURL: base, Proxies: proxies, Passwords: cfg.Passwords, Uploads: cfg.Uploads,
-		Logger: cfg.Logger, Version: cfg.Version,
-	}, st, blobs)
-	if err != nil {
-		return nil, err
-	}
 	interval := cfg.JobInterval
 	if interval <= 0 {
 		interval = 30 * time.Second
 	}
 	runner := &jobs.Runner{Store: st, Log: cfg.Logger, Interval: interval, Lease: 5 * time.Minute,
 		AuditRetention: cfg.AuditRetention}
-	return &Hub{Store: st, Blobs: blobs, Web: w, Jobs: runner, baseURL: base, log: cfg.Logger}, nil
+	baseString := ""
+	if base != nil {
+		baseString = base.String()
+	}
+	if cfg.Mail.Enabled() {
+		if base == nil {
+			return nil, errors.New("mail: --base-url is needed for the links in mails")
+		}
+		sender, err := mail.NewSender(cfg.Mail)
+		if err != nil {
+			return nil, err
+		}
+		runner.Mailer = sender
+	}
+	notifier := notify.New(st, baseString, cfg.Mail.Enabled(), cfg.Logger)
+	runner.Notifier = notifier
+
+	w, err := web.New(ctx, web.Config{
+		BaseURL: base, Proxies: proxies, Passwords: cfg.Passwords, Uploads: cfg.Uploads,
+		Logger: cfg.Logger, Version: cfg.Version, Notifier: notifier,
+	}, st, blobs)
+	if err != nil {
+		return nil, err
+	}
+	return &Hub{Store: st, Blobs: blobs, Web: w, Jobs: runner, Notifier: notifier, baseURL: base,
+		log: cfg.Logger}, nil
 }
 
 func parseBaseURL(s string) (*url.URL, error) {

@@ -18,7 +18,7 @@ import (
 // keyFamilies is the alternation of the key families, the first part of a
 // key. A family used only in Go code must be listed here to be seen; "lix"
 // is for the readability bands that material.Readability.Band returns.
-const keyFamilies = `(error|ws|list|site|home|material|theme|themes|school|schools|about|login|setup|kind|kinds|audience|grade|status|lang|lix|audit|a11y|consent|licence|review|withdraw|move|role|weekday|month)`
+const keyFamilies = `(error|ws|list|site|home|material|theme|themes|school|schools|about|login|setup|kind|kinds|audience|grade|status|lang|lix|audit|a11y|consent|licence|review|withdraw|move|role|weekday|month|notify)`
 
 // keyPattern matches a string literal that names a message key.
 var keyPattern = regexp.MustCompile(`^` + keyFamilies + `\.[a-z0-9_.-]+$`)
@@ -41,7 +41,7 @@ var dynamicValues = map[string][]string{
 	"licence": {"own", "cc-by", "cc-by-sa", "cc0", "permission"},
 	"weekday": {"mon", "tue", "wed", "thu", "fri", "sat", "sun"},
 	"month":   {"01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"},
-	"audit":   {"login", "material", "theme", "school", "settings"},
+	"audit":   {"login", "material", "theme", "school", "settings", "user"},
 	"lang":    {"da", "en"},
 }
 
@@ -108,7 +108,7 @@ func collectUsedKeys(dir string) (keyUses, error) {
 		errs = append(errs, templateKeys(used, relName(dir, path), string(src))...)
 	}
 
-	for _, pkg := range []string{"web", "material", "auth"} {
+	for _, pkg := range []string{"web", "material", "auth", "notify"} {
 		paths, err := filepath.Glob(filepath.Join(dir, pkg, "*.go"))
 		if err != nil {
 			return nil, err
@@ -328,7 +328,7 @@ func dedupe(s []string) []string {
 }
 
 // TestUsedKeysDefined checks that every message key used by the templates
-// and the Go code of web, material and auth is in the Danish catalogue, and
+// and the Go code of web, material, auth and notify is in the Danish catalogue, and
 // logs the keys that the catalogue defines but nothing uses.
 func TestUsedKeysDefined(t *testing.T) {
 	used, err := collectUsedKeys("..")
@@ -377,6 +377,7 @@ func f(b B, k string) {
 		"material/material.go": "package material\n\nfunc g(p P) { p.Add(\"title\", `error.bogus_raw`) }\n",
 		"auth/policy.go":       "package auth\n\nconst ProblemShort = \"error.password_short\"\n",
 		"auth/policy_test.go":  "package auth\n\nvar _ = \"error.only_in_a_test\"\n",
+		"notify/notify.go":     "package notify\n\nvar k = \"notify.kind.published\"\n",
 	}
 	for name, src := range files {
 		path := filepath.Join(dir, filepath.FromSlash(name))
@@ -391,7 +392,8 @@ func f(b B, k string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"site.home", "list.page", "grade.sfo", "ws.title", "kinds.guide", "error.password_short"} {
+	for _, k := range []string{"site.home", "list.page", "grade.sfo", "ws.title", "kinds.guide", "error.password_short",
+		"notify.kind.published"} {
 		if _, ok := used[k]; !ok {
 			t.Errorf("scan missed the use of %q", k)
 		}

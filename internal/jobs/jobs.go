@@ -1,7 +1,7 @@
 // Package jobs runs the hub's work that must happen at a time: it claims
 // due jobs from the database one at a time, so that several instances
-// share the work and each job runs once, and it publishes scheduled
-// materials.
+// share the work and each job runs once. It publishes scheduled materials
+// and sends queued mail.
 package jobs
 
 import (
@@ -9,9 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
+	"strings"
 	"time"
 
+	"github.com/bindeled/bindeled/internal/mail"
 	"github.com/bindeled/bindeled/internal/material"
+	"github.com/bindeled/bindeled/internal/notify"
 	"github.com/bindeled/bindeled/internal/storage"
 )
 
@@ -24,6 +28,22 @@ type Store interface {
 	GetMaterial(ctx context.Context, id int64) (*material.Material, error)
 	SaveMaterial(ctx context.Context, m *material.Material, sv storage.Save) error
 	PruneAudit(ctx context.Context, before time.Time) (int64, error)
+	MailByID(ctx context.Context, id int64) (*storage.Mail, error)
+	MarkMailSent(ctx context.Context, id int64, now time.Time) error
+	PruneMails(ctx context.Context, before time.Time) (int64, error)
+	MaterialCreator(ctx context.Context, materialID int64) (int64, error)
+	ActiveUserIDs(ctx context.Context, roles ...storage.Role) ([]int64, error)
+	SchoolContributors(ctx context.Context, schoolID int64) ([]int64, error)
+}
+
+// Sender sends one mail; *mail.Sender is one.
+type Sender interface {
+	Send(ctx context.Context, m mail.Message) error
+}
+
+// Notifier tells people what happened; *notify.Notifier is one.
+type Notifier interface {
+	Notify(ctx context.Context, ev notify.Event) error
 }
 
 // Runner claims and runs due jobs.
@@ -35,7 +55,19 @@ type Runner struct {
 	Now      func() time.Time // the clock; tests set it
 	// AuditRetention is how long the audit log is kept; 0 keeps it forever.
 	AuditRetention time.Duration
+	// Mailer sends queued mail; nil when mail is off, and queued mail is
+	// then dropped.
+	Mailer Sender
+	// Notifier hears about publications on schedule; nil tells nobody.
+	Notifier Notifier
 }
+
+// MaxMailAttempts is how often a mail is tried before it is given up,
+// about a day and a half after it was queued.
+const MaxMailAttempts = 10
+
+// mailRetention is how long queued and sent mail is kept.
+const mailRetention = 30 * 24 * time.Hour
 
 func (r *Runner) now() time.Time {
 	if r.Now != nil {
@@ -65,8 +97,13 @@ func (r *Runner) Run(ctx context.Context) {
 }
 
 // Housekeeping deletes what is kept no longer than its time: audit log
-// entries older than the retention.
+// entries older than the retention, and mail older than 30 days.
 func (r *Runner) Housekeeping(ctx context.Context) {
+	if n, err := r.Store.PruneMails(ctx, r.now().Add(-mailRetention)); err != nil {
+		r.Log.Error("prune mail", "err", err)
+	} else if n > 0 {
+		r.Log.Info("old mail pruned", "mails", n)
+	}
 	if r.AuditRetention <= 0 {
 		return
 	}
@@ -126,6 +163,8 @@ func (r *Runner) handle(ctx context.Context, job *storage.Job) error {
 	switch job.Kind {
 	case storage.JobPublish:
 		return r.publish(ctx, job)
+	case storage.JobMail:
+		return r.sendMail(ctx, job)
 	}
 	return fmt.Errorf("unknown job kind %q", job.Kind)
 }
@@ -159,5 +198,75 @@ func (r *Runner) publish(ctx context.Context, job *storage.Job) error {
 		return err
 	}
 	r.Log.Info("published on schedule", "material_id", m.ID)
+	r.notifyPublished(ctx, m)
 	return nil
+}
+
+// notifyPublished tells the material's creator, its school's
+// contributors and the editors. The
+// material is public whatever happens here, so a failure is logged and
+// the job still counts as done.
+func (r *Runner) notifyPublished(ctx context.Context, m *material.Material) {
+	if r.Notifier == nil {
+		return
+	}
+	creator, err := r.Store.MaterialCreator(ctx, m.ID)
+	if err != nil {
+		r.Log.Error("notify publication", "material_id", m.ID, "err", err)
+		return
+	}
+	editors, err := r.Store.ActiveUserIDs(ctx, storage.RoleEditor)
+	if err != nil {
+		r.Log.Error("notify publication", "material_id", m.ID, "err", err)
+		return
+	}
+	to := append([]int64{creator}, editors...)
+	if m.SchoolID != 0 {
+		school, err := r.Store.SchoolContributors(ctx, m.SchoolID)
+		if err != nil {
+			r.Log.Error("notify publication", "material_id", m.ID, "err", err)
+		}
+		to = append(to, school...)
+	}
+	err = r.Notifier.Notify(ctx, notify.Event{Kind: notify.KindPublished, MaterialID: m.ID,
+		MaterialTitle: m.Title, Recipients: to})
+	if err != nil {
+		r.Log.Error("notify publication", "material_id", m.ID, "err", err)
+	}
+}
+
+// sendMail sends one queued mail. A mail already sent is not sent again;
+// one that keeps failing is given up after MaxMailAttempts.
+func (r *Runner) sendMail(ctx context.Context, job *storage.Job) error {
+	id, err := strconv.ParseInt(strings.TrimPrefix(job.Key, storage.JobMail+":"), 10, 64)
+	if err != nil {
+		r.Log.Error("mail job without a mail", "job_id", job.ID)
+		return nil
+	}
+	m, err := r.Store.MailByID(ctx, id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil // pruned
+	}
+	if err != nil {
+		return err
+	}
+	if !m.SentAt.IsZero() {
+		return nil
+	}
+	if r.Mailer == nil {
+		r.Log.Warn("mail is off: a queued mail is dropped", "mail_id", id)
+		return nil
+	}
+	if job.Attempts > MaxMailAttempts {
+		r.Log.Error("mail given up after repeated failures", "mail_id", id, "attempts", job.Attempts-1)
+		return nil
+	}
+	// The send must end well within the lease, or another instance
+	// could claim the job and send the mail a second time.
+	sctx, cancel := context.WithTimeout(ctx, max(r.Lease/2, time.Second))
+	defer cancel()
+	if err := r.Mailer.Send(sctx, mail.Message{To: m.To, Subject: m.Subject, Body: m.Body}); err != nil {
+		return err
+	}
+	return r.Store.MarkMailSent(ctx, id, r.now())
 }

@@ -152,8 +152,13 @@ func allPages(t *testing.T, e *env) []page {
 	t.Helper()
 	public := &crawler{t: t, e: e, seen: map[string]bool{}, types: map[string]int{}}
 	public.crawl([]string{"/", "/side-der-ikke-findes", "/redaktion/login",
-		"/redaktion/opsaetning?token=" + url.QueryEscape(e.token)},
-		func(p string) bool { return !strings.HasPrefix(p, "/redaktion/") || p == "/redaktion/login" })
+		"/redaktion/opsaetning?token=" + url.QueryEscape(e.token),
+		"/redaktion/adgangskode?token=" + url.QueryEscape(e.invite),
+		"/redaktion/adgangskode?token=" + url.QueryEscape(e.reset)},
+		func(p string) bool {
+			return !strings.HasPrefix(p, "/redaktion/") || p == "/redaktion/login" ||
+				p == "/redaktion/glemt-adgangskode" || p == "/redaktion/adgangskode"
+		})
 	editor := &crawler{t: t, e: e, seen: map[string]bool{}, types: map[string]int{}, editor: true}
 	editor.crawl([]string{"/redaktion"}, func(p string) bool { return strings.HasPrefix(p, "/redaktion") })
 	return append(public.pages, editor.pages...)

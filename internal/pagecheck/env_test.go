@@ -18,6 +18,7 @@ import (
 	"github.com/bindeled/bindeled/internal/auth"
 	"github.com/bindeled/bindeled/internal/hub"
 	"github.com/bindeled/bindeled/internal/material"
+	"github.com/bindeled/bindeled/internal/notify"
 	"github.com/bindeled/bindeled/internal/storage"
 	"github.com/bindeled/bindeled/internal/storage/storagetest"
 	"github.com/chromedp/chromedp"
@@ -63,6 +64,8 @@ type env struct {
 	editor  *http.Client
 	reader  *http.Client
 	token   string // a valid first-admin setup token
+	invite  string // a valid invitation token
+	reset   string // a valid password link token (the admin's)
 }
 
 func newEnv(t *testing.T) *env {
@@ -95,6 +98,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	seedWorkflow(t, h, admin.ID)
+	e.seedAccounts(t, admin)
 	e.login(t)
 	return e
 }
@@ -148,6 +152,35 @@ func seedWorkflow(t *testing.T, h *hub.Hub, adminID int64) {
 	edit.Summary += " Opdateret."
 	if err := h.Store.SavePending(ctx, edit, material.Draft, adminID); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// seedAccounts gives the admin's inbox something to show and makes an
+// invited user and a password link, so their pages are checked too.
+func (e *env) seedAccounts(t *testing.T, admin *storage.User) {
+	t.Helper()
+	ctx := context.Background()
+	invited := &storage.User{Email: "ny@example.dk", Role: storage.RoleReviewer}
+	e.invite = auth.NewToken()
+	if err := e.hub.Store.InviteUser(ctx, invited, nil, &storage.UserToken{TokenHash: auth.HashToken(e.invite),
+		Purpose: storage.TokenInvite, ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	e.reset = auth.NewToken()
+	if err := e.hub.Store.CreateUserToken(ctx, &storage.UserToken{TokenHash: auth.HashToken(e.reset), UserID: admin.ID,
+		Purpose: storage.TokenReset, ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	list, _, err := e.hub.Store.SearchMaterials(ctx, "", 1, 0)
+	if err != nil || len(list) == 0 {
+		t.Fatalf("no material to notify about: %v", err)
+	}
+	for _, kind := range []notify.Kind{notify.KindSubmitted, notify.KindComment} {
+		if err := e.hub.Notifier.Notify(ctx, notify.Event{Kind: kind, MaterialID: list[0].ID,
+			MaterialTitle: list[0].Title, ActorID: invited.ID, Recipients: []int64{admin.ID},
+			Message: "Kan vi tilføje et afsnit om madpakker?\n\nTak."}); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

@@ -56,6 +56,13 @@ var tables = []table{
 		"body", "created_at", "resolved_at", "resolved_by"}, key: "id", serial: true},
 	{name: "pending_versions", columns: []string{"material_id", "data", "status", "user_id", "updated_at"},
 		key: "material_id"},
+	{name: "user_tokens", columns: []string{"token_hash", "user_id", "purpose", "created_at", "expires_at", "used_at"},
+		key: "token_hash"},
+	{name: "notifications", columns: []string{"id", "user_id", "kind", "material_id", "material_title", "actor_id",
+		"actor_name", "message", "created_at", "read_at"}, key: "id", serial: true},
+	{name: "mail_optouts", columns: []string{"user_id", "kind"}, key: "user_id, kind"},
+	{name: "mails", columns: []string{"id", "to_addr", "subject", "body", "created_at", "sent_at"},
+		key: "id", serial: true},
 }
 
 // TableNames lists the tables Copy moves, in the order it moves them.

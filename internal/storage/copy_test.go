@@ -112,6 +112,20 @@ func fill(t *testing.T, st *storage.Store) {
 	if err := st.SavePending(ctx, edit, material.InReview, u.ID); err != nil {
 		t.Fatal(err)
 	}
+	if err := st.SetMaterialCreator(ctx, planned.ID, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CreateUserToken(ctx, &storage.UserToken{TokenHash: "r", UserID: inactive.ID,
+		Purpose: storage.TokenInvite, ExpiresAt: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Deliver(ctx, &storage.Notification{UserID: u.ID, Kind: "published", MaterialID: m.ID,
+		MaterialTitle: m.Title, Message: "Godt gået"}, &storage.Mail{To: u.Email, Subject: "Udgivet", Body: "Hej"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetMailOptOuts(ctx, u.ID, []string{"comment"}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func compareAll(t *testing.T, a, b *storage.Store) {
@@ -151,7 +165,7 @@ func TestCopyRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if counts["materials"] != 2 || counts["users"] != 2 || counts["jobs"] != 1 {
+	if counts["materials"] != 2 || counts["users"] != 2 || counts["jobs"] != 2 || counts["mails"] != 1 {
 		t.Errorf("counts %v", counts)
 	}
 	compareAll(t, src, back)

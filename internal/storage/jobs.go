@@ -16,6 +16,7 @@ import (
 type Job struct {
 	ID         int64
 	Kind       string
+	Key        string // the de-duplication key, e.g. "mail:12"
 	MaterialID int64
 	RunAt      time.Time
 	Attempts   int
@@ -90,9 +91,9 @@ func (s *Store) ClaimJob(ctx context.Context, now time.Time, lease time.Duration
 			ORDER BY run_at, id
 			LIMIT 1`+lock+`
 		)
-		RETURNING id, kind, material_id, run_at, attempts`,
+		RETURNING id, kind, dedupe_key, material_id, run_at, attempts`,
 		millis(now.Add(lease)), millis(now), millis(now)).
-		Scan(&j.ID, &j.Kind, &material, &runAt, &j.Attempts)
+		Scan(&j.ID, &j.Kind, &j.Key, &material, &runAt, &j.Attempts)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}

@@ -37,16 +37,18 @@ func TestMigrationsNumbered(t *testing.T) {
 		sort.Strings(names)
 		re := regexp.MustCompile(`^(\d{5})_[a-z0-9_]+\.sql$`)
 		var got []int
-		for i, name := range names {
+		next := 1
+		for _, name := range names {
 			m := re.FindStringSubmatch(name)
 			if m == nil {
 				t.Fatalf("%s: migration %q is not named NNNNN_words.sql", b, name)
 			}
 			n, _ := strconv.Atoi(m[1])
-			if n != i+1 {
-				t.Errorf("%s: migration %q has number %d, want %d (unique and contiguous)", b, name, n, i+1)
+			if n != next {
+				t.Errorf("%s: migration %q has number %d, want %d (unique and contiguous)", b, name, n, next)
 			}
 			got = append(got, n)
+			next = n + 1
 		}
 		if want != nil && !reflect.DeepEqual(got, want) {
 			t.Errorf("%s migrations %v differ from sqlite's %v", b, got, want)

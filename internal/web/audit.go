@@ -28,7 +28,7 @@ func auditMaterial(m *material.Material) string {
 }
 
 // auditActions are the groups the log can be filtered by.
-var auditActions = []string{"login", "material", "theme", "school", "settings"}
+var auditActions = []string{"login", "material", "theme", "school", "settings", "user"}
 
 // WSAuditPage shows the audit log to admins.
 type WSAuditPage struct {

@@ -99,6 +99,10 @@ func (s *Server) routeTable() []Route {
 		route("POST", "/redaktion/login", Guest, s.login),
 		route("GET", "/redaktion/opsaetning", Guest, s.setupForm),
 		route("POST", "/redaktion/opsaetning", Guest, s.setup),
+		route("GET", "/redaktion/glemt-adgangskode", Guest, s.forgotForm),
+		route("POST", "/redaktion/glemt-adgangskode", Guest, s.forgot),
+		route("GET", "/redaktion/adgangskode", Guest, s.passwordForm),
+		route("POST", "/redaktion/adgangskode", Guest, s.setPassword),
 
 		route("POST", "/redaktion/logout", Member, s.logout),
 		route("GET", "/redaktion", Member, s.wsMaterials),
@@ -123,6 +127,14 @@ func (s *Server) routeTable() []Route {
 		route("GET", "/redaktion/logbog", Admin, s.wsAudit),
 		route("GET", "/redaktion/indstillinger", Admin, s.wsSettings),
 		withFiles("/redaktion/indstillinger", Admin, s.wsSaveSettings),
+		route("GET", "/redaktion/indbakke", Member, s.wsInbox),
+		route("POST", "/redaktion/indbakke", Member, s.wsInboxRead),
+		route("GET", "/redaktion/profil", Member, s.wsProfile),
+		route("POST", "/redaktion/profil", Member, s.wsSaveProfile),
+		route("GET", "/redaktion/brugere", Admin, s.wsUsers),
+		route("POST", "/redaktion/brugere", Admin, s.wsInvite),
+		route("GET", "/redaktion/brugere/{id}", Admin, s.wsUser),
+		route("POST", "/redaktion/brugere/{id}", Admin, s.wsSaveUser),
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/bindeled/bindeled/internal/auth"
 	"github.com/bindeled/bindeled/internal/clientip"
 	"github.com/bindeled/bindeled/internal/media"
+	"github.com/bindeled/bindeled/internal/notify"
 	"github.com/bindeled/bindeled/internal/storage"
 )
 
@@ -36,6 +37,9 @@ type Config struct {
 	LoginWindow time.Duration
 	Logger      *slog.Logger
 	Version     string
+	// Notifier fills inboxes and queues mail; nil makes one that sends
+	// no mail.
+	Notifier *notify.Notifier
 }
 
 // Server handles every HTTP request of the hub.
@@ -48,15 +52,20 @@ type Server struct {
 	assets *assets
 	log    *slog.Logger
 	secret []byte
+	// notifier tells people what happened to their materials.
+	notifier *notify.Notifier
 	// Failed logins are limited per account from one address, per address,
 	// and per account from everywhere with a higher bound, so that a
 	// stranger cannot lock a user out from another address.
 	byAccountAddr *auth.Limiter
 	byAddr        *auth.Limiter
 	byAccount     *auth.Limiter
-	routes        []Route
-	mux           *http.ServeMux
-	handler       http.Handler
+	// Password links asked for, per address and per account.
+	resetByAddr    *auth.Limiter
+	resetByAccount *auth.Limiter
+	routes         []Route
+	mux            *http.ServeMux
+	handler        http.Handler
 }
 
 // New builds a Server. It parses every template and fingerprints every
@@ -77,6 +86,13 @@ func New(ctx context.Context, cfg Config, st *storage.Store, blobs media.Blobs) 
 	if cfg.Uploads.MaxBytes == nil {
 		cfg.Uploads = media.DefaultLimits()
 	}
+	if cfg.Notifier == nil {
+		base := ""
+		if cfg.BaseURL != nil {
+			base = cfg.BaseURL.String()
+		}
+		cfg.Notifier = notify.New(st, base, false, cfg.Logger)
+	}
 
 	secret, err := serverSecret(ctx, st)
 	if err != nil {
@@ -92,17 +108,20 @@ func New(ctx context.Context, cfg Config, st *storage.Store, blobs media.Blobs) 
 	}
 
 	s := &Server{
-		cfg:           cfg,
-		store:         st,
-		media:         &media.Processor{Blobs: blobs, Limits: cfg.Uploads},
-		blobs:         blobs,
-		views:         v,
-		assets:        a,
-		log:           cfg.Logger,
-		secret:        secret,
-		byAccountAddr: auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow),
-		byAddr:        auth.NewLimiter(cfg.LoginLimit*5, cfg.LoginWindow),
-		byAccount:     auth.NewLimiter(cfg.LoginLimit*10, cfg.LoginWindow),
+		cfg:            cfg,
+		store:          st,
+		media:          &media.Processor{Blobs: blobs, Limits: cfg.Uploads},
+		blobs:          blobs,
+		views:          v,
+		assets:         a,
+		log:            cfg.Logger,
+		secret:         secret,
+		notifier:       cfg.Notifier,
+		resetByAddr:    auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow),
+		resetByAccount: auth.NewLimiter(3, cfg.LoginWindow),
+		byAccountAddr:  auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow),
+		byAddr:         auth.NewLimiter(cfg.LoginLimit*5, cfg.LoginWindow),
+		byAccount:      auth.NewLimiter(cfg.LoginLimit*10, cfg.LoginWindow),
 	}
 	s.routes = s.routeTable()
 	mux := http.NewServeMux()

@@ -156,6 +156,7 @@ type Base struct {
 	// WorkspaceCSS adds the workspace's styles to a public page shown in
 	// the workspace, such as a reviewer's reading view with its forms.
 	WorkspaceCSS bool
+	Unread       int // the user's unread notifications
 
 	assets   *assets
 	brandCSS string
@@ -236,6 +237,11 @@ func (s *Server) base(r *http.Request, title string) (Base, error) {
 	}
 	if st.sessionID != "" {
 		b.CSRF = auth.CSRFToken(s.secret, st.sessionID)
+	}
+	if st.user != nil {
+		if b.Unread, err = s.store.UnreadCount(r.Context(), st.user.ID); err != nil {
+			return Base{}, err
+		}
 	}
 	return b, nil
 }

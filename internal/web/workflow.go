@@ -13,6 +13,7 @@ import (
 
 	"github.com/bindeled/bindeled/internal/localtime"
 	"github.com/bindeled/bindeled/internal/material"
+	"github.com/bindeled/bindeled/internal/notify"
 	"github.com/bindeled/bindeled/internal/storage"
 )
 
@@ -396,7 +397,7 @@ func (s *Server) wsStartRound(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.audit(r, "material:round", auditMaterial(m))
-	s.tell(r, "submitted", m, ids, strings.TrimSpace(r.PostForm.Get("message")))
+	s.tell(r, notify.KindSubmitted, m, ids, strings.TrimSpace(r.PostForm.Get("message")))
 	http.Redirect(w, r, backTo(r, m, "runde"), http.StatusSeeOther)
 	return nil
 }
@@ -448,7 +449,7 @@ func (s *Server) wsAddComment(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.audit(r, "material:comment", auditMaterial(m))
-	s.tell(r, "comment", m, s.authors(r, m), body)
+	s.tell(r, notify.KindComment, m, s.authors(r, m), body)
 	http.Redirect(w, r, backTo(r, m, "kommentar"), http.StatusSeeOther)
 	return nil
 }
@@ -512,7 +513,7 @@ func (s *Server) wsVerdict(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.tell(r, "comment", m, userIDs(editors), message)
+	s.tell(r, notify.KindComment, m, userIDs(editors), message)
 	http.Redirect(w, r, backTo(r, m, "vurdering"), http.StatusSeeOther)
 	return nil
 }
@@ -544,7 +545,7 @@ func (s *Server) authors(r *http.Request, m *material.Material) []int64 {
 
 // tellAbout notifies the people concerned by a save.
 func (s *Server) tellAbout(r *http.Request, m *material.Material, action string, pending bool, message string) {
-	var kind string
+	var kind notify.Kind
 	var to []int64
 	switch action {
 	case "submit":
@@ -552,15 +553,15 @@ func (s *Server) tellAbout(r *http.Request, m *material.Material, action string,
 		if err != nil {
 			s.log.Error("notify: editors", "err", err)
 		}
-		kind, to = "submitted", userIDs(editors)
+		kind, to = notify.KindSubmitted, userIDs(editors)
 	case "request_changes":
-		kind, to = "changes_requested", s.authors(r, m)
+		kind, to = notify.KindChangesRequested, s.authors(r, m)
 	case "approve":
-		kind, to = "approved", s.authors(r, m)
+		kind, to = notify.KindApproved, s.authors(r, m)
 	case "schedule":
-		kind, to = "scheduled", s.authors(r, m)
+		kind, to = notify.KindScheduled, s.authors(r, m)
 	case "publish":
-		kind, to = "published", s.authors(r, m)
+		kind, to = notify.KindPublished, s.authors(r, m)
 	default:
 		return
 	}
@@ -570,11 +571,15 @@ func (s *Server) tellAbout(r *http.Request, m *material.Material, action string,
 	s.tell(r, kind, m, to, message)
 }
 
-// tell hands a notice to the notifier.
-func (s *Server) tell(r *http.Request, kind string, m *material.Material, to []int64, message string) {
-	actor := state(r).user.ID
-	to = slices.DeleteFunc(slices.Clone(to), func(id int64) bool { return id == actor })
-	s.log.Info("notice", "kind", kind, "material_id", m.ID, "recipients", len(to))
+// tell hands a notice to the notifier: the inbox of each recipient (the
+// actor left out) and an e-mail as they chose. The action has happened
+// whatever happens here, so a failure is logged, not shown.
+func (s *Server) tell(r *http.Request, kind notify.Kind, m *material.Material, to []int64, message string) {
+	err := s.notifier.Notify(r.Context(), notify.Event{Kind: kind, MaterialID: m.ID, MaterialTitle: m.Title,
+		ActorID: state(r).user.ID, Recipients: to, Message: message})
+	if err != nil {
+		s.log.Error("notify", "kind", kind, "material_id", m.ID, "err", err)
+	}
 }
 
 // workflowFields fills in the form's workflow part: the version it was

@@ -13,6 +13,7 @@ import (
 	"github.com/bindeled/bindeled/internal/jobs"
 	"github.com/bindeled/bindeled/internal/localtime"
 	"github.com/bindeled/bindeled/internal/material"
+	"github.com/bindeled/bindeled/internal/notify"
 	"github.com/bindeled/bindeled/internal/storage"
 	"github.com/bindeled/bindeled/internal/storage/storagetest"
 )
@@ -150,7 +151,7 @@ func TestWorkflowEndToEnd(t *testing.T) {
 			t.Error("public before its time")
 		}
 		runner := &jobs.Runner{Store: h.st, Log: storagetest.Logger(), Interval: time.Hour, Lease: time.Minute,
-			Now: func() time.Time { return at.Add(time.Minute) }}
+			Now: func() time.Time { return at.Add(time.Minute) }, Notifier: notify.New(h.st, "", false, storagetest.Logger())}
 		if n := runner.RunDue(ctx); n != 1 {
 			t.Fatalf("the scheduler ran %d jobs", n)
 		}
@@ -174,6 +175,33 @@ func TestWorkflowEndToEnd(t *testing.T) {
 		}
 		if moves[len(moves)-1].UserName != "" {
 			t.Errorf("the last move was made by %q, want the scheduler", moves[len(moves)-1].UserName)
+		}
+
+		// Everyone concerned was told, in their inbox.
+		for role, want := range map[storage.Role]string{
+			storage.RoleContributor: "comment changes_requested approved scheduled published",
+			storage.RoleEditor:      "submitted comment submitted published",
+			storage.RoleReviewer:    "submitted",
+		} {
+			us, err := h.st.UsersWithRole(ctx, role)
+			if err != nil || len(us) != 1 {
+				t.Fatalf("%s: %v", role, err)
+			}
+			ns, _, err := h.st.Notifications(ctx, us[0].ID, 50, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var kinds []string
+			for i := len(ns) - 1; i >= 0; i-- { // oldest first
+				kinds = append(kinds, ns[i].Kind)
+			}
+			if strings.Join(kinds, " ") != want {
+				t.Errorf("%s was told %q, want %q", role, strings.Join(kinds, " "), want)
+			}
+		}
+		inbox := contrib.get("/redaktion/indbakke")
+		if !strings.Contains(inbox.text("main"), "Vores forældremøder") {
+			t.Errorf("the contributor's inbox: %q", inbox.text("main"))
 		}
 	})
 }
