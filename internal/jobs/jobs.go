@@ -163,6 +163,8 @@ func (r *Runner) handle(ctx context.Context, job *storage.Job) error {
 	switch job.Kind {
 	case storage.JobPublish:
 		return r.publish(ctx, job)
+	case storage.JobUnpublish:
+		return r.unpublish(ctx, job)
 	case storage.JobMail:
 		return r.sendMail(ctx, job)
 	}
@@ -199,6 +201,35 @@ func (r *Runner) publish(ctx context.Context, job *storage.Job) error {
 	}
 	r.Log.Info("published on schedule", "material_id", m.ID)
 	r.notifyPublished(ctx, m)
+	return nil
+}
+
+// unpublish takes a published material off the site at its planned
+// time. A plan cancelled or moved since, or a material no longer
+// published, changes nothing.
+func (r *Runner) unpublish(ctx context.Context, job *storage.Job) error {
+	m, err := r.Store.GetMaterial(ctx, job.MaterialID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if m.UnpublishAt.IsZero() || m.UnpublishAt.After(r.now()) {
+		return nil // cancelled or moved
+	}
+	m.UnpublishAt = time.Time{}
+	from := m.Status
+	if m.Status == material.Published {
+		if err := material.CheckMove(m, material.Unpublished, material.ByScheduler, false); err != nil {
+			return err
+		}
+		m.Status = material.Unpublished
+	}
+	if err := r.Store.SaveMaterial(ctx, m, storage.Save{From: from}); err != nil {
+		return err
+	}
+	r.Log.Info("taken off the site on schedule", "material_id", m.ID, "was", from)
 	return nil
 }
 

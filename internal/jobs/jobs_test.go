@@ -117,3 +117,53 @@ func TestHousekeepingPrunesTheAuditLog(t *testing.T) {
 		}
 	})
 }
+
+func TestPlannedUnpublishing(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		m := draft(t, st, "Kun i december", "## Jul\n\nTekst.")
+		m.Status = material.Published
+		if err := st.UpdateMaterial(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		at := time.Date(2030, 1, 6, 23, 0, 0, 0, time.UTC)
+		if err := st.PlanUnpublish(ctx, m, at, storage.Save{}); err != nil {
+			t.Fatal(err)
+		}
+		clock := at.Add(-time.Minute)
+		r := &jobs.Runner{Store: st, Log: storagetest.Logger(), Interval: time.Hour, Lease: time.Minute,
+			Now: func() time.Time { return clock }}
+		if n := r.RunDue(ctx); n != 0 {
+			t.Fatalf("ran %d jobs before the time", n)
+		}
+		clock = at.Add(time.Minute)
+		if n := r.RunDue(ctx); n != 1 {
+			t.Fatalf("ran %d jobs at the time", n)
+		}
+		got, _ := st.GetMaterial(ctx, m.ID)
+		if got.Status != material.Unpublished || !got.UnpublishAt.IsZero() {
+			t.Errorf("after the time: %s, plan %v", got.Status, got.UnpublishAt)
+		}
+		moves, _ := st.Transitions(ctx, m.ID)
+		if len(moves) != 1 || moves[0].To != material.Unpublished || moves[0].UserName != "" {
+			t.Errorf("moves: %+v", moves)
+		}
+
+		// A cancelled plan leaves the material alone.
+		other := draft(t, st, "Bliver", "## Hej\n\nTekst.")
+		other.Status = material.Published
+		if err := st.UpdateMaterial(ctx, other); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.PlanUnpublish(ctx, other, at.Add(time.Hour), storage.Save{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.PlanUnpublish(ctx, other, time.Time{}, storage.Save{}); err != nil {
+			t.Fatal(err)
+		}
+		clock = at.Add(3 * time.Hour)
+		r.RunDue(ctx)
+		if got, _ := st.GetMaterial(ctx, other.ID); got.Status != material.Published {
+			t.Errorf("a cancelled plan took it off: %s", got.Status)
+		}
+	})
+}

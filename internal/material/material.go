@@ -159,6 +159,9 @@ type Material struct {
 
 	// ScheduledAt is when a scheduled material goes public (UTC).
 	ScheduledAt time.Time
+	// UnpublishAt is when a published material is taken off the site
+	// again (UTC), zero for never.
+	UnpublishAt time.Time
 	// ScheduleProblem is set when the scheduler could not publish the
 	// material at its time: the publication checks failed.
 	ScheduleProblem string

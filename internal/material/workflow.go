@@ -37,7 +37,7 @@ var Workflow = []Move{
 	{From: Approved, To: Published, By: []Actor{ByEditor}},
 	{From: Scheduled, To: Approved, By: []Actor{ByEditor, ByScheduler}}, // the scheduler when checks fail
 	{From: Scheduled, To: Published, By: []Actor{ByScheduler}},
-	{From: Published, To: Unpublished, By: []Actor{ByEditor}},
+	{From: Published, To: Unpublished, By: []Actor{ByEditor, ByScheduler}},
 	{From: Unpublished, To: Published, By: []Actor{ByEditor}},
 	{From: Unpublished, To: Draft, By: []Actor{ByEditor}},
 }

@@ -32,7 +32,7 @@ var tables = []table{
 	{name: "materials", columns: []string{"id", "kind", "title", "slug", "summary", "body", "school_id", "language",
 		"status", "featured", "cover_id", "cover_alt", "video_id", "captions_id", "poster_id", "external_url",
 		"transcript", "link_url", "link_publisher", "search_text", "created_at", "updated_at", "published_at",
-		"scheduled_at", "schedule_problem", "version", "created_by", "consent"},
+		"scheduled_at", "schedule_problem", "version", "created_by", "consent", "unpublish_at"},
 		key: "id", serial: true, bools: map[string]bool{"featured": true}},
 	{name: "material_audiences", columns: []string{"material_id", "audience"}, key: "material_id, audience"},
 	{name: "material_grades", columns: []string{"material_id", "grade"}, key: "material_id, grade"},

@@ -25,6 +25,39 @@ type Job struct {
 // JobPublish is the kind of job that publishes a scheduled material.
 const JobPublish = "publish"
 
+// JobUnpublish is the kind of job that takes a published material off
+// the site at its planned time.
+const JobUnpublish = "unpublish"
+
+// PlanUnpublish plans when a material leaves the site again (UTC), or
+// cancels the plan when at is zero; the save and the job are one
+// transaction.
+func (s *Store) PlanUnpublish(ctx context.Context, m *material.Material, at time.Time, sv Save) error {
+	m.UnpublishAt = at.UTC().Truncate(time.Millisecond)
+	key := JobUnpublish + ":" + strconv.FormatInt(m.ID, 10)
+	return s.inTx(ctx, func(c q) error {
+		if err := updateMaterial(ctx, c, m); err != nil {
+			return err
+		}
+		if err := recordSave(ctx, c, m, sv); err != nil {
+			return err
+		}
+		if at.IsZero() {
+			_, err := c.exec(ctx, `DELETE FROM jobs WHERE dedupe_key = ? AND done_at IS NULL`, key)
+			return err
+		}
+		_, err := c.exec(ctx, `
+			INSERT INTO jobs (kind, dedupe_key, material_id, run_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (dedupe_key) DO UPDATE
+			SET run_at = excluded.run_at, claimed_until = NULL, attempts = 0, last_error = '', done_at = NULL`,
+			JobUnpublish, key, m.ID, millis(m.UnpublishAt))
+		if err != nil {
+			return fmt.Errorf("plan unpublishing of material %d: %w", m.ID, err)
+		}
+		return nil
+	})
+}
+
 // ScheduleMaterial plans a material's publication at a moment (UTC): its
 // status becomes scheduled and a publish job is queued, replacing any
 // earlier plan for it. The save and the job are one transaction.

@@ -20,7 +20,7 @@ const fallbackSlug = "materiale"
 const materialColumns = `id, kind, title, slug, summary, body, school_id, language, status,
        featured, cover_id, cover_alt, video_id, captions_id, poster_id, external_url,
        transcript, link_url, link_publisher, created_at, updated_at, published_at,
-       scheduled_at, schedule_problem, version, created_by, consent`
+       scheduled_at, schedule_problem, version, created_by, consent, unpublish_at`
 
 // CreateMaterial stores a new material, giving it an ID and a unique slug
 // made from its title. CreatedAt and UpdatedAt are set to now unless given,
@@ -48,14 +48,15 @@ func (s *Store) CreateMaterial(ctx context.Context, m *material.Material) error 
 			INSERT INTO materials (kind, title, slug, summary, body, school_id, language, status,
 			       featured, cover_id, cover_alt, video_id, captions_id, poster_id, external_url,
 			       transcript, link_url, link_publisher, search_text, created_at, updated_at,
-			       published_at, scheduled_at, schedule_problem, version, created_by, consent)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
+			       published_at, scheduled_at, schedule_problem, version, created_by, consent, unpublish_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
 			RETURNING id`,
 			m.Kind, m.Title, m.Slug, m.Summary, m.Body, nullID(m.SchoolID), m.Language, m.Status,
 			m.Featured, nullID(m.CoverID), m.CoverAlt, nullID(m.VideoID), nullID(m.CaptionsID),
 			nullID(m.PosterID), m.ExternalURL, m.Transcript, m.LinkURL, m.LinkPublisher,
 			searchText(m), millis(m.CreatedAt), millis(m.UpdatedAt), nullMillis(m.PublishedAt),
 			nullMillis(m.ScheduledAt), m.ScheduleProblem, nullID(m.CreatedBy), consentJSON(m.Consent),
+			nullMillis(m.UnpublishAt),
 		).Scan(&m.ID)
 		if err != nil {
 			return fmt.Errorf("insert: %w", err)
@@ -108,13 +109,13 @@ func updateMaterial(ctx context.Context, c q, m *material.Material) error {
 			    video_id = ?, captions_id = ?, poster_id = ?, external_url = ?,
 			    transcript = ?, link_url = ?, link_publisher = ?, search_text = ?,
 			    updated_at = ?, published_at = ?, scheduled_at = ?, schedule_problem = ?,
-			    consent = ?, version = version + 1
+			    consent = ?, unpublish_at = ?, version = version + 1
 			WHERE id = ?`,
 			m.Kind, m.Title, m.Slug, m.Summary, m.Body, nullID(m.SchoolID), m.Language, m.Status,
 			m.Featured, nullID(m.CoverID), m.CoverAlt, nullID(m.VideoID), nullID(m.CaptionsID),
 			nullID(m.PosterID), m.ExternalURL, m.Transcript, m.LinkURL, m.LinkPublisher,
 			searchText(m), millis(m.UpdatedAt), nullMillis(m.PublishedAt), nullMillis(m.ScheduledAt),
-			m.ScheduleProblem, consentJSON(m.Consent), m.ID)
+			m.ScheduleProblem, consentJSON(m.Consent), nullMillis(m.UnpublishAt), m.ID)
 		if err != nil {
 			return fmt.Errorf("update: %w", err)
 		}
@@ -467,17 +468,17 @@ func (s *Store) materialsWhere(ctx context.Context, cond string, args ...any) ([
 
 func scanMaterial(rows *sql.Rows) (*material.Material, error) {
 	var m material.Material
-	var school, cover, video, captions, poster, published, scheduled, createdBy sql.NullInt64
+	var school, cover, video, captions, poster, published, scheduled, createdBy, unpublish sql.NullInt64
 	var created, updated int64
 	var consent string
 	err := rows.Scan(&m.ID, &m.Kind, &m.Title, &m.Slug, &m.Summary, &m.Body, &school,
 		&m.Language, &m.Status, &m.Featured, &cover, &m.CoverAlt, &video, &captions, &poster,
 		&m.ExternalURL, &m.Transcript, &m.LinkURL, &m.LinkPublisher, &created, &updated, &published,
-		&scheduled, &m.ScheduleProblem, &m.Version, &createdBy, &consent)
+		&scheduled, &m.ScheduleProblem, &m.Version, &createdBy, &consent, &unpublish)
 	if err != nil {
 		return nil, err
 	}
-	m.CreatedBy = createdBy.Int64
+	m.CreatedBy, m.UnpublishAt = createdBy.Int64, fromNullMillis(unpublish)
 	if consent != "" {
 		if err := json.Unmarshal([]byte(consent), &m.Consent); err != nil {
 			return nil, fmt.Errorf("material %d: consent: %w", m.ID, err)

@@ -246,13 +246,15 @@ func (s *Store) DiscardPending(ctx context.Context, materialID int64) error {
 	return err
 }
 
-// MaterialsPlanned lists the materials scheduled, or published, between
-// from and to (UTC), soonest first.
+// MaterialsPlanned lists the materials scheduled, published or planned to
+// leave the site between from and to (UTC).
 func (s *Store) MaterialsPlanned(ctx context.Context, from, to time.Time) ([]*material.Material, error) {
 	return s.materialsWhere(ctx, `(status = ? AND scheduled_at >= ? AND scheduled_at < ?)
 		OR (status = ? AND published_at >= ? AND published_at < ?)
+		OR (unpublish_at >= ? AND unpublish_at < ?)
 		ORDER BY COALESCE(scheduled_at, published_at), id`,
-		material.Scheduled, millis(from), millis(to), material.Published, millis(from), millis(to))
+		material.Scheduled, millis(from), millis(to), material.Published, millis(from), millis(to),
+		millis(from), millis(to))
 }
 
 // MaterialsInStatus lists the materials in a status, longest waiting first.

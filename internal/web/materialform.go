@@ -56,6 +56,12 @@ type WSMaterialPage struct {
 	Ambiguous   *localtime.AmbiguousError // the time happens twice: the editor chooses
 	GapSuggest  string                    // the first time after the spring jump
 
+	// The planned unpublication fields, as typed or as planned.
+	UnpublishDate      string
+	UnpublishTime      string
+	UnpublishAmbiguous *localtime.AmbiguousError
+	CanPlanUnpublish   bool
+
 	// Workflow.
 	VersionToken string          // the version the form was filled in from
 	Moves        []MoveButton    // the status changes the user may make
@@ -138,6 +144,21 @@ func (s *Server) wsNewMaterial(w http.ResponseWriter, r *http.Request) error {
 	return s.renderMaterialForm(w, r, http.StatusOK, m, nil)
 }
 
+// formMaterial is what the form of live shows: for an editor, the pending
+// version of a published material when it has one.
+func (s *Server) formMaterial(r *http.Request, live *material.Material) (*material.Material, *storage.Pending, error) {
+	if live.Status != material.Published || actorOf(state(r).user) != material.ByEditor {
+		return live, nil, nil
+	}
+	pending, err := s.store.PendingVersion(r.Context(), live.ID)
+	if err != nil || pending == nil {
+		return live, nil, err
+	}
+	m := pending.M
+	m.Status, m.Version, m.Slug, m.UnpublishAt = live.Status, live.Version, live.Slug, live.UnpublishAt
+	return m, pending, nil
+}
+
 // wsEditMaterial shows the form of a material: its pending version when
 // a published material has one, or an earlier revision when ?version=N
 // asks to restore it (restored only when saved).
@@ -146,16 +167,9 @@ func (s *Server) wsEditMaterial(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var pending *storage.Pending
-	if m.Status == material.Published && actorOf(state(r).user) == material.ByEditor {
-		if pending, err = s.store.PendingVersion(r.Context(), m.ID); err != nil {
-			return err
-		}
-	}
-	live := m
-	if pending != nil {
-		m = pending.M
-		m.Status, m.Version, m.Slug = live.Status, live.Version, live.Slug
+	m, pending, err := s.formMaterial(r, m)
+	if err != nil {
+		return err
 	}
 	n := formID(r.URL.Query().Get("version"))
 	if n == 0 {
@@ -282,6 +296,11 @@ func (s *Server) renderMaterialFormWith(w http.ResponseWriter, r *http.Request, 
 	if plan != nil {
 		p.PublishDate, p.PublishTime, p.Ambiguous, p.GapSuggest = plan.date, plan.clock, plan.ambiguous, plan.gap
 	}
+	if !m.UnpublishAt.IsZero() {
+		p.UnpublishDate, p.UnpublishTime = localtime.DateAndClock(m.UnpublishAt)
+	}
+	p.CanPlanUnpublish = m.ID != 0 && actorOf(state(r).user) == material.ByEditor &&
+		(m.Status == material.Approved || m.Status == material.Scheduled || m.Status == material.Published)
 	if m.ID != 0 {
 		p.Action = materialEditURL(m.ID, "")
 		if m.Status == material.Published {
@@ -411,6 +430,9 @@ func (s *Server) saveMaterial(w http.ResponseWriter, r *http.Request, m *materia
 	var plan *schedulePlan
 	if action == "schedule" {
 		plan = readPlan(form, problems)
+		if !m.UnpublishAt.IsZero() && !plan.at.IsZero() && !plan.at.Before(m.UnpublishAt) {
+			problems.Add("publish_at", "error.publish_after_unpublish")
+		}
 	}
 	if len(problems) == 0 {
 		problems = nil
@@ -478,20 +500,28 @@ func (s *Server) saveMaterial(w http.ResponseWriter, r *http.Request, m *materia
 // readPlan reads the publication time fields in Copenhagen time. Problems
 // go to the "publish_at" field; the plan keeps what was typed.
 func readPlan(f url.Values, problems material.Problems) *schedulePlan {
-	p := &schedulePlan{date: strings.TrimSpace(f.Get("publish_date")), clock: strings.TrimSpace(f.Get("publish_time"))}
-	choice := map[string]localtime.Choice{"earlier": localtime.Earlier, "later": localtime.Later}[f.Get("publish_choice")]
+	return readTimeFields(f, "publish", problems)
+}
+
+// readTimeFields reads the date, time and (for the autumn hour that
+// happens twice) choice fields named prefix_date, prefix_time and
+// prefix_choice, in Copenhagen time. Problems go to prefix_at.
+func readTimeFields(f url.Values, prefix string, problems material.Problems) *schedulePlan {
+	p := &schedulePlan{date: strings.TrimSpace(f.Get(prefix + "_date")), clock: strings.TrimSpace(f.Get(prefix + "_time"))}
+	choice := map[string]localtime.Choice{"earlier": localtime.Earlier, "later": localtime.Later}[f.Get(prefix+"_choice")]
 	at, err := localtime.Parse(p.date, p.clock, choice)
 	var gap *localtime.GapError
+	field := prefix + "_at"
 	switch {
 	case errors.As(err, &gap):
 		p.gap = gap.Suggest.In(localtime.Zone).Format("15:04")
-		problems.Add("publish_at", "error.schedule_gap")
+		problems.Add(field, "error.schedule_gap")
 	case errors.As(err, &p.ambiguous):
-		problems.Add("publish_at", "error.schedule_ambiguous")
+		problems.Add(field, "error.schedule_ambiguous")
 	case err != nil:
-		problems.Add("publish_at", "error.schedule_format")
+		problems.Add(field, "error.schedule_format")
 	case !at.After(time.Now()):
-		problems.Add("publish_at", "error.schedule_past")
+		problems.Add(field, "error.schedule_past")
 	}
 	p.at = at
 	return p

@@ -249,9 +249,14 @@ func (s *Server) wsCalendar(w http.ResponseWriter, r *http.Request) error {
 			if m.Status == material.Published {
 				at, what = m.PublishedAt, "ws.calendar_published"
 			}
-			if !at.Before(d) && at.Before(end) {
-				day.Entries = append(day.Entries, CalendarEntry{Time: at.In(localtime.Zone).Format("15:04"),
-					Title: m.Title, URL: materialEditURL(m.ID, ""), What: what})
+			for _, e := range []struct {
+				at   time.Time
+				what string
+			}{{at, what}, {m.UnpublishAt, "ws.calendar_unpublish"}} {
+				if !e.at.IsZero() && !e.at.Before(d) && e.at.Before(end) {
+					day.Entries = append(day.Entries, CalendarEntry{Time: e.at.In(localtime.Zone).Format("15:04"),
+						Title: m.Title, URL: materialEditURL(m.ID, ""), What: e.what})
+				}
 			}
 		}
 		for _, t := range tasks {

@@ -112,6 +112,7 @@ func (s *Server) routeTable() []Route {
 		route("GET", "/redaktion/materialer/{id}/vis", Member, s.wsViewMaterial),
 		withFiles("/redaktion/materialer/{id}", Writer, s.wsSaveMaterial),
 		route("POST", "/redaktion/materialer/{id}/runde", Editor, s.wsStartRound),
+		route("POST", "/redaktion/materialer/{id}/afpublicering", Editor, s.wsPlanUnpublish),
 		route("POST", "/redaktion/materialer/{id}/kommentarer", Member, s.wsAddComment),
 		route("POST", "/redaktion/materialer/{id}/kommentarer/{cid}", Writer, s.wsResolveComment),
 		route("POST", "/redaktion/materialer/{id}/vurdering", Member, s.wsVerdict),

@@ -622,3 +622,51 @@ func (s *Server) workflowFields(r *http.Request, p *WSMaterialPage, m *material.
 	p.Review = rp
 	return nil
 }
+
+// wsPlanUnpublish plans when a material leaves the site again, or
+// cancels the plan.
+func (s *Server) wsPlanUnpublish(w http.ResponseWriter, r *http.Request) error {
+	live, err := s.materialFromPath(r)
+	if err != nil {
+		return err
+	}
+	u := state(r).user
+	if r.PostForm.Get("action") == "cancel" {
+		if live.UnpublishAt.IsZero() {
+			http.Redirect(w, r, materialEditURL(live.ID, ""), http.StatusSeeOther)
+			return nil
+		}
+		if err := s.store.PlanUnpublish(r.Context(), live, time.Time{}, storage.Save{UserID: u.ID}); err != nil {
+			return err
+		}
+		s.audit(r, "material:cancel_unpublish", auditMaterial(live))
+		http.Redirect(w, r, materialEditURL(live.ID, "afpublicering-annulleret"), http.StatusSeeOther)
+		return nil
+	}
+	problems := material.Problems{}
+	plan := readTimeFields(r.PostForm, "unpublish", problems)
+	switch {
+	case live.Status != material.Approved && live.Status != material.Scheduled && live.Status != material.Published:
+		problems.Add("unpublish_at", "error.unpublish_state")
+	case live.Status == material.Scheduled && !plan.at.IsZero() && !plan.at.After(live.ScheduledAt):
+		problems.Add("unpublish_at", "error.unpublish_before_publish")
+	}
+	if len(problems) > 0 {
+		m, pending, err := s.formMaterial(r, live)
+		if err != nil {
+			return err
+		}
+		return s.renderMaterialFormWith(w, r, http.StatusUnprocessableEntity, m, problems, nil, pending,
+			func(p *WSMaterialPage) {
+				p.Flash = p.T("error.form")
+				p.UnpublishDate, p.UnpublishTime, p.UnpublishAmbiguous = plan.date, plan.clock, plan.ambiguous
+				p.GapSuggest = plan.gap
+			})
+	}
+	if err := s.store.PlanUnpublish(r.Context(), live, plan.at, storage.Save{UserID: u.ID}); err != nil {
+		return err
+	}
+	s.audit(r, "material:plan_unpublish", auditMaterial(live))
+	http.Redirect(w, r, materialEditURL(live.ID, "afpublicering"), http.StatusSeeOther)
+	return nil
+}

@@ -421,3 +421,48 @@ func TestCalendarShowsPlans(t *testing.T) {
 		}
 	})
 }
+
+// TestPlanUnpublishing: an editor plans when a published material leaves
+// the site, in Danish time with the daylight-saving rules.
+func TestPlanUnpublishing(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		m := h.publish(&material.Material{Title: "Juleaktiviteter"})
+		path := "/redaktion/materialer/" + strconv.FormatInt(m.ID, 10) + "/afpublicering"
+		ed, csrf := h.login(storage.RoleEditor)
+		p := ed.post(path, url.Values{"csrf": {csrf}, "unpublish_date": {"2031-03-30"}, "unpublish_time": {"02:30"}})
+		if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.text("#unpublish_at-problem"), "03:00") ||
+			p.attr("#unpublish_time", "value") != "02:30" {
+			t.Fatalf("spring gap: %d %q", p.status, p.text("#unpublish_at-problem"))
+		}
+		p = ed.post(path, url.Values{"csrf": {csrf}, "unpublish_date": {"2031-10-26"}, "unpublish_time": {"02:30"}})
+		if p.status != http.StatusUnprocessableEntity || p.doc.Find("input[name=unpublish_choice]").Length() != 2 {
+			t.Fatalf("autumn repeat: %d", p.status)
+		}
+		p = ed.post(path, url.Values{"csrf": {csrf}, "unpublish_date": {"2031-10-26"}, "unpublish_time": {"02:30"},
+			"unpublish_choice": {"earlier"}})
+		if p.status != http.StatusSeeOther {
+			t.Fatalf("plan: %d %q", p.status, p.text(".problem"))
+		}
+		got, _ := h.st.GetMaterial(ctx, m.ID)
+		if want := time.Date(2031, 10, 26, 0, 30, 0, 0, time.UTC); !got.UnpublishAt.Equal(want) {
+			t.Errorf("planned at %v, want %v (02:30 +02:00)", got.UnpublishAt, want)
+		}
+		if form := ed.get("/redaktion/materialer/" + strconv.FormatInt(m.ID, 10)); !strings.Contains(
+			form.text(".unpublish-plan strong"), "02:30 (+02:00)") {
+			t.Errorf("the form shows %q", form.text(".unpublish-plan strong"))
+		}
+		if cal := ed.get("/redaktion/kalender?uge=2031-W43"); !strings.Contains(cal.text(".calendar"), "Tages af siden") {
+			t.Errorf("calendar: %q", cal.text(".calendar"))
+		}
+		if p := ed.post(path, url.Values{"csrf": {csrf}, "action": {"cancel"}}); p.status != http.StatusSeeOther {
+			t.Fatalf("cancel: %d", p.status)
+		}
+		if got, _ := h.st.GetMaterial(ctx, m.ID); !got.UnpublishAt.IsZero() {
+			t.Error("the plan was not cancelled")
+		}
+		c, csrfC := h.loginContributor()
+		if p := c.post(path, url.Values{"csrf": {csrfC}, "unpublish_date": {"2031-01-01"}, "unpublish_time": {"10:00"}}); p.status != http.StatusForbidden {
+			t.Errorf("a contributor plans: %d", p.status)
+		}
+	})
+}
