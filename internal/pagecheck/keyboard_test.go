@@ -21,6 +21,7 @@ type journey struct {
 	base  string
 	shots string
 	step  int
+	name  string // the screenshots' prefix; "tastatur" when empty
 }
 
 func (j *journey) run(actions ...chromedp.Action) {
@@ -79,7 +80,11 @@ func (j *journey) shoot(name string) {
 	for _, w := range []int{320, 1280} {
 		var buf []byte
 		j.run(chromedp.EmulateViewport(int64(w), 900), chromedp.CaptureScreenshot(&buf))
-		file := filepath.Join(j.shots, fmt.Sprintf("tastatur-%02d-%s-%d.png", j.step, name, w))
+		prefix := j.name
+		if prefix == "" {
+			prefix = "tastatur"
+		}
+		file := filepath.Join(j.shots, fmt.Sprintf("%s-%02d-%s-%d.png", prefix, j.step, name, w))
 		if err := os.WriteFile(file, buf, 0o644); err != nil {
 			j.t.Fatal(err)
 		}
