@@ -271,7 +271,11 @@ func (s *Server) reviewPanel(r *http.Request, m *material.Material, body string)
 	}
 	editor := actorOf(u) == material.ByEditor
 	rp.CanResolve = editor || u.Role == storage.RoleContributor
-	rp.CanRound = editor && m.Status == material.InReview
+	inReview, err := s.inReview(r, m)
+	if err != nil {
+		return nil, err
+	}
+	rp.CanRound = editor && inReview
 	if rp.CanRound {
 		if rp.Candidates, err = s.store.UsersWithRole(ctx, storage.RoleReviewer, storage.RoleEditor,
 			storage.RoleAdmin); err != nil {
@@ -311,6 +315,19 @@ func (rp *ReviewPanel) Unanswered() []string {
 		}
 	}
 	return out
+}
+
+// inReview reports whether m, or the pending edit of a published m, is
+// in review.
+func (s *Server) inReview(r *http.Request, m *material.Material) (bool, error) {
+	if m.Status == material.InReview {
+		return true, nil
+	}
+	if m.Status != material.Published {
+		return false, nil
+	}
+	p, err := s.store.PendingVersion(r.Context(), m.ID)
+	return p != nil && p.Status == material.InReview, err
 }
 
 // mayReview reports whether the user may read and comment on m in the
@@ -363,7 +380,9 @@ func (s *Server) wsStartRound(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if m.Status != material.InReview {
+	if ok, err := s.inReview(r, m); err != nil {
+		return err
+	} else if !ok {
 		return s.reviewProblem(w, r, m, "round", "error.round_state")
 	}
 	deadline, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(r.PostForm.Get("deadline")), localtime.Zone)

@@ -280,6 +280,14 @@ func TestPendingVersionWaitsForApproval(t *testing.T) {
 		if form := ed.get(edit); !strings.Contains(form.text("#body"), "Den nye tekst.") || form.text(".notice") == "" {
 			t.Error("the form does not show the pending version")
 		}
+		// Sent for review, the steering group can be asked about it.
+		if p := ed.move(edit, fields, "submit"); p.status != http.StatusSeeOther ||
+			!strings.Contains(p.header.Get("Location"), "besked=ventende-sendt") {
+			t.Fatalf("submit pending: %d %q", p.status, p.header.Get("Location"))
+		}
+		if ed.get(edit).doc.Find("form.new-round").Length() != 1 {
+			t.Error("no review round can be started for the pending edit")
+		}
 		if p := ed.move(edit, fields, "approve"); p.status != http.StatusSeeOther {
 			t.Fatalf("approve pending: %d %q", p.status, p.text(".problem"))
 		}
