@@ -227,7 +227,7 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("hide-scrollbars", true),
 		chromedp.Flag("mute-audio", true),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profileDir(t)),
 	}
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	t.Cleanup(cancel)
@@ -239,11 +239,35 @@ func newBrowser(t *testing.T) context.Context {
 		}
 	}
 	bctx, cancel2 := chromedp.NewContext(actx, chromedp.WithErrorf(quiet))
-	t.Cleanup(cancel2)
+	t.Cleanup(func() {
+		_ = chromedp.Cancel(bctx) // closes the browser and waits for it; errors mean it is gone already
+		cancel2()
+	})
 	if err := chromedp.Run(bctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
 	return bctx
+}
+
+// profileDir makes the browser's profile folder and removes it after the
+// test. Chromium's helper processes can still be writing to it for a
+// moment after the browser exits, so removal is retried briefly.
+func profileDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "bindeled-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for i := 0; i < 50; i++ {
+			if err = os.RemoveAll(dir); err == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		t.Errorf("remove the browser profile: %v", err)
+	})
+	return dir
 }
 
 // screenshotName turns a URL path into a file name.
