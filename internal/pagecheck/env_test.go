@@ -150,7 +150,7 @@ func seedWorkflow(t *testing.T, h *hub.Hub, adminID int64) {
 	}
 	edit := live[0].Clone()
 	edit.Summary += " Opdateret."
-	if err := h.Store.SavePending(ctx, edit, material.Draft, adminID); err != nil {
+	if err := h.Store.SavePending(ctx, edit, material.Draft, adminID, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -19,12 +19,12 @@ type table struct {
 // TestCopyCoversEveryTable fails when a table is missing here.
 var tables = []table{
 	{name: "settings", columns: []string{"key", "value"}, key: "key"},
-	{name: "media", columns: []string{"id", "key", "class", "content_type", "size", "width", "height", "name",
-		"created_at", "withdrawn_at"}, key: "id", serial: true},
-	{name: "schools", columns: []string{"id", "slug", "name", "short_name", "url", "logo_id"}, key: "id", serial: true},
-	{name: "themes", columns: []string{"id", "slug", "name", "description"}, key: "id", serial: true},
 	{name: "users", columns: []string{"id", "email", "name", "role", "password_hash", "active", "created_at"},
 		key: "id", serial: true, bools: map[string]bool{"active": true}},
+	{name: "media", columns: []string{"id", "key", "class", "content_type", "size", "width", "height", "name",
+		"created_at", "withdrawn_at", "uploaded_by"}, key: "id", serial: true},
+	{name: "schools", columns: []string{"id", "slug", "name", "short_name", "url", "logo_id"}, key: "id", serial: true},
+	{name: "themes", columns: []string{"id", "slug", "name", "description"}, key: "id", serial: true},
 	{name: "user_schools", columns: []string{"user_id", "school_id"}, key: "user_id, school_id"},
 	{name: "sessions", columns: []string{"id_hash", "user_id", "created_at", "expires_at"}, key: "id_hash"},
 	{name: "setup_tokens", columns: []string{"token_hash", "purpose", "email", "role", "expires_at", "used_at"},

@@ -109,7 +109,7 @@ func fill(t *testing.T, st *storage.Store) {
 	}
 	edit := m.Clone()
 	edit.Title = "Tjekliste, ny udgave"
-	if err := st.SavePending(ctx, edit, material.InReview, u.ID); err != nil {
+	if err := st.SavePending(ctx, edit, material.InReview, u.ID, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.SetMaterialCreator(ctx, planned.ID, u.ID); err != nil {

@@ -24,15 +24,16 @@ type Media struct {
 	Height      int
 	Name        string // a display name, never used as a path
 	CreatedAt   time.Time
+	UploadedBy  int64 // 0 for the starter collection and older files
 }
 
 // CreateMedia records a stored file and sets its ID.
 func (s *Store) CreateMedia(ctx context.Context, m *Media) error {
 	m.CreatedAt = time.Now().UTC().Truncate(time.Millisecond)
 	err := s.q().queryRow(ctx, `
-		INSERT INTO media (key, class, content_type, size, width, height, name, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		m.Key, m.Class, m.ContentType, m.Size, m.Width, m.Height, m.Name, millis(m.CreatedAt),
+		INSERT INTO media (key, class, content_type, size, width, height, name, created_at, uploaded_by)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		m.Key, m.Class, m.ContentType, m.Size, m.Width, m.Height, m.Name, millis(m.CreatedAt), nullID(m.UploadedBy),
 	).Scan(&m.ID)
 	if err != nil {
 		return fmt.Errorf("create media %s: %w", m.Key, err)
@@ -40,7 +41,7 @@ func (s *Store) CreateMedia(ctx context.Context, m *Media) error {
 	return nil
 }
 
-const mediaColumns = `id, key, class, content_type, size, width, height, name, created_at`
+const mediaColumns = `id, key, class, content_type, size, width, height, name, created_at, uploaded_by`
 
 // GetMedia returns the media record with the given ID.
 func (s *Store) GetMedia(ctx context.Context, id int64) (*Media, error) {
@@ -55,15 +56,16 @@ func (s *Store) MediaByKey(ctx context.Context, key string) (*Media, error) {
 func (s *Store) mediaWhere(ctx context.Context, cond string, arg any) (*Media, error) {
 	var m Media
 	var created int64
+	var by sql.NullInt64
 	err := s.q().queryRow(ctx, `SELECT `+mediaColumns+` FROM media WHERE withdrawn_at IS NULL AND `+cond, arg).
-		Scan(&m.ID, &m.Key, &m.Class, &m.ContentType, &m.Size, &m.Width, &m.Height, &m.Name, &created)
+		Scan(&m.ID, &m.Key, &m.Class, &m.ContentType, &m.Size, &m.Width, &m.Height, &m.Name, &created, &by)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("media %v: %w", arg, ErrNotFound)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("media %v: %w", arg, err)
 	}
-	m.CreatedAt = fromMillis(created)
+	m.CreatedAt, m.UploadedBy = fromMillis(created), by.Int64
 	return &m, nil
 }
 
@@ -83,11 +85,12 @@ func (s *Store) MediaByIDs(ctx context.Context, ids []int64) (map[int64]*Media, 
 	for rows.Next() {
 		var m Media
 		var created int64
+		var by sql.NullInt64
 		if err := rows.Scan(&m.ID, &m.Key, &m.Class, &m.ContentType, &m.Size, &m.Width, &m.Height,
-			&m.Name, &created); err != nil {
+			&m.Name, &created, &by); err != nil {
 			return nil, fmt.Errorf("media by ids: %w", err)
 		}
-		m.CreatedAt = fromMillis(created)
+		m.CreatedAt, m.UploadedBy = fromMillis(created), by.Int64
 		out[m.ID] = &m
 	}
 	if err := rows.Err(); err != nil {
@@ -211,4 +214,34 @@ func collectIDs(ctx context.Context, c q, query string, args ...any) ([]int64, e
 		ids = append(ids, id)
 	}
 	return ids, rows.Err()
+}
+
+// MediaUse is a material that uses a file.
+type MediaUse struct {
+	MaterialID int64
+	SchoolID   int64
+	Status     material.Status
+}
+
+// MediaUses lists the materials whose live version uses a file.
+func (s *Store) MediaUses(ctx context.Context, mediaID int64) ([]MediaUse, error) {
+	rows, err := s.q().query(ctx, `
+		SELECT id, COALESCE(school_id, 0), status FROM materials
+		WHERE cover_id = ? OR video_id = ? OR captions_id = ? OR poster_id = ?
+		UNION
+		SELECT m.id, COALESCE(m.school_id, 0), m.status FROM attachments a JOIN materials m ON m.id = a.material_id
+		WHERE a.media_id = ?`, mediaID, mediaID, mediaID, mediaID, mediaID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []MediaUse
+	for rows.Next() {
+		var u MediaUse
+		if err := rows.Scan(&u.MaterialID, &u.SchoolID, &u.Status); err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
 }

@@ -171,23 +171,35 @@ type Pending struct {
 }
 
 // SavePending stores m as the pending version of its published material
-// and keeps a revision of it.
-func (s *Store) SavePending(ctx context.Context, m *material.Material, status material.Status, userID int64) error {
+// and keeps a revision of it. expected is the save time of the pending
+// version the edit started from, zero when it started from the published
+// one; when another save came in between, it gives ErrStale.
+func (s *Store) SavePending(ctx context.Context, m *material.Material, status material.Status, userID int64,
+	expected time.Time) error {
 	data, err := json.Marshal(m)
 	if err != nil {
 		return err
 	}
-	now := millis(time.Now())
+	now := max(millis(time.Now()), millis(expected)+1) // always a new token
 	return s.inTx(ctx, func(c q) error {
-		res, err := c.exec(ctx, `UPDATE pending_versions SET data = ?, status = ?, user_id = ?, updated_at = ?
-			WHERE material_id = ?`, string(data), status, nullID(userID), now, m.ID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			if _, err := c.exec(ctx, `INSERT INTO pending_versions (material_id, data, status, user_id, updated_at)
-				VALUES (?, ?, ?, ?, ?)`, m.ID, string(data), status, nullID(userID), now); err != nil {
+		if expected.IsZero() {
+			_, err := c.exec(ctx, `INSERT INTO pending_versions (material_id, data, status, user_id, updated_at)
+				VALUES (?, ?, ?, ?, ?)`, m.ID, string(data), status, nullID(userID), now)
+			if isUniqueViolation(err) {
+				return ErrStale
+			}
+			if err != nil {
 				return err
+			}
+		} else {
+			res, err := c.exec(ctx, `UPDATE pending_versions SET data = ?, status = ?, user_id = ?, updated_at = ?
+				WHERE material_id = ? AND updated_at = ?`,
+				string(data), status, nullID(userID), now, m.ID, millis(expected))
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return ErrStale
 			}
 		}
 		return addRevision(ctx, c, m, userID, now)
@@ -223,13 +235,33 @@ func (s *Store) PendingMaterialIDs(ctx context.Context) (map[int64]material.Stat
 }
 
 // ApplyPending replaces the published material with m, its approved
-// pending version, and drops the pending version.
-func (s *Store) ApplyPending(ctx context.Context, m *material.Material, sv Save) error {
+// pending version, and drops the pending version. expected is as for
+// SavePending.
+func (s *Store) ApplyPending(ctx context.Context, m *material.Material, sv Save, expected time.Time) error {
 	return s.inTx(ctx, func(c q) error {
 		if err := updateMaterial(ctx, c, m); err != nil {
 			return err
 		}
-		if _, err := c.exec(ctx, `DELETE FROM pending_versions WHERE material_id = ?`, m.ID); err != nil {
+		if !expected.IsZero() {
+			res, err := c.exec(ctx, `DELETE FROM pending_versions WHERE material_id = ? AND updated_at = ?`,
+				m.ID, millis(expected))
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return ErrStale
+			}
+		} else {
+			var n int
+			if err := c.queryRow(ctx, `SELECT COUNT(*) FROM pending_versions WHERE material_id = ?`,
+				m.ID).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return ErrStale // a pending version was saved since the form was opened
+			}
+		}
+		if err := addRevision(ctx, c, m, sv.UserID, millis(time.Now())); err != nil {
 			return err
 		}
 		_, err := c.exec(ctx, `

@@ -184,7 +184,7 @@ func (s *Server) wsEditMaterial(w http.ResponseWriter, r *http.Request) error {
 	}
 	old.ID, old.Status, old.Version, old.Slug, old.CreatedBy = m.ID, m.Status, m.Version, m.Slug, m.CreatedBy
 	old.PublishedAt, old.ScheduledAt, old.CreatedAt = m.PublishedAt, m.ScheduledAt, m.CreatedAt
-	if err := s.checkMediaRefs(r, old); err != nil { // files withdrawn since stay gone
+	if err := s.checkMediaRefs(r, old, append(old.Files(), old.CaptionsID)); err != nil { // files withdrawn since stay gone
 		return err
 	}
 	return s.renderMaterialFormWith(w, r, http.StatusOK, old, nil, nil, pending, func(p *WSMaterialPage) {
@@ -388,9 +388,10 @@ func (s *Server) saveMaterial(w http.ResponseWriter, r *http.Request, m *materia
 		return s.discardPending(w, r, m, pending)
 	}
 
+	had := append(stored.Files(), stored.CaptionsID) // files the material already uses may stay
 	applyForm(m, form)
 	readConsent(m, form, u.ID)
-	if err := s.checkMediaRefs(r, m); err != nil {
+	if err := s.checkMediaRefs(r, m, had); err != nil {
 		return err
 	}
 	ownProblems := material.Problems{}
@@ -454,13 +455,17 @@ func (s *Server) saveMaterial(w http.ResponseWriter, r *http.Request, m *materia
 	if m.ID == 0 {
 		m.CreatedBy = u.ID
 	}
+	var since time.Time // the pending version the form was filled in from
+	if pending != nil {
+		since = pending.UpdatedAt
+	}
 	switch {
 	case pendingMode && action == "approve":
-		err = s.store.ApplyPending(ctx, m, sv)
+		err = s.store.ApplyPending(ctx, m, sv, since)
 	case pendingMode && action == "submit":
-		err = s.store.SavePending(ctx, m, material.InReview, u.ID)
+		err = s.store.SavePending(ctx, m, material.InReview, u.ID, since)
 	case pendingMode:
-		err = s.store.SavePending(ctx, m, material.Draft, u.ID)
+		err = s.store.SavePending(ctx, m, material.Draft, u.ID, since)
 	case action == "schedule":
 		err = s.store.ScheduleMaterial(ctx, m, plan.at, sv)
 	case action == "unschedule":
@@ -479,8 +484,19 @@ func (s *Server) saveMaterial(w http.ResponseWriter, r *http.Request, m *materia
 		if ferr != nil {
 			return ferr
 		}
+		var freshPending *storage.Pending
+		if pendingMode {
+			if freshPending, ferr = s.store.PendingVersion(ctx, m.ID); ferr != nil {
+				return ferr
+			}
+			if freshPending != nil {
+				live := fresh
+				fresh = freshPending.M
+				fresh.Status, fresh.Version = live.Status, live.Version
+			}
+		}
 		m.Status = before
-		return s.renderConflict(w, r, m, fresh, nil, problems, plan)
+		return s.renderConflict(w, r, m, fresh, freshPending, problems, plan)
 	}
 	if err != nil {
 		return err
@@ -625,7 +641,8 @@ func (s *Server) readUpload(r *http.Request, part *multipart.Part, name string, 
 		return nil
 	}
 	rec := &storage.Media{Key: info.Key, Class: string(info.Class), ContentType: info.ContentType,
-		Size: info.Size, Width: info.Width, Height: info.Height, Name: displayName(part.FileName(), info.Ext)}
+		Size: info.Size, Width: info.Width, Height: info.Height, Name: displayName(part.FileName(), info.Ext),
+		UploadedBy: state(r).user.ID}
 	if err := s.store.CreateMedia(r.Context(), rec); err != nil {
 		return err
 	}
@@ -745,9 +762,11 @@ func formID(s string) int64 {
 	return id
 }
 
-// checkMediaRefs drops references to files that do not exist or are of the
-// wrong class, so a tampered hidden field cannot attach something else.
-func (s *Server) checkMediaRefs(r *http.Request, m *material.Material) error {
+// checkMediaRefs drops references to files that do not exist, are of the
+// wrong class, or that the user may not use, so a tampered hidden field
+// cannot attach something else. Editors use any file; a contributor uses
+// their own uploads and the files the material already had.
+func (s *Server) checkMediaRefs(r *http.Request, m *material.Material, had []int64) error {
 	ids := []int64{m.CoverID, m.VideoID, m.CaptionsID, m.PosterID}
 	for _, a := range m.Attachments {
 		ids = append(ids, a.MediaID)
@@ -756,8 +775,12 @@ func (s *Server) checkMediaRefs(r *http.Request, m *material.Material) error {
 	if err != nil {
 		return err
 	}
+	u := state(r).user
+	mine := func(f *storage.Media) bool {
+		return actorOf(u) == material.ByEditor || f.UploadedBy == u.ID || slices.Contains(had, f.ID)
+	}
 	ok := func(id int64, class media.Class) int64 {
-		if f := files[id]; f != nil && f.Class == string(class) {
+		if f := files[id]; f != nil && f.Class == string(class) && mine(f) {
 			return id
 		}
 		return 0

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"io/fs"
 	"net/http"
+	"slices"
 
 	"github.com/bindeled/bindeled/internal/brand"
+	"github.com/bindeled/bindeled/internal/material"
 	"github.com/bindeled/bindeled/internal/media"
 	"github.com/bindeled/bindeled/internal/storage"
 )
@@ -38,7 +40,9 @@ func (s *Server) serveMedia(w http.ResponseWriter, r *http.Request) error {
 	return s.writeMedia(w, r, m)
 }
 
-// wsServeMedia serves any file to a logged-in editor, for previews.
+// wsServeMedia serves a file to a logged-in user who may see it, for
+// previews and the reading view: editors any file, others their own
+// uploads and the files of materials they may read.
 func (s *Server) wsServeMedia(w http.ResponseWriter, r *http.Request) error {
 	if !media.ValidKey(r.PathValue("key")) {
 		return errNotFound
@@ -46,6 +50,11 @@ func (s *Server) wsServeMedia(w http.ResponseWriter, r *http.Request) error {
 	m, err := s.store.MediaByKey(r.Context(), r.PathValue("key"))
 	if err != nil {
 		return err
+	}
+	if ok, err := s.maySeeMedia(r, m); err != nil {
+		return err
+	} else if !ok {
+		return errNotFound // whether the file exists is not theirs to know
 	}
 	w.Header().Set("Cache-Control", "private, no-store")
 	return s.writeMedia(w, r, m)
@@ -69,4 +78,33 @@ func (s *Server) writeMedia(w http.ResponseWriter, r *http.Request, m *storage.M
 	}
 	media.Serve(w, r, blob, m.ContentType, name)
 	return nil
+}
+
+func (s *Server) maySeeMedia(r *http.Request, f *storage.Media) (bool, error) {
+	u := state(r).user
+	if actorOf(u) == material.ByEditor || f.UploadedBy == u.ID {
+		return true, nil
+	}
+	uses, err := s.store.MediaUses(r.Context(), f.ID)
+	if err != nil {
+		return false, err
+	}
+	schools, _, err := s.userSchools(r)
+	if err != nil {
+		return false, err
+	}
+	for _, use := range uses {
+		switch {
+		case use.Status == material.Published:
+			return true, nil
+		case u.Role == storage.RoleContributor && slices.Contains(schools, use.SchoolID):
+			return true, nil
+		case u.Role == storage.RoleReviewer:
+			ok, err := s.mayReview(r, &material.Material{ID: use.MaterialID, Status: use.Status})
+			if err != nil || ok {
+				return ok, err
+			}
+		}
+	}
+	return false, nil
 }

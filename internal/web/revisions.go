@@ -51,6 +51,17 @@ func (s *Server) wsRevisions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if state(r).user.Role == storage.RoleReviewer && m.Status == material.Published {
+		// An editor's pending edit that is not sent for review is not
+		// the steering group's to read, not even in the history.
+		p, err := s.store.PendingVersion(r.Context(), m.ID)
+		if err != nil {
+			return err
+		}
+		if p != nil && p.Status != material.InReview {
+			return errForbidden
+		}
+	}
 	b, err := s.wsBase(r, "ws.revisions")
 	if err != nil {
 		return err

@@ -151,3 +151,52 @@ func TestReviewerReadsButDoesNotWrite(t *testing.T) {
 		}
 	})
 }
+
+// TestFilesStayWithTheirSchool: a contributor can neither attach nor see
+// another school's unpublished files by guessing their ids or keys.
+func TestFilesStayWithTheirSchool(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		a := storage.School{Slug: "a-skolen", Name: "A-skolen"}
+		b := storage.School{Slug: "b-skolen", Name: "B-skolen"}
+		for _, sc := range []*storage.School{&a, &b} {
+			if err := h.st.CreateSchool(ctx, sc); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ca, csrfA := h.loginContributor(a.ID)
+		p := ca.postMultipart("/redaktion/materialer", [][2]string{{"csrf", csrfA}, {"kind", "article"},
+			{"title", "A's kladde"}, {"summary", "Kort."}, {"school", strconv.FormatInt(a.ID, 10)},
+			{"audiences", "parents"}, {"language", "da"}, {"cover_alt", "Børn i skolegården"}, {"action", "save"}},
+			file{"cover", "boern.png", pngBytes(t, 20, 20)})
+		if p.status != http.StatusSeeOther {
+			t.Fatalf("save with a photo: %d %q", p.status, p.text(".problem"))
+		}
+		form := ca.get(p.header.Get("Location"))
+		coverID, src := form.attr("input[name=cover_id]", "value"), form.attr(".file-current img", "src")
+		if coverID == "" || ca.get(src).status != http.StatusOK {
+			t.Fatalf("the uploader cannot see her own photo (%q)", src)
+		}
+
+		cb, csrfB := h.loginContributor(b.ID)
+		p = cb.postMultipart("/redaktion/materialer", [][2]string{{"csrf", csrfB}, {"kind", "article"},
+			{"title", "B's kladde"}, {"summary", "Kort."}, {"school", strconv.FormatInt(b.ID, 10)},
+			{"audiences", "parents"}, {"language", "da"}, {"cover_id", coverID}, {"cover_alt", "x"}, {"action", "save"}})
+		if p.status != http.StatusSeeOther {
+			t.Fatalf("save: %d", p.status)
+		}
+		if got := cb.get(p.header.Get("Location")); got.attr("input[name=cover_id]", "value") != "" {
+			t.Error("another school's photo was attached by its id")
+		}
+		if got := cb.get(src); got.status != http.StatusNotFound {
+			t.Errorf("another school's draft photo is served: %d", got.status)
+		}
+		reviewer, _ := h.login(storage.RoleReviewer)
+		if got := reviewer.get(src); got.status != http.StatusNotFound {
+			t.Errorf("a reviewer sees the photo of a draft not in review: %d", got.status)
+		}
+		ed, _ := h.login(storage.RoleEditor)
+		if got := ed.get(src); got.status != http.StatusOK {
+			t.Errorf("an editor cannot see it: %d", got.status)
+		}
+	})
+}

@@ -342,6 +342,9 @@ func (s *Server) renderDraftView(w http.ResponseWriter, r *http.Request, status 
 	}
 	p.Review.Problems, p.Review.FromView = problems, true
 	if len(problems) > 0 {
+		p.Review.Typed = typedReview(r)
+	}
+	if len(problems) > 0 {
 		p.Flash = p.T("error.form")
 	}
 	return s.render(w, status, "site/material", p)

@@ -220,9 +220,34 @@ type ReviewPanel struct {
 	ChangedSince int64
 	Latest       int64
 	Deadline     string // the round form's date, as typed
+	Typed        ReviewTyped
 	Problems     material.Problems
 	// FromView is set on the reading view, where review actions return.
 	FromView bool
+}
+
+// ReviewTyped is what was typed in the review panel's forms, kept when
+// one comes back with a problem.
+type ReviewTyped struct {
+	Reviewers      []int64
+	RoundMessage   string
+	Comment        string
+	Paragraph      int64
+	Parent         int64 // the thread a reply was for
+	Verdict        string
+	VerdictMessage string
+}
+
+// Chose reports whether the round form had reviewer id ticked.
+func (t ReviewTyped) Chose(id int64) bool { return slices.Contains(t.Reviewers, id) }
+
+// ProblemText returns the translated problems of a review field.
+func (rp *ReviewPanel) ProblemText(b Base, field string) []string {
+	var out []string
+	for _, k := range rp.Problems[field] {
+		out = append(out, b.T(k))
+	}
+	return out
 }
 
 // Paragraph is one block of a material's body that a comment can be tied to.
@@ -429,12 +454,27 @@ func (s *Server) reviewProblem(w http.ResponseWriter, r *http.Request, m *materi
 	if state(r).user.Role == storage.RoleReviewer || r.PostForm.Get("from") == "vis" {
 		return s.renderDraftView(w, r, http.StatusUnprocessableEntity, m, problems)
 	}
-	return s.renderMaterialFormWith(w, r, http.StatusUnprocessableEntity, m, nil, nil, nil,
+	m, pending, err := s.formMaterial(r, m)
+	if err != nil {
+		return err
+	}
+	return s.renderMaterialFormWith(w, r, http.StatusUnprocessableEntity, m, nil, nil, pending,
 		func(p *WSMaterialPage) {
 			p.Flash = p.T("error.form")
 			p.Review.Problems = problems
 			p.Review.Deadline = r.PostForm.Get("deadline")
+			p.Review.Typed = typedReview(r)
 		})
+}
+
+func typedReview(r *http.Request) ReviewTyped {
+	f := r.PostForm
+	t := ReviewTyped{RoundMessage: f.Get("message"), Comment: f.Get("body"), Paragraph: formID(f.Get("paragraph")),
+		Parent: formID(f.Get("parent")), Verdict: f.Get("verdict"), VerdictMessage: f.Get("message")}
+	for _, v := range f["reviewers"] {
+		t.Reviewers = append(t.Reviewers, formID(v))
+	}
+	return t
 }
 
 // maxCommentRunes bounds a comment.

@@ -71,9 +71,19 @@ func TestWorkflowEndToEnd(t *testing.T) {
 		// The editor opens a round with a deadline and names the reviewer.
 		revID := reviewerID(t, h)
 		deadline := time.Now().In(localtime.Zone).AddDate(0, 0, 8).Format(time.DateOnly)
-		p = editor.post(edit+"/runde", url.Values{"csrf": {csrfE}, "deadline": {"i går"}, "reviewers": {revID}})
-		if p.status != http.StatusUnprocessableEntity || p.doc.Find(".review .problem").Length() == 0 {
-			t.Errorf("round with a bad date: %d", p.status)
+		p = editor.post(edit+"/runde", url.Values{"csrf": {csrfE}, "deadline": {"i går"}, "reviewers": {revID},
+			"message": {"Se især afsnit 2."}})
+		if p.status != http.StatusUnprocessableEntity || p.text("#deadline-problem") == "" ||
+			p.attr("#round-deadline", "aria-invalid") != "true" || p.doc.Find("#reviewer-"+revID+"[checked]").Length() != 1 ||
+			p.text("#round-message") != "Se især afsnit 2." {
+			t.Errorf("round with a bad date: %d, problem %q, kept %q", p.status, p.text("#deadline-problem"),
+				p.text("#round-message"))
+		}
+		long := strings.Repeat("ord ", 1300)
+		p = editor.post(edit+"/kommentarer", url.Values{"csrf": {csrfE}, "body": {long}, "paragraph": {"2"}})
+		if p.status != http.StatusUnprocessableEntity || p.text("#comment-problem") == "" ||
+			len(p.text("#comment-body")) < 5000 || p.attr("#comment-paragraph option[selected]", "value") != "2" {
+			t.Errorf("too long a comment: %d %q", p.status, p.text("#comment-problem"))
 		}
 		p = editor.post(edit+"/runde", url.Values{"csrf": {csrfE}, "deadline": {deadline}, "reviewers": {revID}})
 		if p.status != http.StatusSeeOther {
@@ -108,14 +118,14 @@ func TestWorkflowEndToEnd(t *testing.T) {
 
 		// The editor asks for changes; the contributor sees why.
 		p = editor.move(edit, append(append(fields(csrfE, first), consentFields()...),
-			[2]string{"move_message", "Se følgegruppens kommentar."}), "request_changes")
+			[2]string{"move_message", "Se styregruppens kommentar."}), "request_changes")
 		if p.status != http.StatusSeeOther || !strings.Contains(p.header.Get("Location"), "besked=aendringer") {
 			t.Fatalf("request changes: %d %q", p.status, p.text(".problem"))
 		}
 		form := contrib.get(edit)
 		if !strings.Contains(form.text(".review"), "Skriv hvad forældrene selv kan tage med.") ||
 			!strings.Contains(form.text(".review"), "Afsnit 4") ||
-			!strings.Contains(form.text(".history"), "Se følgegruppens kommentar.") {
+			!strings.Contains(form.text(".history"), "Se styregruppens kommentar.") {
 			t.Errorf("the contributor does not see the comments: %q", form.text(".review"))
 		}
 
@@ -279,6 +289,13 @@ func TestPendingVersionWaitsForApproval(t *testing.T) {
 		}
 		if form := ed.get(edit); !strings.Contains(form.text("#body"), "Den nye tekst.") || form.text(".notice") == "" {
 			t.Error("the form does not show the pending version")
+		}
+		reviewer, _ := h.login(storage.RoleReviewer)
+		if p := reviewer.get(edit + "/versioner"); p.status != http.StatusForbidden || strings.Contains(p.body, "Den nye tekst.") {
+			t.Errorf("a reviewer reads the unsent pending edit in the history: %d", p.status)
+		}
+		if p := reviewer.get(edit + "/vis"); strings.Contains(p.body, "Den nye tekst.") {
+			t.Error("a reviewer reads the unsent pending edit")
 		}
 		// Sent for review, the steering group can be asked about it.
 		if p := ed.move(edit, fields, "submit"); p.status != http.StatusSeeOther ||
@@ -471,6 +488,47 @@ func TestPlanUnpublishing(t *testing.T) {
 		c, csrfC := h.loginContributor()
 		if p := c.post(path, url.Values{"csrf": {csrfC}, "unpublish_date": {"2031-01-01"}, "unpublish_time": {"10:00"}}); p.status != http.StatusForbidden {
 			t.Errorf("a contributor plans: %d", p.status)
+		}
+	})
+}
+
+// TestConcurrentPendingSaves: of several saves of a pending edit made from
+// the same form at once, exactly one wins; the rest see the conflict.
+func TestConcurrentPendingSaves(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		m := h.publish(&material.Material{Title: "Mange hænder", Body: "## Om\n\nTekst."})
+		edit := "/redaktion/materialer/" + strconv.FormatInt(m.ID, 10)
+		ed, csrf := h.login(storage.RoleEditor)
+		fields := func(title string) [][2]string {
+			return append([][2]string{{"csrf", csrf}, {"kind", "article"}, {"title", title},
+				{"summary", "Et kort resumé."}, {"body", "## Om\n\nTekst."}, {"audiences", "parents"},
+				{"language", "da"}}, consentFields()...)
+		}
+		if p := ed.move(edit, fields("Første ventende"), "save"); p.status != http.StatusSeeOther {
+			t.Fatalf("first pending save: %d", p.status)
+		}
+		token := ed.version(edit)
+		const n = 6
+		statuses := make(chan int, n)
+		for i := 0; i < n; i++ {
+			go func(i int) {
+				p := ed.postMultipart(edit, append(fields("Udgave "+strconv.Itoa(i)),
+					[2]string{"version", token}, [2]string{"action", "save"}))
+				statuses <- p.status
+			}(i)
+		}
+		won := 0
+		for i := 0; i < n; i++ {
+			switch s := <-statuses; s {
+			case http.StatusSeeOther:
+				won++
+			case http.StatusConflict:
+			default:
+				t.Errorf("status %d", s)
+			}
+		}
+		if won != 1 {
+			t.Errorf("%d of %d concurrent saves won, want exactly 1", won, n)
 		}
 	})
 }
