@@ -578,7 +578,7 @@ var danish = map[string]string{
 	"notify.kind.scheduled":            "Planlagt udgivelse",
 	"notify.kind.published":            "Udgivet",
 	"notify.submitted.subject":         "Til gennemsyn: %s",
-	"notify.submitted.text":            "%s har sendt »%s« til gennemsyn.",
+	"notify.submitted.text":            "%s beder om gennemsyn af »%s«.",
 	"notify.comment.subject":           "Ny kommentar: %s",
 	"notify.comment.text":              "%s har kommenteret »%s«.",
 	"notify.changes_requested.subject": "Ændringer ønsket: %s",
@@ -609,4 +609,5 @@ var danish = map[string]string{
 	"error.unpublish_before_publish":   "Tidspunktet skal ligge efter den planlagte udgivelse.",
 	"error.publish_after_unpublish":    "Udgivelsen skal ligge før det tidspunkt, materialet er planlagt taget af siden.",
 	"ws.calendar_unpublish":            "Tages af siden",
+	"review.input_by":                  "Input senest %s.",
 }

@@ -579,7 +579,7 @@ var english = map[string]string{
 	"notify.kind.scheduled":            "Scheduled publication",
 	"notify.kind.published":            "Published",
 	"notify.submitted.subject":         "For review: %s",
-	"notify.submitted.text":            "%s submitted \"%s\" for review.",
+	"notify.submitted.text":            "%s asks for a review of \"%s\".",
 	"notify.comment.subject":           "New comment: %s",
 	"notify.comment.text":              "%s commented on \"%s\".",
 	"notify.changes_requested.subject": "Changes requested: %s",
@@ -610,4 +610,5 @@ var english = map[string]string{
 	"error.unpublish_before_publish":   "The time must be after the planned publication.",
 	"error.publish_after_unpublish":    "Publication must come before the time the material is planned to leave the site.",
 	"ws.calendar_unpublish":            "Leaves the site",
+	"review.input_by":                  "Input by %s.",
 }

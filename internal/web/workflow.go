@@ -441,7 +441,15 @@ func (s *Server) wsStartRound(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.audit(r, "material:round", auditMaterial(m))
-	s.tell(r, notify.KindSubmitted, m, ids, strings.TrimSpace(r.PostForm.Get("message")))
+	b, err := s.base(r, "")
+	if err != nil {
+		return err
+	}
+	note := b.T("review.input_by", b.Date(round.LastDay()))
+	if msg := strings.TrimSpace(r.PostForm.Get("message")); msg != "" {
+		note += "\n\n" + msg
+	}
+	s.tell(r, notify.KindSubmitted, m, ids, note)
 	http.Redirect(w, r, backTo(r, m, "runde"), http.StatusSeeOther)
 	return nil
 }
@@ -508,7 +516,13 @@ func (s *Server) wsAddComment(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.audit(r, "material:comment", auditMaterial(m))
-	s.tell(r, notify.KindComment, m, s.authors(r, m), body)
+	to := s.authors(r, m)
+	if editors, err := s.store.UsersWithRole(r.Context(), storage.RoleEditor); err != nil {
+		s.log.Error("notify: editors", "err", err)
+	} else {
+		to = append(to, userIDs(editors)...)
+	}
+	s.tell(r, notify.KindComment, m, to, body)
 	http.Redirect(w, r, backTo(r, m, "kommentar"), http.StatusSeeOther)
 	return nil
 }
@@ -572,7 +586,16 @@ func (s *Server) wsVerdict(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.tell(r, notify.KindComment, m, userIDs(editors), message)
+	b, err := s.base(r, "")
+	if err != nil {
+		return err
+	}
+	note := b.T(map[string]string{storage.VerdictApprove: "review.verdict.approve",
+		storage.VerdictChanges: "review.verdict.changes"}[verdict])
+	if message != "" {
+		note += ": " + message
+	}
+	s.tell(r, notify.KindComment, m, userIDs(editors), note)
 	http.Redirect(w, r, backTo(r, m, "vurdering"), http.StatusSeeOther)
 	return nil
 }

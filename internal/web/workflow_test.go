@@ -190,7 +190,7 @@ func TestWorkflowEndToEnd(t *testing.T) {
 		// Everyone concerned was told, in their inbox.
 		for role, want := range map[storage.Role]string{
 			storage.RoleContributor: "comment changes_requested approved scheduled published",
-			storage.RoleEditor:      "submitted comment submitted published",
+			storage.RoleEditor:      "submitted comment comment submitted published",
 			storage.RoleReviewer:    "submitted",
 		} {
 			us, err := h.st.UsersWithRole(ctx, role)
