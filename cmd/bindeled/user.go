@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/mail"
 	"os"
 	"strings"
 
@@ -36,7 +35,7 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return err
 	}
 
-	if addr, err := mail.ParseAddress(*email); err != nil || addr.Address != *email {
+	if !auth.ValidEmail(*email) {
 		return fmt.Errorf("--email %q is not an e-mail address", *email)
 	}
 	if !storage.Role(*role).Valid() {

@@ -27,7 +27,15 @@ func Parse(s string) Lang {
 // T returns the text for key in lang, formatted with args. A key missing in
 // English falls back to Danish; a key missing everywhere is returned as is
 // so that the gap is visible and caught by the catalogue test.
+//
+// When the first argument is the number 1 and key+"_one" exists, that
+// text is used: "1 besked", not "1 beskeder".
 func T(lang Lang, key string, args ...any) string {
+	if len(args) > 0 && isOne(args[0]) {
+		if _, ok := catalog[Danish][key+"_one"]; ok {
+			key += "_one"
+		}
+	}
 	msg, ok := catalog[lang][key]
 	if !ok {
 		msg, ok = catalog[Danish][key]
@@ -60,4 +68,14 @@ func Keys(lang Lang) []string {
 var catalog = map[Lang]map[string]string{
 	Danish:  danish,
 	English: english,
+}
+
+func isOne(v any) bool {
+	switch n := v.(type) {
+	case int:
+		return n == 1
+	case int64:
+		return n == 1
+	}
+	return false
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"net/mail"
 	"strings"
 	"time"
 
@@ -198,7 +197,7 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
 		Email: strings.TrimSpace(f.Get("email")), Problems: material.Problems{}}
 	password := norm.NFC.String(f.Get("password"))
 
-	if addr, err := mail.ParseAddress(p.Email); err != nil || addr.Address != p.Email {
+	if !auth.ValidEmail(p.Email) {
 		p.Problems.Add("email", "error.email")
 	}
 	if key := auth.PasswordProblem(password); key != "" {

@@ -25,7 +25,8 @@ type WSRevisionsPage struct {
 	Revisions []storage.RevisionInfo
 	A, B      int64
 	Fields    []DiffField
-	CanEdit   bool // may load a revision into the form to restore it
+	CanEdit   bool   // may load a revision into the form to restore it
+	Heading   string // the material's title as in the newer revision
 }
 
 // DiffField is one field of two revisions side by side, with the changes
@@ -68,7 +69,7 @@ func (s *Server) wsRevisions(w http.ResponseWriter, r *http.Request) error {
 	}
 	b.Section = "materials"
 	b.Title = b.T("ws.revisions_of", m.Title) + " – " + b.T("ws.title")
-	p := WSRevisionsPage{Base: b, M: m, CanEdit: actorOf(state(r).user) == material.ByEditor}
+	p := WSRevisionsPage{Base: b, M: m, CanEdit: actorOf(state(r).user) == material.ByEditor, Heading: m.Title}
 	if p.Revisions, err = s.store.Revisions(r.Context(), m.ID); err != nil {
 		return err
 	}
@@ -89,6 +90,9 @@ func (s *Server) wsRevisions(w http.ResponseWriter, r *http.Request) error {
 	if !has(p.A) || !has(p.B) {
 		return errNotFound
 	}
+	if p.A > p.B {
+		p.A, p.B = p.B, p.A // the older one is always on the left
+	}
 	older, err := s.store.Revision(r.Context(), m.ID, p.A)
 	if err != nil {
 		return err
@@ -101,6 +105,7 @@ func (s *Server) wsRevisions(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.Fields = s.diffMaterials(r, b, older, newer)
+	p.Heading = newer.Title // the newest compared, which may be a pending edit's
 	return s.render(w, http.StatusOK, "ws/revisions", p)
 }
 
@@ -154,7 +159,12 @@ func (s *Server) diffMaterials(r *http.Request, b Base, a, c *material.Material)
 	return out
 }
 
-// diffField marks what changed between two texts, word by word.
+// lineDiffFrom is the combined length in bytes above which two texts are
+// compared by lines instead of characters.
+const lineDiffFrom = 20000
+
+// diffField marks what changed between two texts, word by word, or line
+// by line for long texts.
 func diffField(label, old, new string) DiffField {
 	f := DiffField{Label: label, Changed: old != new}
 	if !f.Changed {
@@ -163,9 +173,16 @@ func diffField(label, old, new string) DiffField {
 		return f
 	}
 	dmp := diffmatchpatch.New()
-	dmp.DiffTimeout = time.Second
-	diffs := dmp.DiffMain(old, new, false)
-	diffs = dmp.DiffCleanupSemantic(diffs)
+	dmp.DiffTimeout = 200 * time.Millisecond
+	var diffs []diffmatchpatch.Diff
+	if len(old)+len(new) > lineDiffFrom {
+		// Long texts are compared line by line first, which is fast, so
+		// that a page of versions cannot tie up the server.
+		a, b, lines := dmp.DiffLinesToChars(old, new)
+		diffs = dmp.DiffCharsToLines(dmp.DiffMain(a, b, false), lines)
+	} else {
+		diffs = dmp.DiffCleanupSemantic(dmp.DiffMain(old, new, false))
+	}
 	for _, d := range diffs {
 		switch d.Type {
 		case diffmatchpatch.DiffEqual:
@@ -189,6 +206,7 @@ type WSCalendarPage struct {
 	Days      []CalendarDay
 	PrevURL   string
 	NextURL   string
+	OtherURL  string // the same time as a month or as a week
 	Waiting   []*material.Material
 	Deadlines []storage.ReviewTask
 }
@@ -220,20 +238,30 @@ func (s *Server) wsCalendar(w http.ResponseWriter, r *http.Request) error {
 	now := time.Now().In(localtime.Zone)
 	q := r.URL.Query()
 	var from, to time.Time
-	if mo := q.Get("maaned"); mo != "" || q.Has("maaned") {
+	if q.Has("maaned") {
 		p.Month = true
-		first, err := time.ParseInLocation("2006-01", mo, localtime.Zone)
-		if err != nil {
-			first = time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, localtime.Zone)
+		first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, localtime.Zone)
+		if mo := q.Get("maaned"); mo != "" {
+			if t, err := time.ParseInLocation("2006-01", mo, localtime.Zone); err == nil && calendarYear(t.Year()) {
+				first = t
+			} else {
+				p.Flash = b.T("ws.calendar_bad_period")
+			}
 		}
 		from, to = first, first.AddDate(0, 1, 0)
 		p.Heading = b.T("month."+first.Format("01")) + " " + first.Format("2006")
 		p.PrevURL = "/redaktion/kalender?maaned=" + first.AddDate(0, -1, 0).Format("2006-01")
 		p.NextURL = "/redaktion/kalender?maaned=" + to.Format("2006-01")
+		y, wk := first.ISOWeek()
+		p.OtherURL = "/redaktion/kalender?uge=" + isoWeekString(y, wk)
 	} else {
 		from = mondayOf(now)
-		if y, wk, ok := parseISOWeek(q.Get("uge")); ok {
-			from = isoWeekStart(y, wk)
+		if w := q.Get("uge"); w != "" {
+			if y, wk, ok := parseISOWeek(w); ok && calendarYear(y) {
+				from = isoWeekStart(y, wk)
+			} else {
+				p.Flash = b.T("ws.calendar_bad_period")
+			}
 		}
 		to = from.AddDate(0, 0, 7)
 		y, wk := from.ISOWeek()
@@ -242,6 +270,7 @@ func (s *Server) wsCalendar(w http.ResponseWriter, r *http.Request) error {
 		ny, nw := to.ISOWeek()
 		p.PrevURL = "/redaktion/kalender?uge=" + isoWeekString(py, pw)
 		p.NextURL = "/redaktion/kalender?uge=" + isoWeekString(ny, nw)
+		p.OtherURL = "/redaktion/kalender?maaned=" + from.Format("2006-01")
 	}
 	planned, err := s.store.MaterialsPlanned(r.Context(), from.UTC(), to.UTC())
 	if err != nil {
@@ -285,6 +314,9 @@ func (s *Server) wsCalendar(w http.ResponseWriter, r *http.Request) error {
 	p.Deadlines = tasks
 	return s.render(w, http.StatusOK, "ws/calendar", p)
 }
+
+// calendarYear bounds the years the calendar shows.
+func calendarYear(y int) bool { return y >= 2000 && y <= 2100 }
 
 func mondayOf(t time.Time) time.Time {
 	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, localtime.Zone)

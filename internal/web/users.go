@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"net/http"
-	"net/mail"
 	"strconv"
 	"strings"
 	"time"
@@ -132,7 +131,7 @@ func (s *Server) wsInvite(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.Form = s.readUserForm(r, p.Schools, p.Problems)
-	if addr, err := mail.ParseAddress(p.Form.Email); err != nil || addr.Address != p.Form.Email {
+	if !auth.ValidEmail(p.Form.Email) {
 		p.Problems.Add("email", "error.email")
 	}
 	status := http.StatusOK
@@ -225,7 +224,16 @@ func (s *Server) wsUser(w http.ResponseWriter, r *http.Request) error {
 	if err := s.usersPage(r, &p.WSUsersPage); err != nil {
 		return err
 	}
+	p.Title = userTitle(u) + " – " + p.Title
 	return s.render(w, http.StatusOK, "ws/user", p)
+}
+
+// userTitle names a user in a page title.
+func userTitle(u *storage.User) string {
+	if u.Name != "" {
+		return u.Name
+	}
+	return u.Email
 }
 
 // wsSaveUser saves a user's role and schools, deactivates or reactivates
@@ -240,6 +248,7 @@ func (s *Server) wsSaveUser(w http.ResponseWriter, r *http.Request) error {
 	if err := s.usersPage(r, &p.WSUsersPage); err != nil {
 		return err
 	}
+	p.Title = userTitle(u) + " – " + p.Title
 	current, err := s.store.UserSchoolIDs(r.Context(), u.ID)
 	if err != nil {
 		return err

@@ -418,6 +418,9 @@ func (s *Server) wsStartRound(w http.ResponseWriter, r *http.Request) error {
 	if !deadline.After(time.Now()) {
 		return s.reviewProblem(w, r, m, "deadline", "error.deadline_past")
 	}
+	if deadline.After(time.Now().AddDate(1, 0, 0)) {
+		return s.reviewProblem(w, r, m, "deadline", "error.deadline_far")
+	}
 	candidates, err := s.store.UsersWithRole(r.Context(), storage.RoleReviewer, storage.RoleEditor, storage.RoleAdmin)
 	if err != nil {
 		return err
@@ -501,8 +504,12 @@ func (s *Server) wsAddComment(w http.ResponseWriter, r *http.Request) error {
 	case utf8.RuneCountInString(body) > maxCommentRunes:
 		return s.reviewProblem(w, r, m, "comment", "error.comment_too_long")
 	}
+	paragraph := formID(r.PostForm.Get("paragraph"))
+	if paragraph > int64(len(bodyParagraphs(m.Body))) {
+		return s.reviewProblem(w, r, m, "comment", "error.paragraph")
+	}
 	c := &storage.Comment{MaterialID: m.ID, UserID: state(r).user.ID, Body: body,
-		ParentID: formID(r.PostForm.Get("parent")), Paragraph: int(min(formID(r.PostForm.Get("paragraph")), 10000))}
+		ParentID: formID(r.PostForm.Get("parent")), Paragraph: int(paragraph)}
 	rounds, err := s.store.Rounds(r.Context(), m.ID)
 	if err != nil {
 		return err

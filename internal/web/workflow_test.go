@@ -79,6 +79,14 @@ func TestWorkflowEndToEnd(t *testing.T) {
 			t.Errorf("round with a bad date: %d, problem %q, kept %q", p.status, p.text("#deadline-problem"),
 				p.text("#round-message"))
 		}
+		if p = editor.post(edit+"/runde", url.Values{"csrf": {csrfE}, "deadline": {"9999-12-31"},
+			"reviewers": {revID}}); p.status != http.StatusUnprocessableEntity || p.text("#deadline-problem") == "" {
+			t.Errorf("a deadline far away: %d", p.status)
+		}
+		if p = editor.post(edit+"/kommentarer", url.Values{"csrf": {csrfE}, "body": {"Hej"},
+			"paragraph": {"999"}}); p.status != http.StatusUnprocessableEntity || p.text("#comment-problem") == "" {
+			t.Errorf("a comment on a paragraph that does not exist: %d", p.status)
+		}
 		long := strings.Repeat("ord ", 1300)
 		p = editor.post(edit+"/kommentarer", url.Values{"csrf": {csrfE}, "body": {long}, "paragraph": {"2"}})
 		if p.status != http.StatusUnprocessableEntity || p.text("#comment-problem") == "" ||
@@ -438,8 +446,13 @@ func TestCalendarShowsPlans(t *testing.T) {
 		if month.doc.Find(".calendar > li").Length() != 30 || !strings.Contains(month.text(".calendar"), "Planlagt til juni") {
 			t.Errorf("month: %d days", month.doc.Find(".calendar > li").Length())
 		}
-		if p := ed.get("/redaktion/kalender?uge=9999-W99&maaned=x"); p.status != http.StatusOK {
-			t.Errorf("bad period: %d", p.status)
+		for _, bad := range []string{"uge=9999-W99", "uge=0000-W01", "maaned=x", "maaned=2031-13", "uge=abc"} {
+			if p := ed.get("/redaktion/kalender?" + bad); p.status != http.StatusOK || p.text(".flash") == "" {
+				t.Errorf("bad period %s: %d %q", bad, p.status, p.text(".flash"))
+			}
+		}
+		if other := week.attr(".pager a:nth-child(2)", "href"); other != "/redaktion/kalender?maaned=2031-06" {
+			t.Errorf("the week links to the month %q", other)
 		}
 		if c, _ := h.loginContributor(); c.get("/redaktion/kalender").status != http.StatusForbidden {
 			t.Error("a contributor reads the calendar")
