@@ -93,6 +93,24 @@ func (s *Server) maySeeMedia(r *http.Request, f *storage.Media) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	if u.Role == storage.RoleReviewer { // the new files of pending edits sent for review
+		pending, err := s.store.PendingMaterialIDs(r.Context())
+		if err != nil {
+			return false, err
+		}
+		for id, st := range pending {
+			if st != material.InReview {
+				continue
+			}
+			p, err := s.store.PendingVersion(r.Context(), id)
+			if err != nil {
+				return false, err
+			}
+			if p != nil && slices.Contains(append(p.M.Files(), p.M.CaptionsID), f.ID) {
+				return true, nil
+			}
+		}
+	}
 	for _, use := range uses {
 		switch {
 		case use.Status == material.Published:

@@ -311,6 +311,21 @@ func (s *Server) wsCalendar(w http.ResponseWriter, r *http.Request) error {
 	if p.Waiting, err = s.store.MaterialsInStatus(r.Context(), material.InReview); err != nil {
 		return err
 	}
+	pending, err := s.store.PendingMaterialIDs(r.Context())
+	if err != nil {
+		return err
+	}
+	var edits []int64 // published materials whose pending edit is in review
+	for id, st := range pending {
+		if st == material.InReview {
+			edits = append(edits, id)
+		}
+	}
+	more, err := s.store.MaterialsByID(r.Context(), edits)
+	if err != nil {
+		return err
+	}
+	p.Waiting = append(p.Waiting, more...)
 	p.Deadlines = tasks
 	return s.render(w, http.StatusOK, "ws/calendar", p)
 }

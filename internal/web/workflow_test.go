@@ -313,6 +313,9 @@ func TestPendingVersionWaitsForApproval(t *testing.T) {
 		if ed.get(edit).doc.Find("form.new-round").Length() != 1 {
 			t.Error("no review round can be started for the pending edit")
 		}
+		if cal := ed.get("/redaktion/kalender"); !strings.Contains(cal.text("main"), "Live tekst") {
+			t.Error("the pending edit in review is not listed as waiting")
+		}
 		if p := ed.move(edit, fields, "approve"); p.status != http.StatusSeeOther {
 			t.Fatalf("approve pending: %d %q", p.status, p.text(".problem"))
 		}
