@@ -1,0 +1,102 @@
+// Package search is the hub's Danish search: how text becomes terms, and
+// how typed words are matched to them the way people mean them.
+package search
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/blevesearch/snowballstem"
+	"github.com/blevesearch/snowballstem/danish"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Canonical lowercases a word and writes the Danish letters typed as two
+// letters the Danish way: "Foraeldre" and "forældre" are both "forældre",
+// "Aarhus" and "Århus" both "århus". Other accents are dropped ("café"
+// is "cafe").
+func Canonical(word string) string {
+	w := twoLetters.Replace(strings.ToLower(norm.NFC.String(word)))
+	var b strings.Builder
+	for _, r := range w {
+		switch r {
+		case 'æ', 'ø', 'å':
+			b.WriteRune(r)
+			continue
+		}
+		for _, s := range norm.NFD.String(string(r)) {
+			if !unicode.Is(unicode.Mn, s) {
+				b.WriteRune(s)
+			}
+		}
+	}
+	return b.String()
+}
+
+// twoLetters writes æ, ø and å typed as two letters as one.
+var twoLetters = strings.NewReplacer("ae", "æ", "oe", "ø", "aa", "å")
+
+// Loose is the form of a canonical word typed on a keyboard without
+// Danish letters: æ as a, ø as o, å as a. "okonomi" and "økonomi" have
+// the same loose form.
+func Loose(word string) string {
+	return strings.NewReplacer("æ", "a", "ø", "o", "å", "a").Replace(word)
+}
+
+// Stem returns the Danish stem of a canonical word: "forældremøder",
+// "forældremødet" and "forældremøde" share one.
+func Stem(word string) string {
+	env := snowballstem.NewEnv(word)
+	danish.Stem(env)
+	return env.Current()
+}
+
+// Word is a word of a text as search sees it.
+type Word struct {
+	Text string // canonical
+	// Joined is set on the first part of a hyphenated word: the parts
+	// written together, as "skolehjemsamtale" for "skole-hjem-samtale".
+	Joined string
+}
+
+// Words splits text into canonical words. Letters and digits make words;
+// an apostrophe ends one ("SFO'en" gives "sfo" and "en"); a hyphen between
+// letters joins parts into one more word as well.
+func Words(text string) []Word {
+	var out []Word
+	var parts []string
+	var cur strings.Builder
+	flushWord := func() {
+		if cur.Len() > 0 {
+			parts = append(parts, Canonical(cur.String()))
+			cur.Reset()
+		}
+	}
+	flushGroup := func() {
+		flushWord()
+		if len(parts) == 0 {
+			return
+		}
+		first := len(out)
+		for _, p := range parts {
+			out = append(out, Word{Text: p})
+		}
+		if len(parts) > 1 {
+			out[first].Joined = strings.Join(parts, "")
+		}
+		parts = parts[:0]
+	}
+	rs := []rune(text)
+	for i, r := range rs {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
+			cur.WriteRune(r)
+		case (r == '-' || r == '‐' || r == '‑') && cur.Len() > 0 && i+1 < len(rs) && unicode.IsLetter(rs[i+1]):
+			flushWord() // a part of a hyphenated word
+		default:
+			flushGroup()
+		}
+	}
+	flushGroup()
+	return out
+}
