@@ -618,4 +618,7 @@ var danish = map[string]string{
 	"review.waiting_for":               "Venter stadig på svar fra %d personer.",
 	"review.waiting_for_one":           "Venter stadig på svar fra %d person.",
 	"ws.save_changes":                  "Gem ændringer",
+	"withdraw.confirm":                 "Samtykket til %s er trukket tilbage: slet filen",
+	"withdraw.confirm_needed":          "Filen er ikke slettet. Sæt flueben for at bekræfte, at samtykket er trukket tilbage.",
+	"error.schedule_far":               "Tidspunktet må højst ligge fem år ude i fremtiden.",
 }

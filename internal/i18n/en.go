@@ -619,4 +619,7 @@ var english = map[string]string{
 	"review.waiting_for":               "Still waiting for %d people to answer.",
 	"review.waiting_for_one":           "Still waiting for %d person to answer.",
 	"ws.save_changes":                  "Save changes",
+	"withdraw.confirm":                 "Consent to %s is withdrawn: delete the file",
+	"withdraw.confirm_needed":          "The file was not deleted. Tick the box to confirm that consent is withdrawn.",
+	"error.schedule_far":               "The time may be at most five years ahead.",
 }

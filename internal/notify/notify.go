@@ -100,6 +100,9 @@ type Event struct {
 	ActorID       int64   // 0 = the scheduler
 	Recipients    []int64 // user ids; the actor is dropped
 	Message       string  // optional, e.g. the comment text or the editor's note
+	// Note is an optional line of the hub's own that follows the main
+	// text, such as the last day for input of a review round.
+	Note string
 }
 
 // Notifier delivers events to inboxes and queues their mails.
@@ -171,11 +174,15 @@ func (n *Notifier) deliver(ctx context.Context, ev Event, userID int64, actorNam
 	if err != nil {
 		return err
 	}
-	if !u.Active {
+	if !u.Active || u.PasswordHash == "" { // deactivated, or has not accepted the invitation yet
 		return nil
 	}
+	message := ev.Message
+	if ev.Note != "" {
+		message = strings.TrimSpace(ev.Note + "\n\n" + ev.Message)
+	}
 	note := &storage.Notification{UserID: u.ID, Kind: string(ev.Kind), MaterialID: ev.MaterialID,
-		MaterialTitle: ev.MaterialTitle, ActorID: ev.ActorID, ActorName: actorName, Message: ev.Message}
+		MaterialTitle: ev.MaterialTitle, ActorID: ev.ActorID, ActorName: actorName, Message: message}
 	var m *storage.Mail
 	if n.mailOn {
 		off, err := n.store.MailOptOuts(ctx, u.ID)
@@ -206,6 +213,9 @@ func (n *Notifier) eventMail(u *storage.User, ev Event, actorName, brandName str
 	var b strings.Builder
 	b.WriteString(greeting(u) + "\n\n")
 	b.WriteString(Text(da, ev.Kind, actorName, ev.MaterialTitle) + "\n\n")
+	if ev.Note != "" {
+		b.WriteString(ev.Note + "\n\n")
+	}
 	if ev.Message != "" {
 		b.WriteString(i18n.T(da, "notify.mail.message") + "\n\n" + ev.Message + "\n\n")
 	}
@@ -251,15 +261,16 @@ func (n *Notifier) brandName(ctx context.Context) string {
 }
 
 func greeting(u *storage.User) string {
-	if u.Name == "" {
+	name := storage.CleanName(u.Name)
+	if name == "" {
 		return i18n.T(i18n.Danish, "notify.mail.hello")
 	}
-	return i18n.T(i18n.Danish, "notify.mail.hello_name", u.Name)
+	return i18n.T(i18n.Danish, "notify.mail.hello_name", name)
 }
 
 func displayName(u *storage.User) string {
-	if u.Name != "" {
-		return u.Name
+	if name := storage.CleanName(u.Name); name != "" {
+		return name // one line, also for names stored before names were cleaned
 	}
 	return u.Email
 }

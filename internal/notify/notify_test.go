@@ -295,3 +295,27 @@ func TestMailGivenUpAfterRepeatedFailures(t *testing.T) {
 		}
 	})
 }
+
+// TestInvitedButNotJoinedAreNotTold: someone who has not accepted their
+// invitation gets neither inbox entries nor mails about materials.
+func TestInvitedButNotJoinedAreNotTold(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		actor := user(t, st, "Ida", storage.RoleEditor, true)
+		invited := &storage.User{Email: "ny@example.dk", Role: storage.RoleEditor}
+		if err := st.InviteUser(ctx, invited, nil, &storage.UserToken{TokenHash: "x", Purpose: storage.TokenInvite,
+			ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		n := notify.New(st, "https://hub.example.dk", true, storagetest.Logger())
+		if err := n.Notify(ctx, notify.Event{Kind: notify.KindPublished, MaterialTitle: "Hej", ActorID: actor.ID,
+			Recipients: []int64{invited.ID}}); err != nil {
+			t.Fatal(err)
+		}
+		if c, _ := st.UnreadCount(ctx, invited.ID); c != 0 || len(queuedMails(t, st)) != 0 {
+			t.Errorf("the invited user was told: %d unread, %d mails", c, len(queuedMails(t, st)))
+		}
+		if us, _ := st.UsersWithRole(ctx, storage.RoleEditor); len(us) != 1 || us[0].ID != actor.ID {
+			t.Errorf("editors who can act: %+v", us)
+		}
+	})
+}

@@ -46,7 +46,7 @@ var tables = []table{
 		"attempts", "last_error", "done_at"}, key: "id", serial: true},
 	{name: "material_transitions", columns: []string{"id", "material_id", "from_status", "to_status", "user_id",
 		"message", "at"}, key: "id", serial: true},
-	{name: "material_revisions", columns: []string{"id", "material_id", "number", "data", "user_id", "at"},
+	{name: "material_revisions", columns: []string{"id", "material_id", "number", "data", "user_id", "at", "pending"},
 		key: "id", serial: true},
 	{name: "review_rounds", columns: []string{"id", "material_id", "deadline", "revision", "created_by",
 		"created_at", "closed_at"}, key: "id", serial: true},

@@ -309,7 +309,8 @@ func (s *Store) Comments(ctx context.Context, materialID int64) ([]*Comment, err
 	return threads, rows.Err()
 }
 
-// UsersWithRole lists the active users with one of the roles, by name.
+// UsersWithRole lists the active users with one of the roles, by name;
+// users who have not accepted their invitation yet are left out.
 func (s *Store) UsersWithRole(ctx context.Context, roles ...Role) ([]User, error) {
 	if len(roles) == 0 {
 		return nil, nil
@@ -319,7 +320,8 @@ func (s *Store) UsersWithRole(ctx context.Context, roles ...Role) ([]User, error
 		args = append(args, string(r))
 	}
 	rows, err := s.q().query(ctx, `SELECT id, email, name, role FROM users
-		WHERE active = ? AND role IN (`+placeholders(len(roles))+`) ORDER BY name, email`, args...)
+		WHERE active = ? AND password_hash <> '' AND role IN (`+placeholders(len(roles))+`)
+		ORDER BY name, email`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -339,7 +341,8 @@ func (s *Store) UsersWithRole(ctx context.Context, roles ...Role) ([]User, error
 // SchoolContributors lists the active contributors of a school.
 func (s *Store) SchoolContributors(ctx context.Context, schoolID int64) ([]int64, error) {
 	rows, err := s.q().query(ctx, `SELECT u.id FROM users u JOIN user_schools us ON us.user_id = u.id
-		WHERE us.school_id = ? AND u.active = ? AND u.role = ?`, schoolID, true, RoleContributor)
+		WHERE us.school_id = ? AND u.active = ? AND u.password_hash <> '' AND u.role = ?`,
+		schoolID, true, RoleContributor)
 	if err != nil {
 		return nil, err
 	}

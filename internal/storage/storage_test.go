@@ -437,3 +437,30 @@ func TestNewFirstAdminLinkReplacesTheOld(t *testing.T) {
 		}
 	})
 }
+
+func TestCleanName(t *testing.T) {
+	for in, want := range map[string]string{
+		"Eva Hansen":                     "Eva Hansen",
+		"  Eva\n\nVIGTIGT: log ind her ": "Eva VIGTIGT: log ind her",
+		"Mix\r\nLink:\thttp://x":         "Mix Link: http://x",
+		"A\u2028B\x00C":                  "A B C",
+		"":                               "",
+	} {
+		if got := storage.CleanName(in); got != want {
+			t.Errorf("CleanName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestNamesAreStoredOnOneLine(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		u := &storage.User{Email: "eva@example.dk", Name: "Eva\n\nVIGTIGT: log ind", Role: storage.RoleEditor, Active: true}
+		if err := st.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.UserByID(ctx, u.ID)
+		if err != nil || got.Name != "Eva VIGTIGT: log ind" {
+			t.Errorf("stored name %q (%v)", got.Name, err)
+		}
+	})
+}

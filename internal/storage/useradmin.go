@@ -75,7 +75,7 @@ func (s *Store) Users(ctx context.Context) ([]UserRow, error) {
 // InviteUser creates a user without a password, with their schools and an
 // invitation token, in one transaction. An e-mail in use gives ErrConflict.
 func (s *Store) InviteUser(ctx context.Context, u *User, schoolIDs []int64, t *UserToken) error {
-	u.Email = NormalizeEmail(u.Email)
+	u.Email, u.Name = NormalizeEmail(u.Email), CleanName(u.Name)
 	u.PasswordHash, u.Active = "", true
 	u.CreatedAt = time.Now().UTC().Truncate(time.Millisecond)
 	err := s.inTx(ctx, func(c q) error {
@@ -151,6 +151,7 @@ func (s *Store) ValidUserToken(ctx context.Context, hash string, now time.Time) 
 // transaction, so that the link works once even when raced. An invalid,
 // used or expired link, or an inactive user, gives ErrNotFound.
 func (s *Store) UseUserToken(ctx context.Context, hash, name, passwordHash string, now time.Time) (*User, error) {
+	name = CleanName(name)
 	var userID int64
 	err := s.inTx(ctx, func(c q) error {
 		err := c.queryRow(ctx, `

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Role is what a user may do.
@@ -38,13 +39,23 @@ type User struct {
 	CreatedAt    time.Time
 }
 
+// CleanName makes a person's name one line of printable text: control
+// characters and line breaks become spaces, runs of spaces become one. A
+// name is shown in lists, titles and e-mails, where a line break could
+// pass for text of the hub's own.
+func CleanName(s string) string {
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r) || r == '\u2028' || r == '\u2029'
+	}), " ")
+}
+
 // NormalizeEmail lowercases and trims an e-mail address so that one person
 // cannot have two accounts by case.
 func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
 // CreateUser stores a new user. An e-mail already in use gives ErrConflict.
 func (s *Store) CreateUser(ctx context.Context, u *User) error {
-	u.Email = NormalizeEmail(u.Email)
+	u.Email, u.Name = NormalizeEmail(u.Email), CleanName(u.Name)
 	u.CreatedAt = time.Now().UTC().Truncate(time.Millisecond)
 	err := s.q().queryRow(ctx, `
 		INSERT INTO users (email, name, role, password_hash, active, created_at)
@@ -208,7 +219,7 @@ func (s *Store) ValidSetupToken(ctx context.Context, hash string, now time.Time)
 // CreateFirstAdmin uses a first-admin token to create the first user, in
 // one transaction: the token must be valid and no user may exist yet.
 func (s *Store) CreateFirstAdmin(ctx context.Context, tokenHash string, u *User, now time.Time) error {
-	u.Email = NormalizeEmail(u.Email)
+	u.Email, u.Name = NormalizeEmail(u.Email), CleanName(u.Name)
 	u.Role, u.Active = RoleAdmin, true
 	u.CreatedAt = now.UTC().Truncate(time.Millisecond)
 

@@ -47,18 +47,20 @@ func recordSave(ctx context.Context, c q, m *material.Material, sv Save) error {
 			return fmt.Errorf("record move: %w", err)
 		}
 	}
-	return addRevision(ctx, c, m, sv.UserID, now)
+	return addRevision(ctx, c, m, sv.UserID, now, "")
 }
 
-func addRevision(ctx context.Context, c q, m *material.Material, userID, now int64) error {
+// addRevision keeps m as its material's next revision; pending is the
+// state of a pending edit saved, "" for the material itself.
+func addRevision(ctx context.Context, c q, m *material.Material, userID, now int64, pending material.Status) error {
 	data, err := json.Marshal(m)
 	if err != nil {
 		return err
 	}
 	_, err = c.exec(ctx, `
-		INSERT INTO material_revisions (material_id, number, data, user_id, at)
-		VALUES (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM material_revisions WHERE material_id = ?), ?, ?, ?)`,
-		m.ID, m.ID, string(data), nullID(userID), now)
+		INSERT INTO material_revisions (material_id, number, data, user_id, at, pending)
+		VALUES (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM material_revisions WHERE material_id = ?), ?, ?, ?, ?)`,
+		m.ID, m.ID, string(data), nullID(userID), now, string(pending))
 	if err != nil {
 		return fmt.Errorf("keep revision: %w", err)
 	}
@@ -109,14 +111,22 @@ type RevisionInfo struct {
 	Number   int64
 	UserName string
 	At       time.Time
+	// Pending is the state of a pending edit this revision saved, "" for
+	// a save of the material itself.
+	Pending material.Status
 }
 
-// Revisions lists a material's kept versions, newest first.
-func (s *Store) Revisions(ctx context.Context, materialID int64) ([]RevisionInfo, error) {
+// Revisions lists a material's kept versions, newest first. Without
+// drafts, the revisions of pending edits saved as drafts are left out.
+func (s *Store) Revisions(ctx context.Context, materialID int64, drafts bool) ([]RevisionInfo, error) {
+	cond := ""
+	if !drafts {
+		cond = ` AND r.pending <> 'draft'`
+	}
 	rows, err := s.q().query(ctx, `
-		SELECT r.number, COALESCE(u.name, ''), COALESCE(u.email, ''), r.at
+		SELECT r.number, COALESCE(u.name, ''), COALESCE(u.email, ''), r.at, r.pending
 		FROM material_revisions r LEFT JOIN users u ON u.id = r.user_id
-		WHERE r.material_id = ? ORDER BY r.number DESC`, materialID)
+		WHERE r.material_id = ?`+cond+` ORDER BY r.number DESC`, materialID)
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +136,7 @@ func (s *Store) Revisions(ctx context.Context, materialID int64) ([]RevisionInfo
 		var r RevisionInfo
 		var name, email string
 		var at int64
-		if err := rows.Scan(&r.Number, &name, &email, &at); err != nil {
+		if err := rows.Scan(&r.Number, &name, &email, &at, &r.Pending); err != nil {
 			return nil, err
 		}
 		r.UserName, r.At = displayName(name, email), fromMillis(at)
@@ -154,10 +164,15 @@ func (s *Store) Revision(ctx context.Context, materialID, number int64) (*materi
 }
 
 // LatestRevision returns the number of a material's newest revision, 0
-// when it has none.
-func (s *Store) LatestRevision(ctx context.Context, materialID int64) (int64, error) {
+// when it has none; without drafts, leaving out pending edits saved as
+// drafts.
+func (s *Store) LatestRevision(ctx context.Context, materialID int64, drafts bool) (int64, error) {
+	cond := ""
+	if !drafts {
+		cond = ` AND pending <> 'draft'`
+	}
 	var n int64
-	err := s.q().queryRow(ctx, `SELECT COALESCE(MAX(number), 0) FROM material_revisions WHERE material_id = ?`,
+	err := s.q().queryRow(ctx, `SELECT COALESCE(MAX(number), 0) FROM material_revisions WHERE material_id = ?`+cond,
 		materialID).Scan(&n)
 	return n, err
 }
@@ -202,7 +217,7 @@ func (s *Store) SavePending(ctx context.Context, m *material.Material, status ma
 				return ErrStale
 			}
 		}
-		return addRevision(ctx, c, m, userID, now)
+		return addRevision(ctx, c, m, userID, now, status)
 	})
 }
 
@@ -261,7 +276,7 @@ func (s *Store) ApplyPending(ctx context.Context, m *material.Material, sv Save,
 				return ErrStale // a pending version was saved since the form was opened
 			}
 		}
-		if err := addRevision(ctx, c, m, sv.UserID, millis(time.Now())); err != nil {
+		if err := addRevision(ctx, c, m, sv.UserID, millis(time.Now()), ""); err != nil {
 			return err
 		}
 		_, err := c.exec(ctx, `

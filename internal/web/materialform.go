@@ -390,6 +390,9 @@ func (s *Server) saveMaterial(w http.ResponseWriter, r *http.Request, m *materia
 
 	had := append(stored.Files(), stored.CaptionsID) // files the material already uses may stay
 	applyForm(m, form)
+	if actor != material.ByEditor {
+		m.Featured = stored.Featured // the front page is the editors' to choose
+	}
 	readConsent(m, form, u.ID)
 	if err := s.checkMediaRefs(r, m, had); err != nil {
 		return err
@@ -519,6 +522,9 @@ func readPlan(f url.Values, problems material.Problems) *schedulePlan {
 	return readTimeFields(f, "publish", problems)
 }
 
+// maxPlanYears is how far ahead publication can be planned.
+const maxPlanYears = 5
+
 // readTimeFields reads the date, time and (for the autumn hour that
 // happens twice) choice fields named prefix_date, prefix_time and
 // prefix_choice, in Copenhagen time. Problems go to prefix_at.
@@ -538,6 +544,8 @@ func readTimeFields(f url.Values, prefix string, problems material.Problems) *sc
 		problems.Add(field, "error.schedule_format")
 	case !at.After(time.Now()):
 		problems.Add(field, "error.schedule_past")
+	case at.After(time.Now().AddDate(maxPlanYears, 0, 0)):
+		problems.Add(field, "error.schedule_far")
 	}
 	p.at = at
 	return p

@@ -52,17 +52,6 @@ func (s *Server) wsRevisions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if state(r).user.Role == storage.RoleReviewer && m.Status == material.Published {
-		// An editor's pending edit that is not sent for review is not
-		// the steering group's to read, not even in the history.
-		p, err := s.store.PendingVersion(r.Context(), m.ID)
-		if err != nil {
-			return err
-		}
-		if p != nil && p.Status != material.InReview {
-			return errForbidden
-		}
-	}
 	b, err := s.wsBase(r, "ws.revisions")
 	if err != nil {
 		return err
@@ -70,7 +59,9 @@ func (s *Server) wsRevisions(w http.ResponseWriter, r *http.Request) error {
 	b.Section = "materials"
 	b.Title = b.T("ws.revisions_of", m.Title) + " – " + b.T("ws.title")
 	p := WSRevisionsPage{Base: b, M: m, CanEdit: actorOf(state(r).user) == material.ByEditor, Heading: m.Title}
-	if p.Revisions, err = s.store.Revisions(r.Context(), m.ID); err != nil {
+	// An editor's pending edit saved as a draft, sent or not, discarded
+	// or not, is only the editors' to read.
+	if p.Revisions, err = s.store.Revisions(r.Context(), m.ID, p.CanEdit); err != nil {
 		return err
 	}
 	if len(p.Revisions) == 0 {
@@ -369,6 +360,14 @@ func (s *Server) wsWithdrawMedia(w http.ResponseWriter, r *http.Request) error {
 	f, err := s.store.MediaByKey(r.Context(), key)
 	if err != nil {
 		return err
+	}
+	if r.PostForm.Get("confirm") != "on" {
+		back := "/redaktion"
+		if id := formID(r.PostForm.Get("material")); id != 0 {
+			back = materialEditURL(id, "bekraeft-tilbagetraekning") + "#withdraw-title"
+		}
+		http.Redirect(w, r, back, http.StatusSeeOther)
+		return nil
 	}
 	affected, err := s.store.WithdrawMedia(r.Context(), f.ID)
 	if err != nil {

@@ -166,10 +166,13 @@ func TestFilesStayWithTheirSchool(t *testing.T) {
 		ca, csrfA := h.loginContributor(a.ID)
 		p := ca.postMultipart("/redaktion/materialer", [][2]string{{"csrf", csrfA}, {"kind", "article"},
 			{"title", "A's kladde"}, {"summary", "Kort."}, {"school", strconv.FormatInt(a.ID, 10)},
-			{"audiences", "parents"}, {"language", "da"}, {"cover_alt", "Børn i skolegården"}, {"action", "save"}},
-			file{"cover", "boern.png", pngBytes(t, 20, 20)})
+			{"audiences", "parents"}, {"language", "da"}, {"cover_alt", "Børn i skolegården"}, {"featured", "on"},
+			{"action", "save"}}, file{"cover", "boern.png", pngBytes(t, 20, 20)})
 		if p.status != http.StatusSeeOther {
 			t.Fatalf("save with a photo: %d %q", p.status, p.text(".problem"))
+		}
+		if got, _, _ := h.st.SearchMaterials(ctx, "kladde", 10, 0); len(got) != 1 || got[0].Featured {
+			t.Error("a contributor put a material on the front page")
 		}
 		form := ca.get(p.header.Get("Location"))
 		coverID, src := form.attr("input[name=cover_id]", "value"), form.attr(".file-current img", "src")

@@ -291,7 +291,7 @@ func (s *Server) reviewPanel(r *http.Request, m *material.Material, body string)
 	if rp.Transitions, err = s.store.Transitions(ctx, m.ID); err != nil {
 		return nil, err
 	}
-	if rp.Latest, err = s.store.LatestRevision(ctx, m.ID); err != nil {
+	if rp.Latest, err = s.store.LatestRevision(ctx, m.ID, actorOf(u) == material.ByEditor); err != nil {
 		return nil, err
 	}
 	editor := actorOf(u) == material.ByEditor
@@ -435,7 +435,7 @@ func (s *Server) wsStartRound(w http.ResponseWriter, r *http.Request) error {
 	if len(ids) == 0 {
 		return s.reviewProblem(w, r, m, "reviewers", "error.reviewers_required")
 	}
-	latest, err := s.store.LatestRevision(r.Context(), m.ID)
+	latest, err := s.store.LatestRevision(r.Context(), m.ID, false)
 	if err != nil {
 		return err
 	}
@@ -448,11 +448,12 @@ func (s *Server) wsStartRound(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	note := b.T("review.input_by", b.Date(round.LastDay()))
-	if msg := strings.TrimSpace(r.PostForm.Get("message")); msg != "" {
-		note += "\n\n" + msg
+	err = s.notifier.Notify(r.Context(), notify.Event{Kind: notify.KindSubmitted, MaterialID: m.ID,
+		MaterialTitle: m.Title, ActorID: state(r).user.ID, Recipients: ids,
+		Message: strings.TrimSpace(r.PostForm.Get("message")), Note: b.T("review.input_by", b.Date(round.LastDay()))})
+	if err != nil {
+		s.log.Error("notify", "kind", notify.KindSubmitted, "material_id", m.ID, "err", err)
 	}
-	s.tell(r, notify.KindSubmitted, m, ids, note)
 	http.Redirect(w, r, backTo(r, m, "runde"), http.StatusSeeOther)
 	return nil
 }
@@ -577,7 +578,7 @@ func (s *Server) wsVerdict(w http.ResponseWriter, r *http.Request) error {
 	if len(rounds) == 0 || !rounds[0].Open() {
 		return s.reviewProblem(w, r, m, "verdict", "error.round_closed")
 	}
-	latest, err := s.store.LatestRevision(r.Context(), m.ID)
+	latest, err := s.store.LatestRevision(r.Context(), m.ID, false)
 	if err != nil {
 		return err
 	}
@@ -687,8 +688,8 @@ func (s *Server) workflowFields(r *http.Request, p *WSMaterialPage, m *material.
 	}
 	if !p.Pending {
 		for _, to := range material.MovesFrom(m, actor, s.reviewOff(r)) {
-			if to == material.Scheduled {
-				continue // the planning fieldset has its own button
+			if to == material.Scheduled || m.Status == material.Scheduled && to == material.Approved {
+				continue // the planning fieldset has its own buttons to plan and cancel
 			}
 			a := actionFor(m.Status, to)
 			p.Moves = append(p.Moves, MoveButton{Action: a, Label: p.T("move." + a)})
@@ -748,6 +749,9 @@ func (s *Server) wsPlanUnpublish(w http.ResponseWriter, r *http.Request) error {
 		return s.renderMaterialFormWith(w, r, http.StatusUnprocessableEntity, m, problems, nil, pending,
 			func(p *WSMaterialPage) {
 				p.Flash = p.T("error.form")
+				if !p.CanPlanUnpublish { // the form is not there to show the problem by its field
+					p.Flash = p.T("error.unpublish_state")
+				}
 				p.UnpublishDate, p.UnpublishTime, p.UnpublishAmbiguous = plan.date, plan.clock, plan.ambiguous
 				p.GapSuggest = plan.gap
 			})

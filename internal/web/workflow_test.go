@@ -271,7 +271,7 @@ func TestSecondSaveDoesNotOverwrite(t *testing.T) {
 		if got, _ := h.st.GetMaterial(ctx, m.ID); !strings.Contains(got.Body, "Bos udgave.") {
 			t.Error("the deliberate save did not take")
 		}
-		revs, _ := h.st.Revisions(ctx, m.ID)
+		revs, _ := h.st.Revisions(ctx, m.ID, true)
 		if len(revs) != 2 {
 			t.Errorf("%d revisions kept, want 2", len(revs))
 		}
@@ -299,7 +299,7 @@ func TestPendingVersionWaitsForApproval(t *testing.T) {
 			t.Error("the form does not show the pending version")
 		}
 		reviewer, _ := h.login(storage.RoleReviewer)
-		if p := reviewer.get(edit + "/versioner"); p.status != http.StatusForbidden || strings.Contains(p.body, "Den nye tekst.") {
+		if p := reviewer.get(edit + "/versioner"); p.status != http.StatusOK || strings.Contains(p.body, "Den nye tekst.") {
 			t.Errorf("a reviewer reads the unsent pending edit in the history: %d", p.status)
 		}
 		if p := reviewer.get(edit + "/vis"); strings.Contains(p.body, "Den nye tekst.") {
@@ -325,6 +325,21 @@ func TestPendingVersionWaitsForApproval(t *testing.T) {
 		if p, _ := h.st.PendingVersion(ctx, m.ID); p != nil {
 			t.Error("the pending version stayed after approval")
 		}
+
+		// A draft edit that is discarded stays out of others' history.
+		secret := append([][2]string{{"csrf", csrf}, {"kind", "article"}, {"title", "Live tekst"},
+			{"summary", "Et kort resumé."}, {"body", "## Om\n\nHEMMELIG KLADDE."}, {"audiences", "parents"},
+			{"language", "da"}}, consentFields()...)
+		ed.move(edit, secret, "save")
+		if p := ed.move(edit, secret, "discard"); p.status != http.StatusSeeOther {
+			t.Fatalf("discard: %d", p.status)
+		}
+		if p := reviewer.get(edit + "/versioner?a=1"); strings.Contains(p.body, "HEMMELIG") {
+			t.Error("a reviewer reads a discarded draft edit in the history")
+		}
+		if p := ed.get(edit + "/versioner"); !strings.Contains(p.body, "HEMMELIG") {
+			t.Error("the editors lost the discarded draft from the history")
+		}
 	})
 }
 
@@ -348,6 +363,11 @@ func TestWithdrawnFileDisappears(t *testing.T) {
 		ed, csrf := h.login(storage.RoleEditor)
 		p := ed.post("/redaktion/medier/"+key+"/tilbagetraek", url.Values{"csrf": {csrf},
 			"material": {strconv.FormatInt(m.ID, 10)}})
+		if p.status != http.StatusSeeOther || h.client().get("/media/"+key).status != http.StatusOK {
+			t.Fatalf("withdraw without confirming: %d", p.status)
+		}
+		p = ed.post("/redaktion/medier/"+key+"/tilbagetraek", url.Values{"csrf": {csrf},
+			"material": {strconv.FormatInt(m.ID, 10)}, "confirm": {"on"}})
 		if p.status != http.StatusSeeOther {
 			t.Fatalf("withdraw: %d", p.status)
 		}
@@ -365,7 +385,7 @@ func TestWithdrawnFileDisappears(t *testing.T) {
 		if !strings.Contains(log.text("tbody"), "material:withdraw_file") || strings.Contains(log.body, "lise-og-ole") {
 			t.Errorf("audit log: %q", log.text("tbody"))
 		}
-		if p := ed.post("/redaktion/medier/"+key+"/tilbagetraek", url.Values{"csrf": {csrf}}); p.status != http.StatusNotFound {
+		if p := ed.post("/redaktion/medier/"+key+"/tilbagetraek", url.Values{"csrf": {csrf}, "confirm": {"on"}}); p.status != http.StatusNotFound {
 			t.Errorf("withdrawing twice: %d", p.status)
 		}
 	})
@@ -500,6 +520,16 @@ func TestPlanUnpublishing(t *testing.T) {
 		}
 		if got, _ := h.st.GetMaterial(ctx, m.ID); !got.UnpublishAt.IsZero() {
 			t.Error("the plan was not cancelled")
+		}
+		draft := &material.Material{Kind: material.Article, Title: "Kladde", Summary: "Kort.", Language: "da",
+			Audiences: []material.Audience{material.Parents}, Status: material.InReview}
+		if err := h.st.CreateMaterial(ctx, draft); err != nil {
+			t.Fatal(err)
+		}
+		p = ed.post("/redaktion/materialer/"+strconv.FormatInt(draft.ID, 10)+"/afpublicering", url.Values{
+			"csrf": {csrf}, "unpublish_date": {"2031-01-01"}, "unpublish_time": {"10:00"}})
+		if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.text(".flash"), "udgivne") {
+			t.Errorf("planning a material in review: %d %q", p.status, p.text(".flash"))
 		}
 		c, csrfC := h.loginContributor()
 		if p := c.post(path, url.Values{"csrf": {csrfC}, "unpublish_date": {"2031-01-01"}, "unpublish_time": {"10:00"}}); p.status != http.StatusForbidden {
