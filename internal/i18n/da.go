@@ -621,4 +621,8 @@ var danish = map[string]string{
 	"withdraw.confirm":                 "Samtykket til %s er trukket tilbage: slet filen",
 	"withdraw.confirm_needed":          "Filen er ikke slettet. Sæt flueben for at bekræfte, at samtykket er trukket tilbage.",
 	"error.schedule_far":               "Tidspunktet må højst ligge fem år ude i fremtiden.",
+	"ws.user.invitation":               "Invitation",
+	"ws.user.access_heading":           "Adgang til hubben",
+	"ws.user.deactivate_confirm":       "Brugeren skal ikke længere kunne logge ind",
+	"error.deactivate_confirm":         "Sæt flueben for at bekræfte, at brugeren ikke længere skal kunne logge ind.",
 }

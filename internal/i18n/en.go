@@ -622,4 +622,8 @@ var english = map[string]string{
 	"withdraw.confirm":                 "Consent to %s is withdrawn: delete the file",
 	"withdraw.confirm_needed":          "The file was not deleted. Tick the box to confirm that consent is withdrawn.",
 	"error.schedule_far":               "The time may be at most five years ahead.",
+	"ws.user.invitation":               "Invitation",
+	"ws.user.access_heading":           "Access to the hub",
+	"ws.user.deactivate_confirm":       "The user should no longer be able to log in",
+	"error.deactivate_confirm":         "Tick the box to confirm that the user should no longer be able to log in.",
 }

@@ -312,7 +312,10 @@ func TestUsersAdministered(t *testing.T) {
 		if p := admin.post(theirs, url.Values{"csrf": {csrf}, "action": {"save"}, "role": {"pope"}}); p.status != http.StatusUnprocessableEntity {
 			t.Errorf("unknown role: %d", p.status)
 		}
-		if p := admin.post(theirs, url.Values{"csrf": {csrf}, "action": {"deactivate"}}); p.status != http.StatusSeeOther {
+		if p := admin.post(theirs, url.Values{"csrf": {csrf}, "action": {"deactivate"}}); p.status != http.StatusUnprocessableEntity {
+			t.Errorf("deactivate without confirming: %d", p.status)
+		}
+		if p := admin.post(theirs, url.Values{"csrf": {csrf}, "action": {"deactivate"}, "confirm": {"on"}}); p.status != http.StatusSeeOther {
 			t.Fatalf("deactivate: %d", p.status)
 		}
 		if p := ed.get("/redaktion"); p.status != http.StatusSeeOther {

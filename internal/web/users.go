@@ -266,6 +266,9 @@ func (s *Server) wsSaveUser(w http.ResponseWriter, r *http.Request) error {
 		if p.Self {
 			p.Problems.Add("active", "error.self_deactivate")
 		}
+		if r.PostForm.Get("confirm") != "on" {
+			p.Problems.Add("active", "error.deactivate_confirm")
+		}
 		active, what = false, "user:deactivate"
 	case "reactivate":
 		active, what = true, "user:reactivate"
