@@ -34,28 +34,7 @@ const JobUnpublish = "unpublish"
 // transaction.
 func (s *Store) PlanUnpublish(ctx context.Context, m *material.Material, at time.Time, sv Save) error {
 	m.UnpublishAt = at.UTC().Truncate(time.Millisecond)
-	key := JobUnpublish + ":" + strconv.FormatInt(m.ID, 10)
-	return s.inTx(ctx, func(c q) error {
-		if err := updateMaterial(ctx, c, m); err != nil {
-			return err
-		}
-		if err := recordSave(ctx, c, m, sv); err != nil {
-			return err
-		}
-		if at.IsZero() {
-			_, err := c.exec(ctx, `DELETE FROM jobs WHERE dedupe_key = ? AND done_at IS NULL`, key)
-			return err
-		}
-		_, err := c.exec(ctx, `
-			INSERT INTO jobs (kind, dedupe_key, material_id, run_at) VALUES (?, ?, ?, ?)
-			ON CONFLICT (dedupe_key) DO UPDATE
-			SET run_at = excluded.run_at, claimed_until = NULL, attempts = 0, last_error = '', done_at = NULL`,
-			JobUnpublish, key, m.ID, millis(m.UnpublishAt))
-		if err != nil {
-			return fmt.Errorf("plan unpublishing of material %d: %w", m.ID, err)
-		}
-		return nil
-	})
+	return s.saveWithJob(ctx, m, sv, JobUnpublish, m.UnpublishAt)
 }
 
 // ScheduleMaterial plans a material's publication at a moment (UTC): its
@@ -63,30 +42,20 @@ func (s *Store) PlanUnpublish(ctx context.Context, m *material.Material, at time
 // earlier plan for it. The save and the job are one transaction.
 func (s *Store) ScheduleMaterial(ctx context.Context, m *material.Material, at time.Time, sv Save) error {
 	m.Status, m.ScheduledAt, m.ScheduleProblem = material.Scheduled, at.UTC().Truncate(time.Millisecond), ""
-	return s.inTx(ctx, func(c q) error {
-		if err := updateMaterial(ctx, c, m); err != nil {
-			return err
-		}
-		if err := recordSave(ctx, c, m, sv); err != nil {
-			return err
-		}
-		key := JobPublish + ":" + strconv.FormatInt(m.ID, 10)
-		_, err := c.exec(ctx, `
-			INSERT INTO jobs (kind, dedupe_key, material_id, run_at) VALUES (?, ?, ?, ?)
-			ON CONFLICT (dedupe_key) DO UPDATE
-			SET run_at = excluded.run_at, claimed_until = NULL, attempts = 0, last_error = '', done_at = NULL`,
-			JobPublish, key, m.ID, millis(m.ScheduledAt))
-		if err != nil {
-			return fmt.Errorf("schedule material %d: %w", m.ID, err)
-		}
-		return nil
-	})
+	return s.saveWithJob(ctx, m, sv, JobPublish, m.ScheduledAt)
 }
 
 // CancelSchedule takes a scheduled material back to approved and drops
 // its publish job.
 func (s *Store) CancelSchedule(ctx context.Context, m *material.Material, sv Save) error {
 	m.Status, m.ScheduledAt = material.Approved, time.Time{}
+	return s.saveWithJob(ctx, m, sv, JobPublish, time.Time{})
+}
+
+// saveWithJob saves m and plans its job of kind for at, replacing an
+// earlier plan, or drops the plan when at is zero, in one transaction.
+func (s *Store) saveWithJob(ctx context.Context, m *material.Material, sv Save, kind string, at time.Time) error {
+	key := kind + ":" + strconv.FormatInt(m.ID, 10)
 	return s.inTx(ctx, func(c q) error {
 		if err := updateMaterial(ctx, c, m); err != nil {
 			return err
@@ -94,10 +63,18 @@ func (s *Store) CancelSchedule(ctx context.Context, m *material.Material, sv Sav
 		if err := recordSave(ctx, c, m, sv); err != nil {
 			return err
 		}
-		_, err := c.exec(ctx, `DELETE FROM jobs WHERE dedupe_key = ? AND done_at IS NULL`,
-			JobPublish+":"+strconv.FormatInt(m.ID, 10))
+		var err error
+		if at.IsZero() {
+			_, err = c.exec(ctx, `DELETE FROM jobs WHERE dedupe_key = ? AND done_at IS NULL`, key)
+		} else {
+			_, err = c.exec(ctx, `
+				INSERT INTO jobs (kind, dedupe_key, material_id, run_at) VALUES (?, ?, ?, ?)
+				ON CONFLICT (dedupe_key) DO UPDATE
+				SET run_at = excluded.run_at, claimed_until = NULL, attempts = 0, last_error = '', done_at = NULL`,
+				kind, key, m.ID, millis(at))
+		}
 		if err != nil {
-			return fmt.Errorf("cancel schedule of material %d: %w", m.ID, err)
+			return fmt.Errorf("plan %s of material %d: %w", kind, m.ID, err)
 		}
 		return nil
 	})

@@ -340,20 +340,7 @@ func (s *Store) UsersWithRole(ctx context.Context, roles ...Role) ([]User, error
 
 // SchoolContributors lists the active contributors of a school.
 func (s *Store) SchoolContributors(ctx context.Context, schoolID int64) ([]int64, error) {
-	rows, err := s.q().query(ctx, `SELECT u.id FROM users u JOIN user_schools us ON us.user_id = u.id
+	return collectIDs(ctx, s.q(), `SELECT u.id FROM users u JOIN user_schools us ON us.user_id = u.id
 		WHERE us.school_id = ? AND u.active = ? AND u.password_hash <> '' AND u.role = ?`,
 		schoolID, true, RoleContributor)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }

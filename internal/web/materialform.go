@@ -837,3 +837,25 @@ func newFileField(p WSMaterialPage, field string, id int64, labelKey, accept str
 
 // LicenceChoices are the licences a file can have.
 func (p WSMaterialPage) LicenceChoices() []string { return material.Licences }
+
+// TimeFields are the fields of one planned time in the form.
+type TimeFields struct {
+	P         string // the fields' prefix: publish or unpublish
+	Date      string
+	Clock     string
+	Ambiguous *localtime.AmbiguousError
+	Problems  []string
+	Page      Base
+}
+
+// PublishFields are the planned publication's fields.
+func (p WSMaterialPage) PublishFields() TimeFields {
+	return TimeFields{P: "publish", Date: p.PublishDate, Clock: p.PublishTime, Ambiguous: p.Ambiguous,
+		Problems: p.ProblemText("publish_at"), Page: p.Base}
+}
+
+// UnpublishFields are the planned unpublication's fields.
+func (p WSMaterialPage) UnpublishFields() TimeFields {
+	return TimeFields{P: "unpublish", Date: p.UnpublishDate, Clock: p.UnpublishTime,
+		Ambiguous: p.UnpublishAmbiguous, Problems: p.ProblemText("unpublish_at"), Page: p.Base}
+}
