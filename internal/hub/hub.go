@@ -100,6 +100,18 @@ func open(ctx context.Context, cfg Config, st *storage.Store, base *url.URL, pro
 			return nil, err
 		}
 	}
+	// A database from before the search index gets it built once; every
+	// save keeps it current from then on. Instances starting together may
+	// both build it: the result is the same.
+	if empty, err := st.IndexIsEmpty(ctx); err != nil {
+		return nil, err
+	} else if empty {
+		n, err := st.Reindex(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("build the search index: %w", err)
+		}
+		cfg.Logger.Info("search index built", "materials", n)
+	}
 	interval := cfg.JobInterval
 	if interval <= 0 {
 		interval = 30 * time.Second

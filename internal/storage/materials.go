@@ -62,7 +62,10 @@ func (s *Store) CreateMaterial(ctx context.Context, m *material.Material) error 
 			return fmt.Errorf("insert: %w", err)
 		}
 		m.Version = 1
-		return writeRelations(ctx, c, m)
+		if err := writeRelations(ctx, c, m); err != nil {
+			return err
+		}
+		return indexMaterial(ctx, c, m)
 	})
 	if err != nil {
 		return fmt.Errorf("create material %q: %w", m.Title, err)
@@ -120,7 +123,10 @@ func updateMaterial(ctx context.Context, c q, m *material.Material) error {
 			return fmt.Errorf("update: %w", err)
 		}
 		m.Version++
-		return writeRelations(ctx, c, m)
+		if err := writeRelations(ctx, c, m); err != nil {
+			return err
+		}
+		return indexMaterial(ctx, c, m)
 	}()
 	if err != nil {
 		return fmt.Errorf("update material %d: %w", m.ID, err)

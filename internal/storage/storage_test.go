@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -461,6 +462,46 @@ func TestNamesAreStoredOnOneLine(t *testing.T) {
 		got, err := st.UserByID(ctx, u.ID)
 		if err != nil || got.Name != "Eva VIGTIGT: log ind" {
 			t.Errorf("stored name %q (%v)", got.Name, err)
+		}
+	})
+}
+
+func TestSearchIndexKeptWithTheMaterial(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		m := article("Det gode forældremøde", material.Published)
+		if err := st.CreateMaterial(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		found := func(q string) bool {
+			hits, err := st.Search(ctx, q, storage.SearchOptions{})
+			if err != nil {
+				t.Fatalf("%q: %v", q, err)
+			}
+			return len(hits) == 1 && hits[0].ID == m.ID
+		}
+		if !found("forældremøder") || !found("foraeldremoede") || found("skoleudflugt") {
+			t.Error("the new material is not found by its title's forms")
+		}
+		m.Title = "Skoleudflugt til skoven"
+		if err := st.UpdateMaterial(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		if found("forældremøde") || !found("skoleudflugt") {
+			t.Error("the index did not follow the new title")
+		}
+		if _, err := st.TableRows(ctx, "search_terms"); err != nil {
+			t.Fatal(err)
+		}
+		// A database from before the index is built again in full.
+		n, err := st.Reindex(ctx)
+		if err != nil || n != 1 || !found("skoven") {
+			t.Errorf("reindex: %d %v", n, err)
+		}
+		for _, q := range []string{"", "   ", strings.Repeat("ø", 1000), `"'; DROP TABLE materials; --`, "*", ":",
+			"a:b OR c*", "\x01\x02", "日本語 mixed Ελληνικά", "NEAR(x y)", "%_\\"} {
+			if _, err := st.Search(ctx, q, storage.SearchOptions{}); err != nil {
+				t.Errorf("search %q: %v", q, err)
+			}
 		}
 	})
 }

@@ -394,3 +394,24 @@ func formatIDs(ids []int64) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// WSMissedSearchesPage lists what readers searched for and did not find.
+type WSMissedSearchesPage struct {
+	Base
+	Misses []storage.MissedSearch
+}
+
+// wsMissedSearches shows the searches that found nothing, most asked
+// first, so editors can add words or materials.
+func (s *Server) wsMissedSearches(w http.ResponseWriter, r *http.Request) error {
+	b, err := s.wsBase(r, "ws.missed")
+	if err != nil {
+		return err
+	}
+	b.Section = "missed"
+	p := WSMissedSearchesPage{Base: b}
+	if p.Misses, err = s.store.MissedSearches(r.Context(), 200); err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "ws/missed", p)
+}

@@ -118,6 +118,7 @@ func (s *Server) routeTable() []Route {
 		route("POST", "/redaktion/materialer/{id}/vurdering", Member, s.wsVerdict),
 		route("GET", "/redaktion/materialer/{id}/versioner", Member, s.wsRevisions),
 		route("GET", "/redaktion/kalender", Editor, s.wsCalendar),
+		route("GET", "/redaktion/soegninger", Editor, s.wsMissedSearches),
 		route("POST", "/redaktion/medier/{key}/tilbagetraek", Editor, s.wsWithdrawMedia),
 		route("POST", "/redaktion/forhaandsvisning", Writer, s.wsPreview),
 		route("GET", "/redaktion/temaer", Editor, s.wsThemes),

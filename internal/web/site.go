@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -190,6 +191,10 @@ type ListingPage struct {
 	ClearURL   string
 	BadFilter  bool
 	HideGroups map[string]bool
+
+	Query         string // what the reader searched for
+	Suggestion    string // a query that would find something, when nothing was found
+	SuggestionURL string
 }
 
 // FilterGroup is one facet of the listing's filter form.
@@ -239,7 +244,42 @@ func (s *Server) renderListing(w http.ResponseWriter, r *http.Request, p Listing
 	if err != nil {
 		return err
 	}
+	// A query narrows the listing to what it finds, in the order found;
+	// the facets then count within the results.
+	p.Query = strings.TrimSpace(query.Get("q"))
+	var rank map[int64]int
+	if p.Query != "" {
+		hits, err := s.store.Search(r.Context(), p.Query, storage.SearchOptions{PublishedOnly: true})
+		if err != nil {
+			return err
+		}
+		rank = make(map[int64]int, len(hits))
+		for i, h := range hits {
+			rank[h.ID] = i
+		}
+		facets = slices.DeleteFunc(facets, func(x material.Facet) bool { _, ok := rank[x.ID]; return !ok })
+	}
 	ids, counts := material.Select(facets, f)
+	if rank != nil {
+		slices.SortStableFunc(ids, func(a, b int64) int { return rank[a] - rank[b] })
+		if len(ids) == 0 {
+			if p.Suggestion, err = s.store.Suggest(r.Context(), p.Query); err != nil {
+				return err
+			}
+			if p.Suggestion != "" {
+				v := url.Values{}
+				for k, vs := range query {
+					v[k] = vs
+				}
+				v.Set("q", p.Suggestion)
+				v.Del("side")
+				p.SuggestionURL = p.Action + "?" + v.Encode()
+			}
+			if err := s.store.LogMissedSearch(r.Context(), p.Query); err != nil {
+				s.log.Warn("log a search that found nothing", "err", err)
+			}
+		}
+	}
 
 	p.Total = len(ids)
 	p.Pages = max(1, (len(ids)+pageSize-1)/pageSize)

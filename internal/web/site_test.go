@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -256,6 +257,52 @@ func TestOtherLanguagesMarked(t *testing.T) {
 		p = c.get("/materialer/welcome-to-school")
 		if p.attr("article", "lang") != "en" {
 			t.Errorf("English material without lang: %q", p.attr("article", "lang"))
+		}
+	})
+}
+
+func TestReadersSearchTheWayTheyType(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		h.publish(&material.Material{Title: "Det gode forældremøde", Summary: "Sådan får alle ordet.",
+			Audiences: []material.Audience{material.Parents}})
+		h.publish(&material.Material{Title: "Trivsel i klassen", Audiences: []material.Audience{material.Teachers}})
+		h.publish(&material.Material{Title: "Forældremøder for lærere", Audiences: []material.Audience{material.Teachers}})
+		c := h.client()
+		for q, want := range map[string]string{"forældremøder": "Det gode forældremøde", "foraeldremoede": "Det gode forældremøde",
+			"tirvsel": "Trivsel i klassen", "triv": "Trivsel i klassen"} {
+			p := c.get("/materialer?q=" + url.QueryEscape(q))
+			if p.status != http.StatusOK || !strings.Contains(p.text(".results"), want) {
+				t.Errorf("%q: %d, results %q", q, p.status, p.text(".results"))
+			}
+		}
+		// The facets count within what the query found, and combine with it.
+		p := c.get("/materialer?q=for%C3%A6ldrem%C3%B8de&maalgruppe=foraeldre")
+		if n := p.doc.Find(".results .card").Length(); n != 1 || p.attr("input[name=q][type=hidden]", "value") == "" {
+			t.Errorf("query and facet: %d cards", n)
+		}
+		// Nothing found: a suggestion, and the editors see what was asked.
+		p = c.get("/materialer?q=tirvselx")
+		if p.status != http.StatusOK || p.doc.Find(".results .card").Length() != 0 {
+			t.Errorf("nonsense query: %d", p.status)
+		}
+		p = c.get("/materialer?q=tirvsl") // two edits: too many to find, near enough to suggest
+		if got := p.text(".suggestion a"); got != "trivsel" {
+			t.Errorf("did you mean %q", got)
+		}
+		if p := c.get(p.attr(".suggestion a", "href")); !strings.Contains(p.text(".results"), "Trivsel i klassen") {
+			t.Error("the suggestion finds nothing")
+		}
+		for _, q := range []string{strings.Repeat("x", 1000), `"'*:()`, "%00", "a OR b", "\u202e"} {
+			if p := c.get("/materialer?q=" + url.QueryEscape(q)); p.status != http.StatusOK {
+				t.Errorf("query %q: %d", q, p.status)
+			}
+		}
+		ed, _ := h.login(storage.RoleEditor)
+		if misses := ed.get("/redaktion/soegninger"); !strings.Contains(misses.text("main"), "tirvselx") {
+			t.Errorf("missed searches: %q", misses.text("main"))
+		}
+		if ws := ed.get("/redaktion?q=foraeldremoder"); !strings.Contains(ws.text("tbody"), "Det gode forældremøde") {
+			t.Errorf("workspace search: %q", ws.text("tbody"))
 		}
 	})
 }

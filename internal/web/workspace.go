@@ -42,8 +42,8 @@ func (s *Server) wsMaterials(w http.ResponseWriter, r *http.Request) error {
 	}
 	q := r.URL.Query()
 	query := strings.TrimSpace(q.Get("q"))
-	if len(query) > 200 {
-		query = query[:200]
+	if r := []rune(query); len(r) > 200 {
+		query = string(r[:200])
 	}
 	b.Section = "materials"
 	p := WSMaterialsPage{Base: b, Query: query}
@@ -67,8 +67,12 @@ func (s *Server) wsMaterials(w http.ResponseWriter, r *http.Request) error {
 	if p.Pending, err = s.store.PendingMaterialIDs(r.Context()); err != nil {
 		return err
 	}
-	p.Materials, p.Total, err = s.store.SearchSchoolMaterials(r.Context(), query, schools, exclude, wsPageSize,
-		(page-1)*wsPageSize)
+	if query == "" {
+		p.Materials, p.Total, err = s.store.SearchSchoolMaterials(r.Context(), "", schools, exclude, wsPageSize,
+			(page-1)*wsPageSize)
+	} else {
+		p.Materials, p.Total, err = s.searchWorkspace(r, query, schools, exclude, page)
+	}
 	if err != nil {
 		return err
 	}
@@ -356,4 +360,21 @@ func materialEditURL(id int64, message string) string {
 		u += "?besked=" + url.QueryEscape(message)
 	}
 	return u
+}
+
+// searchWorkspace finds the materials a query means among those the user
+// may see, in any state, best first.
+func (s *Server) searchWorkspace(r *http.Request, query string, schools []int64, exclude []material.Status,
+	page int) ([]*material.Material, int, error) {
+	hits, err := s.store.Search(r.Context(), query, storage.SearchOptions{SchoolIDs: schools, Exclude: exclude})
+	if err != nil {
+		return nil, 0, err
+	}
+	from := min((page-1)*wsPageSize, len(hits))
+	ids := make([]int64, 0, wsPageSize)
+	for _, h := range hits[from:min(from+wsPageSize, len(hits))] {
+		ids = append(ids, h.ID)
+	}
+	ms, err := s.store.MaterialsByID(r.Context(), ids)
+	return ms, len(hits), err
 }
