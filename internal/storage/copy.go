@@ -55,6 +55,7 @@ var tables = []table{
 	{name: "comments", columns: []string{"id", "material_id", "round_id", "parent_id", "user_id", "paragraph",
 		"body", "created_at", "resolved_at", "resolved_by"}, key: "id", serial: true},
 	{name: "search_terms", columns: []string{"term", "material_id", "field"}, key: "term, material_id, field"},
+	{name: "search_vocab", columns: []string{"term"}, key: "term"},
 	{name: "search_misses", columns: []string{"query", "count", "last_at"}, key: "query"},
 	{name: "pending_versions", columns: []string{"material_id", "data", "status", "user_id", "updated_at"},
 		key: "material_id"},

@@ -35,6 +35,19 @@ func indexMaterial(ctx context.Context, c q, m *material.Material) error {
 		if _, err := c.exec(ctx, `INSERT INTO search_terms (term, material_id, field) VALUES `+rows, args...); err != nil {
 			return fmt.Errorf("index material %d: %w", m.ID, err)
 		}
+		var words []any
+		for _, p := range postings[:n] {
+			if _, ok := search.WordOf(p.Term); ok && (len(words) == 0 || words[len(words)-1] != p.Term) {
+				words = append(words, p.Term)
+			}
+		}
+		if len(words) > 0 {
+			if _, err := c.exec(ctx, `INSERT INTO search_vocab (term) VALUES `+
+				strings.TrimSuffix(strings.Repeat("(?), ", len(words)), ", ")+` ON CONFLICT (term) DO NOTHING`,
+				words...); err != nil {
+				return fmt.Errorf("index material %d: %w", m.ID, err)
+			}
+		}
 		postings = postings[n:]
 	}
 	return nil
@@ -120,7 +133,7 @@ func (s *Store) Search(ctx context.Context, query string, opt SearchOptions) ([]
 				return nil, err
 			}
 		}
-		if w.Typos > 0 {
+		if w.Typos > 0 && !s.knownWord(ctx, w.Exact) {
 			near, err := s.nearWords(ctx, w.Text, w.Typos)
 			if err != nil {
 				return nil, err
@@ -136,10 +149,24 @@ func (s *Store) Search(ctx context.Context, query string, opt SearchOptions) ([]
 	return s.rankHits(ctx, hits, opt)
 }
 
+// knownWord reports whether any of a query word's exact forms is in the
+// index: a word that is found is not taken for a typo.
+func (s *Store) knownWord(ctx context.Context, alts []search.Alt) bool {
+	for _, a := range alts {
+		var n int
+		err := s.q().queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM search_terms WHERE term = ? LIMIT 1) t`,
+			a.Term).Scan(&n)
+		if err == nil && n > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // nearWords returns the word terms a typed word may be a typo of.
 func (s *Store) nearWords(ctx context.Context, w string, typos int) ([]any, error) {
 	from, to := search.FuzzyRange(w)
-	rows, err := s.q().query(ctx, `SELECT DISTINCT term FROM search_terms WHERE term >= ? AND term < ? LIMIT ?`,
+	rows, err := s.q().query(ctx, `SELECT term FROM search_vocab WHERE term >= ? AND term < ? LIMIT ?`,
 		from, to, maxFuzzyCandidates)
 	if err != nil {
 		return nil, err

@@ -301,7 +301,7 @@ func TestReadersSearchTheWayTheyType(t *testing.T) {
 		if misses := ed.get("/redaktion/soegninger"); !strings.Contains(misses.text("main"), "tirvselx") {
 			t.Errorf("missed searches: %q", misses.text("main"))
 		}
-		if ws := ed.get("/redaktion?q=foraeldremoder"); !strings.Contains(ws.text("tbody"), "Det gode forældremøde") {
+		if ws := ed.get("/redaktion?q=foraeldremode"); !strings.Contains(ws.text("tbody"), "Det gode forældremøde") {
 			t.Errorf("workspace search: %q", ws.text("tbody"))
 		}
 	})

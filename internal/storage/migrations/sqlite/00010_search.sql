@@ -10,6 +10,12 @@ CREATE TABLE search_terms (
 );
 CREATE INDEX search_terms_material ON search_terms (material_id);
 
+-- Every word the index has seen, for finding what a typo meant without
+-- reading postings. Words are never taken out: a stale one finds nothing.
+CREATE TABLE search_vocab (
+    term TEXT PRIMARY KEY
+);
+
 -- Queries that found nothing, for the editors; nothing about who asked.
 CREATE TABLE search_misses (
     query   TEXT   PRIMARY KEY,
@@ -19,4 +25,5 @@ CREATE TABLE search_misses (
 
 -- +goose Down
 DROP TABLE search_misses;
+DROP TABLE search_vocab;
 DROP TABLE search_terms;
