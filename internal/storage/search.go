@@ -103,7 +103,7 @@ func (s *Store) Reindex(ctx context.Context) (int, error) {
 				args[i] = w
 			}
 			if _, err := c.exec(ctx, `INSERT INTO search_vocab (term) VALUES `+
-				strings.TrimSuffix(strings.Repeat("(?), ", n), ", "), args...); err != nil {
+				strings.TrimSuffix(strings.Repeat("(?), ", n), ", ")+` ON CONFLICT DO NOTHING`, args...); err != nil {
 				return err
 			}
 			words = words[n:]
@@ -133,8 +133,10 @@ func insertRows(ctx context.Context, c q, rows []row) error {
 		for _, r := range rows[:n] {
 			args = append(args, r.term, r.id, r.field)
 		}
+		// Another instance building at the same moment writes the same
+		// rows; whichever comes second keeps the first's.
 		if _, err := c.exec(ctx, `INSERT INTO search_terms (term, material_id, field) VALUES `+
-			strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", n), ", "), args...); err != nil {
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", n), ", ")+` ON CONFLICT DO NOTHING`, args...); err != nil {
 			return err
 		}
 		rows = rows[n:]

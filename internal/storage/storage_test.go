@@ -505,3 +505,29 @@ func TestSearchIndexKeptWithTheMaterial(t *testing.T) {
 		}
 	})
 }
+
+// TestReindexTwiceAtOnce: instances starting together may both build the
+// index; both succeed and the index is whole.
+func TestReindexTwiceAtOnce(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		for _, title := range []string{"Det gode forældremøde", "Trivsel i klassen", "Skolestart"} {
+			if err := st.CreateMaterial(ctx, article(title, material.Published)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		before, _ := st.TableRows(ctx, "search_terms")
+		errs := make(chan error, 2)
+		for i := 0; i < 2; i++ {
+			go func() { _, err := st.Reindex(ctx); errs <- err }()
+		}
+		for i := 0; i < 2; i++ {
+			if err := <-errs; err != nil {
+				t.Errorf("reindex: %v", err)
+			}
+		}
+		after, _ := st.TableRows(ctx, "search_terms")
+		if len(after) != len(before) || len(after) == 0 {
+			t.Errorf("%d terms after two builds, %d before", len(after), len(before))
+		}
+	})
+}
