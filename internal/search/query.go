@@ -1,19 +1,21 @@
 package search
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
 
 // How much a kind of match counts, before the field's weight.
 const (
-	WeightExact  = 1.0
-	WeightJoined = 0.9 // the words written together, or apart
-	WeightStem   = 0.8
-	WeightLoose  = 0.7
-	WeightPrefix = 0.6 // the last word still being typed
-	WeightTail   = 0.5 // the last part of a compound
-	WeightFuzzy  = 0.4 // a typo
+	WeightExact   = 1.0
+	WeightJoined  = 0.9 // the words written together, or apart
+	WeightStem    = 0.8
+	WeightLoose   = 0.7
+	WeightPrefix  = 0.6  // the last word still being typed
+	WeightTail    = 0.5  // the last part of a compound
+	WeightFuzzy   = 0.4  // a typo
+	WeightSynonym = 0.75 // a word the editors say means the same
 )
 
 // FieldWeight is how much a match in a field counts: the title most,
@@ -149,6 +151,38 @@ func (s *Scorer) Hits() []Hit {
 			}
 		}
 		out = append(out, h)
+	}
+	return out
+}
+
+// AddSynonyms adds the other words of every group that holds the word, or
+// a word of the same stem, as alternatives.
+func (q *QueryWord) AddSynonyms(groups [][]string) {
+	stem := Stem(q.Text)
+	for _, g := range groups {
+		if !slices.ContainsFunc(g, func(w string) bool { return w == q.Text || Stem(w) == stem }) {
+			continue
+		}
+		for _, w := range g {
+			if w != q.Text {
+				q.Exact = append(q.Exact, Alt{prefixWord + w, WeightSynonym}, Alt{prefixStem + Stem(w), WeightSynonym})
+			}
+		}
+	}
+}
+
+// SynonymWords reads a group of synonyms as typed, "mobbe, mobning": the
+// canonical words, each once, in the order given.
+func SynonymWords(typed string) []string {
+	var out []string
+	for _, part := range strings.Split(typed, ",") {
+		var ws []string
+		for _, w := range Words(part) {
+			ws = append(ws, w.Text)
+		}
+		if w := strings.Join(ws, ""); w != "" && !slices.Contains(out, w) {
+			out = append(out, w)
+		}
 	}
 	return out
 }

@@ -56,6 +56,7 @@ var tables = []table{
 		"body", "created_at", "resolved_at", "resolved_by"}, key: "id", serial: true},
 	{name: "search_terms", columns: []string{"term", "material_id", "field"}, key: "term, material_id, field"},
 	{name: "search_vocab", columns: []string{"term"}, key: "term"},
+	{name: "search_synonyms", columns: []string{"id", "words"}, key: "id", serial: true},
 	{name: "search_misses", columns: []string{"query", "count", "last_at"}, key: "query"},
 	{name: "pending_versions", columns: []string{"material_id", "data", "status", "user_id", "updated_at"},
 		key: "material_id"},

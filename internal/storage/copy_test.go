@@ -110,6 +110,9 @@ func fill(t *testing.T, st *storage.Store) {
 	if err := st.LogMissedSearch(ctx, "Madpakker på tur"); err != nil {
 		t.Fatal(err)
 	}
+	if err := st.AddSynonymGroup(ctx, &storage.SynonymGroup{Words: []string{"mobbe", "mobning"}}); err != nil {
+		t.Fatal(err)
+	}
 	edit := m.Clone()
 	edit.Title = "Tjekliste, ny udgave"
 	if err := st.SavePending(ctx, edit, material.InReview, u.ID, time.Time{}); err != nil {

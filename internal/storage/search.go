@@ -179,6 +179,13 @@ func (s *Store) Search(ctx context.Context, query string, opt SearchOptions) ([]
 	if len(words) == 0 {
 		return nil, nil
 	}
+	groups, err := s.SynonymGroups(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range words {
+		words[i].AddSynonyms(synonymLists(groups))
+	}
 	sc := search.NewScorer(len(words))
 	for i, w := range words {
 		exact := make([]any, 0, len(w.Exact))
@@ -458,4 +465,56 @@ func (s *Store) MissedSearches(ctx context.Context, limit int) ([]MissedSearch, 
 		out = append(out, m)
 	}
 	return out, rows.Err()
+}
+
+func synonymLists(groups []SynonymGroup) [][]string {
+	out := make([][]string, len(groups))
+	for i, g := range groups {
+		out[i] = g.Words
+	}
+	return out
+}
+
+// SynonymGroup is words the editors say mean the same.
+type SynonymGroup struct {
+	ID    int64
+	Words []string // canonical
+}
+
+// SynonymGroups lists the synonym groups, by their first word.
+func (s *Store) SynonymGroups(ctx context.Context) ([]SynonymGroup, error) {
+	rows, err := s.q().query(ctx, `SELECT id, words FROM search_synonyms ORDER BY words, id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []SynonymGroup
+	for rows.Next() {
+		var g SynonymGroup
+		var words string
+		if err := rows.Scan(&g.ID, &words); err != nil {
+			return nil, err
+		}
+		g.Words = strings.Split(words, ",")
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+// AddSynonymGroup stores a group of words that mean the same.
+func (s *Store) AddSynonymGroup(ctx context.Context, g *SynonymGroup) error {
+	return s.q().queryRow(ctx, `INSERT INTO search_synonyms (words) VALUES (?) RETURNING id`,
+		strings.Join(g.Words, ",")).Scan(&g.ID)
+}
+
+// DeleteSynonymGroup removes a group; an unknown id gives ErrNotFound.
+func (s *Store) DeleteSynonymGroup(ctx context.Context, id int64) error {
+	res, err := s.q().exec(ctx, `DELETE FROM search_synonyms WHERE id = ?`, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
 }

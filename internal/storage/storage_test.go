@@ -531,3 +531,35 @@ func TestReindexTwiceAtOnce(t *testing.T) {
 		}
 	})
 }
+
+func TestSynonymsWidenAQuery(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		m := article("Mobning: hvad kan forældre gøre?", material.Published)
+		if err := st.CreateMaterial(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		count := func(q string) int {
+			hits, err := st.Search(ctx, q, storage.SearchOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(hits)
+		}
+		if count("drilleri") != 0 {
+			t.Fatal("found without a synonym")
+		}
+		g := &storage.SynonymGroup{Words: []string{"drilleri", "mobning"}}
+		if err := st.AddSynonymGroup(ctx, g); err != nil {
+			t.Fatal(err)
+		}
+		if count("drilleri") != 1 || count("drillerier") != 1 {
+			t.Error("the synonym did not widen the query")
+		}
+		if err := st.DeleteSynonymGroup(ctx, g.ID); err != nil || count("drilleri") != 0 {
+			t.Errorf("delete: %v", err)
+		}
+		if err := st.DeleteSynonymGroup(ctx, g.ID); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("delete twice: %v", err)
+		}
+	})
+}

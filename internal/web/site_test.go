@@ -304,5 +304,22 @@ func TestReadersSearchTheWayTheyType(t *testing.T) {
 		if ws := ed.get("/redaktion?q=foraeldremode"); !strings.Contains(ws.text("tbody"), "Det gode forældremøde") {
 			t.Errorf("workspace search: %q", ws.text("tbody"))
 		}
+
+		// Editors add words that mean the same; readers then find by them.
+		syn := ed.get("/redaktion/synonymer")
+		csrf := syn.attr("input[name=csrf]", "value")
+		if p := ed.post("/redaktion/synonymer", url.Values{"csrf": {csrf}, "words": {"velbefindende"}}); p.status != http.StatusUnprocessableEntity ||
+			p.text("#words-problem") == "" || p.attr("#words", "value") != "velbefindende" {
+			t.Errorf("one word: %d", p.status)
+		}
+		if p := ed.post("/redaktion/synonymer", url.Values{"csrf": {csrf}, "words": {"Velbefindende, trivsel"}}); p.status != http.StatusSeeOther {
+			t.Fatalf("add synonyms: %d", p.status)
+		}
+		if p := c.get("/materialer?q=velbefindende"); !strings.Contains(p.text(".results"), "Trivsel i klassen") {
+			t.Errorf("the synonym finds nothing: %q", p.text(".results"))
+		}
+		if c.post("/redaktion/synonymer", url.Values{"words": {"a, b"}}).status != http.StatusForbidden {
+			t.Error("a reader changed the synonyms")
+		}
 	})
 }

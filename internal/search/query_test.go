@@ -1,0 +1,50 @@
+package search
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParse(t *testing.T) {
+	ws := Parse("Skole hjem øko")
+	if len(ws) != 3 {
+		t.Fatalf("%d words", len(ws))
+	}
+	if ws[0].Prefix != "" || ws[2].Prefix != "w:øko" {
+		t.Errorf("only the last word is a prefix: %q %q", ws[0].Prefix, ws[2].Prefix)
+	}
+	var joined bool
+	for _, a := range ws[0].Exact {
+		joined = joined || a.Term == "w:skolehjemøko"
+	}
+	if !joined {
+		t.Error("the words written together are not tried")
+	}
+	if ws[1].Typos != 0 || Parse("trivsel")[0].Typos != 1 || Parse("forældremøde")[0].Typos != 2 {
+		t.Error("typo tolerance by length")
+	}
+	if Parse("") != nil || Parse(" ,.;: ") != nil {
+		t.Error("an empty query has words")
+	}
+	if n := len(Parse(strings.Repeat("ord ", 100))); n != maxQueryWords {
+		t.Errorf("%d words read of 100", n)
+	}
+}
+
+func TestSynonyms(t *testing.T) {
+	if got := SynonymWords(" Mobbe, mobning ,, MOBBE, skole-hjem "); !reflect.DeepEqual(got, []string{"mobbe", "mobning", "skolehjem"}) {
+		t.Errorf("SynonymWords = %q", got)
+	}
+	q := Parse("mobber")[0] // another form of a word in the group
+	q.AddSynonyms([][]string{{"mobbe", "mobning"}, {"skole", "folkeskole"}})
+	var terms []string
+	for _, a := range q.Exact {
+		if a.Weight == WeightSynonym {
+			terms = append(terms, a.Term)
+		}
+	}
+	if !reflect.DeepEqual(terms, []string{"w:mobbe", "s:" + Stem("mobbe"), "w:mobning", "s:" + Stem("mobning")}) {
+		t.Errorf("synonym terms %q", terms)
+	}
+}
