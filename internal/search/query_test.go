@@ -48,3 +48,29 @@ func TestSynonyms(t *testing.T) {
 		t.Errorf("synonym terms %q", terms)
 	}
 }
+
+func TestHighlight(t *testing.T) {
+	parts := Highlight("Et godt forældremøde – og flere forældremøder!", Parse("forældremøder"))
+	var marked []string
+	for _, p := range parts {
+		if p.Mark {
+			marked = append(marked, p.Text)
+		}
+	}
+	if !reflect.DeepEqual(marked, []string{"forældremøde", "forældremøder"}) {
+		t.Errorf("marked %q", marked)
+	}
+	var all strings.Builder
+	for _, p := range parts {
+		all.WriteString(p.Text)
+	}
+	if all.String() != "Et godt forældremøde – og flere forældremøder!" {
+		t.Errorf("the text changed: %q", all.String())
+	}
+	if s := Snippet("Ord "+strings.Repeat("fyld ", 50)+"samarbejde med forældre", Parse("forældresamarbejde samarbejde"), 10); len(s) == 0 || s[0].Text[:3] != "…" {
+		t.Errorf("snippet %+v", s)
+	}
+	if Snippet("intet her", Parse("trivsel"), 10) != nil {
+		t.Error("a snippet without a match")
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/bindeled/bindeled/internal/markdown"
 	"github.com/bindeled/bindeled/internal/material"
 	"github.com/bindeled/bindeled/internal/media"
+	"github.com/bindeled/bindeled/internal/search"
 	"github.com/bindeled/bindeled/internal/storage"
 )
 
@@ -33,6 +34,9 @@ type Card struct {
 	Date      time.Time
 	Publisher string // for links: who publishes the resource
 	Eager     bool   // shown at the top of a page: load the image at once
+	// Snippet, for a search, is where the query matched, in place of the
+	// summary.
+	Snippet []search.Part
 }
 
 // cards turns materials into cards, fetching their cover images at once.
@@ -285,8 +289,22 @@ func (s *Server) renderListing(w http.ResponseWriter, r *http.Request, p Listing
 	p.Pages = max(1, (len(ids)+pageSize-1)/pageSize)
 	p.Page = parsePage(query.Get("side"), p.Pages)
 	from := (p.Page - 1) * pageSize
-	if p.Cards, err = s.cardsByID(r, ids[from:min(from+pageSize, len(ids))]); err != nil {
+	page, err := s.store.MaterialsByID(r.Context(), ids[from:min(from+pageSize, len(ids))])
+	if err != nil {
 		return err
+	}
+	if p.Cards, err = s.cards(r, page); err != nil {
+		return err
+	}
+	if p.Query != "" { // show where the query matched, marked
+		words := search.Parse(p.Query)
+		for i, m := range page {
+			if snip := search.Snippet(m.Summary, words, 40); snip != nil {
+				p.Cards[i].Snippet = snip
+			} else {
+				p.Cards[i].Snippet = search.Snippet(markdown.PlainText(m.Body+"\n\n"+m.Transcript), words, 30)
+			}
+		}
 	}
 
 	p.BadFilter = bad

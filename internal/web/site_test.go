@@ -263,7 +263,7 @@ func TestOtherLanguagesMarked(t *testing.T) {
 
 func TestReadersSearchTheWayTheyType(t *testing.T) {
 	eachHub(t, func(t *testing.T, h *hubT) {
-		h.publish(&material.Material{Title: "Det gode forældremøde", Summary: "Sådan får alle ordet.",
+		h.publish(&material.Material{Title: "Det gode forældremøde", Summary: "Sådan får alle ordet på forældremødet.",
 			Audiences: []material.Audience{material.Parents}})
 		h.publish(&material.Material{Title: "Trivsel i klassen", Audiences: []material.Audience{material.Teachers}})
 		h.publish(&material.Material{Title: "Forældremøder for lærere", Audiences: []material.Audience{material.Teachers}})
@@ -274,6 +274,9 @@ func TestReadersSearchTheWayTheyType(t *testing.T) {
 			if p.status != http.StatusOK || !strings.Contains(p.text(".results"), want) {
 				t.Errorf("%q: %d, results %q", q, p.status, p.text(".results"))
 			}
+		}
+		if marked := c.get("/materialer?q=forældremøder").text(".results mark"); marked != "forældremødet" {
+			t.Errorf("the matched word is not marked: %q", marked)
 		}
 		// The facets count within what the query found, and combine with it.
 		p := c.get("/materialer?q=for%C3%A6ldrem%C3%B8de&maalgruppe=foraeldre")
