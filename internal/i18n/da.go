@@ -647,4 +647,8 @@ var danish = map[string]string{
 	"error.synonyms_two":               "Skriv mindst to ord, adskilt med komma.",
 	"error.synonyms_many":              "En gruppe må højst have 20 ord.",
 	"error.synonyms_long":              "Et ord må højst have 40 tegn.",
+	"error.synonyms_letters":           "Brug kun bogstaver og tal, med komma mellem ordene.",
+	"error.synonyms_exists":            "Den gruppe findes allerede.",
+	"list.none_query":                  "Søgningen fandt ingen materialer. Prøv et andet ord.",
+	"list.none_all":                    "Der er ingen materialer endnu.",
 }

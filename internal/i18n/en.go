@@ -648,4 +648,8 @@ var english = map[string]string{
 	"error.synonyms_two":               "Write at least two words, separated by commas.",
 	"error.synonyms_many":              "A group may have at most 20 words.",
 	"error.synonyms_long":              "A word may have at most 40 characters.",
+	"error.synonyms_letters":           "Use only letters and digits, with commas between the words.",
+	"error.synonyms_exists":            "That group exists already.",
+	"list.none_query":                  "The search found no resources. Try another word.",
+	"list.none_all":                    "There are no resources yet.",
 }

@@ -60,8 +60,8 @@ type Word struct {
 }
 
 // Words splits text into canonical words. Letters and digits make words;
-// an apostrophe ends one ("SFO'en" gives "sfo" and "en"); a hyphen between
-// letters joins parts into one more word as well.
+// an ending after an apostrophe is left out ("SFO'en" gives "sfo"); a
+// hyphen between letters joins parts into one more word as well.
 func Words(text string) []Word {
 	var out []Word
 	var parts []string
@@ -87,15 +87,23 @@ func Words(text string) []Word {
 		parts = parts[:0]
 	}
 	rs := []rune(text)
+	skip := false // the ending after an apostrophe, as in "SFO'en"
 	for i, r := range rs {
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
-			cur.WriteRune(r)
+			if !skip {
+				cur.WriteRune(r)
+			}
+			continue
+		case (r == '\'' || r == '’') && cur.Len() > 0 && i+1 < len(rs) && unicode.IsLetter(rs[i+1]):
+			skip = true
+			continue
 		case (r == '-' || r == '‐' || r == '‑') && cur.Len() > 0 && i+1 < len(rs) && unicode.IsLetter(rs[i+1]):
 			flushWord() // a part of a hyphenated word
 		default:
 			flushGroup()
 		}
+		skip = false
 	}
 	flushGroup()
 	return out

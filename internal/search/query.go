@@ -41,8 +41,10 @@ type QueryWord struct {
 	Text   string // canonical
 	Exact  []Alt  // terms looked up as they are
 	Prefix string // a term prefix the word may begin, "" for none
-	Tail   string // a reversed-stem prefix: compounds ending in the word
-	Typos  int    // edits allowed for a typo
+	// LoosePrefix is the same prefix typed without Danish letters.
+	LoosePrefix string
+	Tail        string // a reversed-stem prefix: compounds ending in the word
+	Typos       int    // edits allowed for a typo
 }
 
 // maxQueryWords bounds the words a query is read for.
@@ -84,7 +86,7 @@ func Parse(query string) []QueryWord {
 		}
 		n := utf8.RuneCountInString(w)
 		if i == len(plain)-1 && n >= 3 {
-			q.Prefix = prefixWord + w
+			q.Prefix, q.LoosePrefix = prefixWord+w, prefixLoose+Loose(w)
 		}
 		if n >= 4 {
 			q.Tail = prefixTail + reverse(stem)

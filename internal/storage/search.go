@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/bindeled/bindeled/internal/markdown"
 	"github.com/bindeled/bindeled/internal/material"
 	"github.com/bindeled/bindeled/internal/search"
 )
@@ -146,7 +147,7 @@ func insertRows(ctx context.Context, c q, rows []row) error {
 
 // materialPostings are the index terms of a material's texts.
 func materialPostings(m *material.Material) []search.Posting {
-	body := m.Body + "\n" + m.Transcript
+	body := markdown.PlainText(m.Body) + "\n" + m.Transcript // link targets and markup are not words
 	if m.Kind == material.Link {
 		body += "\n" + m.LinkPublisher
 	}
@@ -204,7 +205,8 @@ func (s *Store) Search(ctx context.Context, query string, opt SearchOptions) ([]
 		for _, r := range []struct {
 			prefix string
 			weight float64
-		}{{w.Prefix, search.WeightPrefix}, {w.Tail, search.WeightTail}} {
+		}{{w.Prefix, search.WeightPrefix}, {w.LoosePrefix, search.WeightPrefix * search.WeightLoose},
+			{w.Tail, search.WeightTail}} {
 			if r.prefix == "" {
 				continue
 			}
@@ -214,7 +216,7 @@ func (s *Store) Search(ctx context.Context, query string, opt SearchOptions) ([]
 				return nil, err
 			}
 		}
-		if w.Typos > 0 && !s.knownWord(ctx, w.Exact) {
+		if w.Typos > 0 && !s.knownWord(ctx, w.Exact, opt.PublishedOnly) {
 			near, err := s.nearWords(ctx, w.Text, w.Typos)
 			if err != nil {
 				return nil, err
@@ -232,16 +234,29 @@ func (s *Store) Search(ctx context.Context, query string, opt SearchOptions) ([]
 
 // knownWord reports whether any of a query word's exact forms is in the
 // index: a word that is found is not taken for a typo.
-func (s *Store) knownWord(ctx context.Context, alts []search.Alt) bool {
+func (s *Store) knownWord(ctx context.Context, alts []search.Alt, publishedOnly bool) bool {
 	for _, a := range alts {
-		var n int
-		err := s.q().queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM search_terms WHERE term = ? LIMIT 1) t`,
-			a.Term).Scan(&n)
-		if err == nil && n > 0 {
+		if ok, err := s.termUsed(ctx, a.Term, publishedOnly); err == nil && ok {
 			return true
 		}
 	}
 	return false
+}
+
+// termUsed reports whether a term is in the index, in a published
+// material when publishedOnly: words of drafts are not for readers to see,
+// not even as a suggestion.
+func (s *Store) termUsed(ctx context.Context, term string, publishedOnly bool) (bool, error) {
+	query := `SELECT COUNT(*) FROM (SELECT 1 FROM search_terms WHERE term = ? LIMIT 1) t`
+	args := []any{term}
+	if publishedOnly {
+		query = `SELECT COUNT(*) FROM (SELECT 1 FROM search_terms t JOIN materials m ON m.id = t.material_id
+			WHERE t.term = ? AND m.status = ? LIMIT 1) x`
+		args = append(args, material.Published)
+	}
+	var n int
+	err := s.q().queryRow(ctx, query, args...).Scan(&n)
+	return n > 0, err
 }
 
 // nearWords returns the word terms a typed word may be a typo of.
@@ -380,17 +395,16 @@ func (s *Store) rankHits(ctx context.Context, hits []search.Hit, opt SearchOptio
 // replaced by the nearest word it does (two edits at most), or "" when
 // there is nothing better to suggest: the "did you mean" of an empty
 // result.
-func (s *Store) Suggest(ctx context.Context, query string) (string, error) {
+func (s *Store) Suggest(ctx context.Context, query string, opt SearchOptions) (string, error) {
 	words := search.Parse(query)
 	changed := false
 	out := make([]string, 0, len(words))
 	for _, w := range words {
-		var n int
-		if err := s.q().queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM search_terms WHERE term = ? LIMIT 1) t`,
-			w.Exact[0].Term).Scan(&n); err != nil {
+		known, err := s.termUsed(ctx, w.Exact[0].Term, opt.PublishedOnly)
+		if err != nil {
 			return "", err
 		}
-		if n > 0 || utf8.RuneCountInString(w.Text) < 4 {
+		if known || utf8.RuneCountInString(w.Text) < 4 {
 			out = append(out, w.Text)
 			continue
 		}
@@ -401,7 +415,13 @@ func (s *Store) Suggest(ctx context.Context, query string) (string, error) {
 		}
 		for _, t := range near {
 			word, _ := search.WordOf(t.(string))
-			if d := search.Distance(word, w.Text, 2); d < bestD || d == bestD && word < best {
+			d := search.Distance(word, w.Text, 2)
+			if d > bestD || d == bestD && word >= best && best != "" {
+				continue
+			}
+			if used, err := s.termUsed(ctx, t.(string), opt.PublishedOnly); err != nil {
+				return "", err
+			} else if used {
 				best, bestD = word, d
 			}
 		}
@@ -435,7 +455,7 @@ func (s *Store) LogMissedSearch(ctx context.Context, query string) error {
 	_, err := s.q().exec(ctx, `
 		INSERT INTO search_misses (query, count, last_at) VALUES (?, 1, ?)
 		ON CONFLICT (query) DO UPDATE SET count = search_misses.count + 1, last_at = excluded.last_at`,
-		q, millis(time.Now()))
+		q, millis(time.Now().UTC().Truncate(24*time.Hour))) // the day only: no time to match with a request log
 	return err
 }
 

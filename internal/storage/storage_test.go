@@ -563,3 +563,38 @@ func TestSynonymsWidenAQuery(t *testing.T) {
 		}
 	})
 }
+
+// TestSearchKeepsDraftsPrivate: the words of drafts neither find public
+// results nor turn up as suggestions; markup is not indexed.
+func TestSearchKeepsDraftsPrivate(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		draft := article("Kladde om flodheste", material.Draft)
+		pub := article("Økonomi i SFO'en", material.Published)
+		pub.Body = "## Priser\n\nSe [prislisten](https://example.dk/priser)."
+		for _, m := range []*material.Material{draft, pub} {
+			if err := st.CreateMaterial(ctx, m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		public := storage.SearchOptions{PublishedOnly: true}
+		if s, err := st.Suggest(ctx, "flodhest", public); err != nil || s != "" {
+			t.Errorf("a draft's word is suggested to readers: %q %v", s, err)
+		}
+		if s, _ := st.Suggest(ctx, "flodhest", storage.SearchOptions{}); s != "flodheste" {
+			t.Errorf("editors get no suggestion: %q", s)
+		}
+		for q, want := range map[string]int{"oko": 1, "sfo": 1, "en": 0, "https": 0, "example": 0, "prislisten": 1} {
+			hits, err := st.Search(ctx, q, public)
+			if err != nil || len(hits) != want {
+				t.Errorf("%q: %d hits, want %d (%v)", q, len(hits), want, err)
+			}
+		}
+		if err := st.LogMissedSearch(ctx, "Hjme"); err != nil {
+			t.Fatal(err)
+		}
+		misses, _ := st.MissedSearches(ctx, 10)
+		if len(misses) != 1 || misses[0].Query != "hjme" || !misses[0].LastAt.Equal(misses[0].LastAt.Truncate(24*time.Hour)) {
+			t.Errorf("missed searches: %+v", misses)
+		}
+	})
+}

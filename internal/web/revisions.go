@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/sergi/go-diff/diffmatchpatch"
@@ -457,7 +458,10 @@ func (s *Server) renderSynonyms(w http.ResponseWriter, r *http.Request, status i
 func (s *Server) wsSaveSynonyms(w http.ResponseWriter, r *http.Request) error {
 	if id := formID(r.PostForm.Get("delete")); id != 0 {
 		err := s.store.DeleteSynonymGroup(r.Context(), id)
-		if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		if errors.Is(err, storage.ErrNotFound) {
+			return errNotFound
+		}
+		if err != nil {
 			return err
 		}
 		s.audit(r, "settings:synonyms", "slettet #"+strconv.FormatInt(id, 10))
@@ -467,7 +471,17 @@ func (s *Server) wsSaveSynonyms(w http.ResponseWriter, r *http.Request) error {
 	typed := r.PostForm.Get("words")
 	words := search.SynonymWords(typed)
 	problems := material.Problems{}
+	groups, err := s.store.SynonymGroups(r.Context())
+	if err != nil {
+		return err
+	}
 	switch {
+	case strings.ContainsFunc(typed, func(c rune) bool {
+		return !unicode.IsLetter(c) && !unicode.IsDigit(c) && !unicode.IsSpace(c) && !strings.ContainsRune(",-'’", c)
+	}):
+		problems.Add("words", "error.synonyms_letters")
+	case slices.ContainsFunc(groups, func(g storage.SynonymGroup) bool { return sameWords(g.Words, words) }):
+		problems.Add("words", "error.synonyms_exists")
 	case len(words) < 2:
 		problems.Add("words", "error.synonyms_two")
 	case len(words) > maxSynonymWords:
@@ -488,4 +502,9 @@ func (s *Server) wsSaveSynonyms(w http.ResponseWriter, r *http.Request) error {
 	s.audit(r, "settings:synonyms", strings.Join(words, ", "))
 	http.Redirect(w, r, "/redaktion/synonymer?besked=gemt", http.StatusSeeOther)
 	return nil
+}
+
+// sameWords reports whether two groups hold the same words.
+func sameWords(a, b []string) bool {
+	return len(a) == len(b) && !slices.ContainsFunc(a, func(w string) bool { return !slices.Contains(b, w) })
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/bindeled/bindeled/internal/markdown"
 	"github.com/bindeled/bindeled/internal/material"
@@ -250,13 +251,15 @@ func (s *Server) renderListing(w http.ResponseWriter, r *http.Request, p Listing
 	}
 	// A query narrows the listing to what it finds, in the order found;
 	// the facets then count within the results.
-	p.Query = strings.TrimSpace(query.Get("q"))
+	p.Query = cleanQueryText(query.Get("q"))
 	var rank map[int64]int
+	var found int
 	if p.Query != "" {
 		hits, err := s.store.Search(r.Context(), p.Query, storage.SearchOptions{PublishedOnly: true})
 		if err != nil {
 			return err
 		}
+		found = len(hits)
 		rank = make(map[int64]int, len(hits))
 		for i, h := range hits {
 			rank[h.ID] = i
@@ -266,8 +269,9 @@ func (s *Server) renderListing(w http.ResponseWriter, r *http.Request, p Listing
 	ids, counts := material.Select(facets, f)
 	if rank != nil {
 		slices.SortStableFunc(ids, func(a, b int64) int { return rank[a] - rank[b] })
-		if len(ids) == 0 {
-			if p.Suggestion, err = s.store.Suggest(r.Context(), p.Query); err != nil {
+		if found == 0 && len(search.Parse(p.Query)) > 0 {
+			if p.Suggestion, err = s.store.Suggest(r.Context(), p.Query,
+				storage.SearchOptions{PublishedOnly: true}); err != nil {
 				return err
 			}
 			if p.Suggestion != "" {
@@ -298,6 +302,17 @@ func (s *Server) renderListing(w http.ResponseWriter, r *http.Request, p Listing
 	}
 	if p.Query != "" { // show where the query matched, marked
 		words := search.Parse(p.Query)
+		groups, err := s.store.SynonymGroups(r.Context())
+		if err != nil {
+			return err
+		}
+		lists := make([][]string, len(groups))
+		for i, g := range groups {
+			lists[i] = g.Words
+		}
+		for i := range words {
+			words[i].AddSynonyms(lists)
+		}
 		for i, m := range page {
 			if snip := search.Snippet(m.Summary, words, 40); snip != nil {
 				p.Cards[i].Snippet = snip
@@ -719,4 +734,24 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 	}
 	_, err := w.Write([]byte("ok\n"))
 	return err
+}
+
+// maxQueryRunes bounds a search query.
+const maxQueryRunes = 200
+
+// cleanQueryText trims a typed query, drops control and direction
+// characters (which would garble the page that repeats it) and bounds its
+// length.
+func cleanQueryText(q string) string {
+	q = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
+			return -1
+		}
+		return r
+	}, q)
+	q = strings.TrimSpace(q)
+	if r := []rune(q); len(r) > maxQueryRunes {
+		q = strings.TrimSpace(string(r[:maxQueryRunes]))
+	}
+	return q
 }

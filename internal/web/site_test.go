@@ -324,5 +324,23 @@ func TestReadersSearchTheWayTheyType(t *testing.T) {
 		if c.post("/redaktion/synonymer", url.Values{"words": {"a, b"}}).status != http.StatusForbidden {
 			t.Error("a reader changed the synonyms")
 		}
+		for _, bad := range []string{"trivsel, velbefindende", "<script>alert(1)</script>, x"} {
+			if p := ed.post("/redaktion/synonymer", url.Values{"csrf": {csrf}, "words": {bad}}); p.status != http.StatusUnprocessableEntity {
+				t.Errorf("synonyms %q: %d", bad, p.status)
+			}
+		}
+		if p := ed.post("/redaktion/synonymer", url.Values{"csrf": {csrf}, "delete": {"999999"}}); p.status != http.StatusNotFound {
+			t.Errorf("deleting a group that is not there: %d", p.status)
+		}
+
+		// A query that finds something is not logged as a miss when the
+		// facets empty the list.
+		c.get("/materialer?q=trivsel&maalgruppe=skolebestyrelser")
+		if misses := ed.get("/redaktion/soegninger"); strings.Contains(misses.text("main"), "trivsel") {
+			t.Error("a query that found something is logged as a miss")
+		}
+		if p := ed.get("/redaktion?q=klasse&side=99"); p.doc.Find("tbody tr").Length() == 0 {
+			t.Error("a page past the end of the workspace search shows nothing")
+		}
 	})
 }

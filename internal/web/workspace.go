@@ -67,14 +67,23 @@ func (s *Server) wsMaterials(w http.ResponseWriter, r *http.Request) error {
 	if p.Pending, err = s.store.PendingMaterialIDs(r.Context()); err != nil {
 		return err
 	}
-	if query == "" {
-		p.Materials, p.Total, err = s.store.SearchSchoolMaterials(r.Context(), "", schools, exclude, wsPageSize,
-			(page-1)*wsPageSize)
-	} else {
-		p.Materials, p.Total, err = s.searchWorkspace(r, query, schools, exclude, page)
-	}
-	if err != nil {
+	list := func(page int) error {
+		if query == "" {
+			p.Materials, p.Total, err = s.store.SearchSchoolMaterials(r.Context(), "", schools, exclude, wsPageSize,
+				(page-1)*wsPageSize)
+		} else {
+			p.Materials, p.Total, err = s.searchWorkspace(r, query, schools, exclude, page)
+		}
 		return err
+	}
+	if err := list(page); err != nil {
+		return err
+	}
+	if last := max(1, (p.Total+wsPageSize-1)/wsPageSize); page > last { // past the end: show the last page
+		page = last
+		if err := list(page); err != nil {
+			return err
+		}
 	}
 	p.Failing = map[int64]bool{}
 	for _, m := range p.Materials {
