@@ -651,4 +651,5 @@ var danish = map[string]string{
 	"error.synonyms_exists":            "Den gruppe findes allerede.",
 	"list.none_query":                  "Søgningen fandt ingen materialer. Prøv et andet ord.",
 	"list.none_all":                    "Der er ingen materialer endnu.",
+	"material.related":                 "Lignende materialer",
 }

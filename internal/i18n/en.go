@@ -652,4 +652,5 @@ var english = map[string]string{
 	"error.synonyms_exists":            "That group exists already.",
 	"list.none_query":                  "The search found no resources. Try another word.",
 	"list.none_all":                    "There are no resources yet.",
+	"material.related":                 "Similar resources",
 }

@@ -557,14 +557,24 @@ func (s *Server) materialContext(r *http.Request, m *material.Material, p *Mater
 			}
 		}
 	}
-	if len(m.ThemeIDs) == 0 {
-		return nil
+	var ids []int64
+	if len(m.ThemeIDs) > 0 {
+		facets, err := s.store.PublishedFacets(r.Context())
+		if err != nil {
+			return err
+		}
+		ids, _ = material.Select(facets, material.Filter{ThemeIDs: m.ThemeIDs})
+	} else {
+		// Without themes, the materials whose words are most like the
+		// title's.
+		hits, err := s.store.Search(r.Context(), m.Title, storage.SearchOptions{PublishedOnly: true})
+		if err != nil {
+			return err
+		}
+		for _, h := range hits {
+			ids = append(ids, h.ID)
+		}
 	}
-	facets, err := s.store.PublishedFacets(r.Context())
-	if err != nil {
-		return err
-	}
-	ids, _ := material.Select(facets, material.Filter{ThemeIDs: m.ThemeIDs})
 	var related []int64
 	for _, id := range ids {
 		if id != m.ID && len(related) < 3 {

@@ -344,3 +344,16 @@ func TestReadersSearchTheWayTheyType(t *testing.T) {
 		}
 	})
 }
+
+func TestRelatedWithoutThemesByWords(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		a := h.publish(&material.Material{Title: "Madpakker til turen"})
+		h.publish(&material.Material{Title: "Sunde madpakker"})
+		h.publish(&material.Material{Title: "Skolebestyrelsen"})
+		p := h.client().get("/materialer/" + a.Slug)
+		if got := p.text(".related"); !strings.Contains(got, "Sunde madpakker") || strings.Contains(got, "Skolebestyrelsen") ||
+			strings.Contains(got, "Madpakker til turen") {
+			t.Errorf("related: %q", got)
+		}
+	})
+}
