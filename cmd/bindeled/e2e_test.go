@@ -278,7 +278,8 @@ func TestUserAddCommand(t *testing.T) {
 		{"en rigtig god adgangskode\n", []string{"--email", "c@example.dk", "--role", "king"}, "--role"},
 		{"en rigtig god adgangskode\n", []string{"--email", "ikke en adresse"}, "--email"},
 		{"en rigtig god adgangskode\n", []string{"--email", "d@example.dk", "--role", "contributor"}, "--school"},
-		{"en rigtig god adgangskode\n", []string{"--email", "d@example.dk", "--role", "contributor", "--school", "nope"}, "no such school"},
+		{"en rigtig god adgangskode\n", []string{"--email", "d@example.dk", "--role", "contributor",
+			"--school", "nope"}, "no such school"},
 	} {
 		out, err := add(tt.stdin, tt.args...)
 		if err == nil || !strings.Contains(out, tt.want) {
@@ -388,16 +389,17 @@ func TestCopyDBCommand(t *testing.T) {
 		t.Fatalf("copy-db: %v\n%s", err, out)
 	}
 	// A source that does not exist is an error, not an empty copy.
-	if out, err := exec.Command(bin, "copy-db", "--from", filepath.Join(data, "nope.db"), "--to", pg).CombinedOutput(); err == nil ||
+	run := func(args ...string) ([]byte, error) { return exec.Command(bin, args...).CombinedOutput() }
+	if out, err := run("copy-db", "--from", filepath.Join(data, "nope.db"), "--to", pg); err == nil ||
 		!strings.Contains(string(out), "no such database file") {
 		t.Errorf("copy from a missing file: %v\n%s", err, out)
 	}
-	if out, err := exec.Command(bin, "serve", "--database", "mysql://x/y", "--data", t.TempDir()).CombinedOutput(); err == nil ||
+	if out, err := run("serve", "--database", "mysql://x/y", "--data", t.TempDir()); err == nil ||
 		!strings.Contains(string(out), "only postgres://") {
 		t.Errorf("serve with a MySQL URL: %v\n%s", err, out)
 	}
 	// Copying again refuses: the target is not empty.
-	if out, err := exec.Command(bin, "copy-db", "--from", filepath.Join(data, "bindeled.db"), "--to", pg).CombinedOutput(); err == nil ||
+	if out, err := run("copy-db", "--from", filepath.Join(data, "bindeled.db"), "--to", pg); err == nil ||
 		!strings.Contains(string(out), "not empty") {
 		t.Errorf("second copy: %v\n%s", err, out)
 	}

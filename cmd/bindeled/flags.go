@@ -21,7 +21,9 @@ func newFlags(name, summary string, stderr io.Writer) envFlags {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: bindeled %s [flags]\n\n%s\n\nFlags (each also read from the environment variable shown):\n", name, summary)
+		fmt.Fprintf(stderr,
+			"Usage: bindeled %s [flags]\n\n%s\n\nFlags (each also read from the environment "+
+				"variable shown):\n", name, summary)
 		fs.VisitAll(func(f *flag.Flag) {
 			fmt.Fprintf(stderr, "  --%s (%s", f.Name, envName(f.Name))
 			if f.DefValue != "" {
@@ -97,7 +99,8 @@ func uploadFlags(f envFlags) *media.Limits {
 // sent and nothing connects anywhere.
 func mailFlags(f envFlags) *mail.Config {
 	c := mail.Config{TLS: mail.TLSStartTLS}
-	f.StringVar(&c.Host, "smtp-host", "", "SMTP server for invitations, password links and notifications; empty sends no mail")
+	f.StringVar(&c.Host, "smtp-host", "",
+		"SMTP server for invitations, password links and notifications; empty sends no mail")
 	f.Func("smtp-port", "SMTP port (default 587 with starttls, 465 with tls, 25 with none)", func(s string) error {
 		var p int
 		if _, err := fmt.Sscan(s, &p); err != nil || p < 1 || p > 65535 {

@@ -36,8 +36,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"comma-separated CIDRs of proxies whose X-Forwarded-For and X-Forwarded-Proto are believed")
 	logFormat := f.String("log-format", "text", "log format: text or json")
 	grace := f.Duration("shutdown-grace", 20*time.Second, "how long requests in flight may finish at shutdown")
-	jobInterval := f.Duration("job-interval", 30*time.Second, "how often the scheduler looks for materials due to be published")
-	auditDays := f.Int("audit-days", 365, "days the audit log (who did what, from which address) is kept; 0 keeps it forever")
+	jobInterval := f.Duration("job-interval", 30*time.Second,
+		"how often the scheduler looks for materials due to be published")
+	auditDays := f.Int("audit-days", 365,
+		"days the audit log (who did what, from which address) is kept; 0 keeps it forever")
 	passwords := passwordFlags(f)
 	uploads := uploadFlags(f)
 	smtp := mailFlags(f)

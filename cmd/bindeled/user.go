@@ -27,7 +27,8 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	email := f.String("email", "", "the user's e-mail address (required)")
 	name := f.String("name", "", "the user's name")
 	role := f.String("role", "editor", "admin, editor, reviewer or contributor")
-	schoolList := f.String("school", "", "for a contributor: the school's address name (slug); several separated by commas")
+	schoolList := f.String("school", "",
+		"for a contributor: the school's address name (slug); several separated by commas")
 	data := f.String("data", "./data", "folder for the SQLite database and media files")
 	database := f.String("database", "", "PostgreSQL URL (postgres://…); empty uses SQLite in --data")
 	passwords := passwordFlags(f)

@@ -112,7 +112,8 @@ func TestHashPasswordRejects(t *testing.T) {
 		{"no iterations", with(func(p *Params) { p.Iterations = 0 }), "password", ErrBadParams},
 		{"too many iterations", with(func(p *Params) { p.Iterations = MaxIterations + 1 }), "password", ErrBadParams},
 		{"no lanes", with(func(p *Params) { p.Parallelism = 0 }), "password", ErrBadParams},
-		{"too many lanes", with(func(p *Params) { p.Parallelism, p.Memory = MaxParallelism+1, 1024 }), "password", ErrBadParams},
+		{"too many lanes", with(func(p *Params) { p.Parallelism, p.Memory = MaxParallelism+1, 1024 }),
+			"password", ErrBadParams},
 		{"short salt", with(func(p *Params) { p.SaltLen = MinSaltLen - 1 }), "password", ErrBadParams},
 		{"long salt", with(func(p *Params) { p.SaltLen = MaxSaltLen + 1 }), "password", ErrBadParams},
 		{"short key", with(func(p *Params) { p.KeyLen = MinKeyLen - 1 }), "password", ErrBadParams},
@@ -137,7 +138,8 @@ func TestDefaultParamsValid(t *testing.T) {
 		}
 	}
 
-	if d := DefaultParams(); d.Memory != 64*1024 || d.Iterations != 3 || d.Parallelism != 2 || d.SaltLen != 16 || d.KeyLen != 32 {
+	want := Params{Memory: 64 * 1024, Iterations: 3, Parallelism: 2, SaltLen: 16, KeyLen: 32}
+	if d := DefaultParams(); d != want {
 		t.Errorf("DefaultParams = %+v", d)
 	}
 }

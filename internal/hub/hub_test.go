@@ -116,7 +116,8 @@ func TestFirstAdminLink(t *testing.T) {
 	if len(link) <= len(prefix) || link[:len(prefix)] != prefix {
 		t.Errorf("link %q", link)
 	}
-	if err := h.Store.CreateUser(ctx, &storage.User{Email: "a@example.dk", Role: storage.RoleAdmin, Active: true}); err != nil {
+	if err := h.Store.CreateUser(ctx, &storage.User{Email: "a@example.dk", Role: storage.RoleAdmin,
+		Active: true}); err != nil {
 		t.Fatal(err)
 	}
 	if link, err := h.FirstAdminLink(ctx, ":8080"); link != "" || err != nil {

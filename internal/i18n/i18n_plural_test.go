@@ -29,7 +29,8 @@ func TestSingularsTakeTheNumber(t *testing.T) {
 				for i := 1; i < strings.Count(T(lang, k), "%"); i++ {
 					args = append(args, "x")
 				}
-				if got := T(lang, k[:len(k)-4], args...); len(got) > 0 && (strings.Contains(got, "%!") || !strings.Contains(got, "1")) {
+				if got := T(lang, k[:len(k)-4], args...); len(got) > 0 && (strings.Contains(got, "%!") ||
+					!strings.Contains(got, "1")) {
 					t.Errorf("%s %s: %q", lang, k, got)
 				}
 			}

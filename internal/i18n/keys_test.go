@@ -18,7 +18,9 @@ import (
 // keyFamilies is the alternation of the key families, the first part of a
 // key. A family used only in Go code must be listed here to be seen; "lix"
 // is for the readability bands that material.Readability.Band returns.
-const keyFamilies = `(error|ws|list|site|home|material|theme|themes|school|schools|about|login|setup|kind|kinds|audience|grade|status|lang|lix|audit|a11y|consent|licence|review|withdraw|move|role|weekday|month|notify)`
+const keyFamilies = `(error|ws|list|site|home|material|theme|themes|school|schools|about|login|setup|` +
+	`kind|kinds|audience|grade|status|lang|lix|audit|a11y|consent|licence|review|withdraw|move|role|` +
+	`weekday|month|notify)`
 
 // keyPattern matches a string literal that names a message key.
 var keyPattern = regexp.MustCompile(`^` + keyFamilies + `\.[a-z0-9_.-]+$`)
@@ -63,7 +65,9 @@ func (u keyUses) add(key, where string) { u[key] = append(u[key], where) }
 func (u keyUses) expand(family, where string) error {
 	values, ok := dynamicValues[family]
 	if !ok {
-		return fmt.Errorf("%s: key built at run time from family %q, which has no known values; add them to dynamicValues", where, family)
+		return fmt.Errorf("%s: key built at run time from family %q, which has no known values; "+
+			"add them to dynamicValues",
+			where, family)
 	}
 	for _, v := range values {
 		u.add(family+"."+v, where)

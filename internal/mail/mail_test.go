@@ -247,7 +247,8 @@ func checkMessage(t *testing.T, data []byte) {
 	if err != nil || len(to) != 1 || to[0].Name != "Søren Ærø" || to[0].Address != "soren@example.dk" {
 		t.Errorf("To: %v (%v)", to, err)
 	}
-	if ct := msg.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") || !strings.Contains(strings.ToLower(ct), "utf-8") {
+	if ct := msg.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") ||
+		!strings.Contains(strings.ToLower(ct), "utf-8") {
 		t.Errorf("Content-Type %q", ct)
 	}
 	for _, h := range []string{"Date", "Message-Id", "Mime-Version", "From"} {
@@ -333,13 +334,15 @@ func TestNewSenderChecksConfig(t *testing.T) {
 	if err := s.Send(context.Background(), mail.Message{To: "nobody", Subject: "x"}); err == nil {
 		t.Error("a bad recipient was accepted")
 	}
-	if err := s.Send(context.Background(), mail.Message{To: "a@example.dk", Subject: "x\r\nBcc: b@example.dk"}); err == nil {
+	if err := s.Send(context.Background(), mail.Message{To: "a@example.dk",
+		Subject: "x\r\nBcc: b@example.dk"}); err == nil {
 		t.Error("a header injection was accepted")
 	}
 }
 
 func TestParseTLSMode(t *testing.T) {
-	for in, want := range map[string]mail.TLSMode{"none": mail.TLSNone, "STARTTLS": mail.TLSStartTLS, "tls": mail.TLSImplicit} {
+	for in, want := range map[string]mail.TLSMode{"none": mail.TLSNone, "STARTTLS": mail.TLSStartTLS,
+		"tls": mail.TLSImplicit} {
 		if got, err := mail.ParseTLSMode(in); err != nil || got != want {
 			t.Errorf("ParseTLSMode(%q) = %q, %v", in, got, err)
 		}

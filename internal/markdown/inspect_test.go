@@ -7,7 +7,8 @@ import (
 )
 
 func TestInspect(t *testing.T) {
-	f := Inspect("## Før mødet\n\nLæs [klik her](https://a.dk) og <https://b.dk>.\n\n![](x.png) ![En tegning](y.png)\n\n#### For dybt\n\n- punkt *et*\n")
+	f := Inspect("## Før mødet\n\nLæs [klik her](https://a.dk) og <https://b.dk>.\n\n![](x.png) " +
+		"![En tegning](y.png)\n\n#### For dybt\n\n- punkt *et*\n")
 	if want := []int{2, 4}; !reflect.DeepEqual(f.HeadingLevels, want) {
 		t.Errorf("headings %v, want %v", f.HeadingLevels, want)
 	}

@@ -12,7 +12,9 @@ func TestToHTML(t *testing.T) {
 		want    []string
 		notWant []string
 	}{
-		{"table", "| a | b |\n|---|---|\n| 1 | 2 |", []string{`<div class="table-scroll" role="region" tabindex="0" aria-label="Tabel"><table>`, "<td>1</td>", "</table></div>"}, nil},
+		{"table", "| a | b |\n|---|---|\n| 1 | 2 |",
+			[]string{`<div class="table-scroll" role="region" tabindex="0" aria-label="Tabel"><table>`,
+				"<td>1</td>", "</table></div>"}, nil},
 		{"raw table escaped", "<table><tr><td>x</td></tr></table>", nil, []string{"<table>", "table-scroll"}},
 		{"footnote", "Tekst[^1]\n\n[^1]: Note.", []string{`class="footnote-ref"`, "Note."}, nil},
 		{"heading", "## Før mødet", []string{"<h2", "Før mødet</h2>"}, nil},

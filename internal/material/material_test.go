@@ -40,8 +40,10 @@ func TestValidate(t *testing.T) {
 		{"bad grade", func(m *Material) { m.GradeBands = []GradeBand{"10"} }, []string{"grades:error.grade"}},
 		{"cover without alt", func(m *Material) { m.CoverID = 3 }, []string{"cover_alt:error.alt_required"}},
 		{"bad kind", func(m *Material) { m.Kind = "poem" }, []string{"kind:error.kind"}},
-		{"body too long", func(m *Material) { m.Body = strings.Repeat("ø", BodyMax+1) }, []string{"body:error.body_too_long"}},
-		{"body nested too deep", func(m *Material) { m.Body = strings.Repeat(">", 5000) }, []string{"body:error.body_nesting"}},
+		{"body too long", func(m *Material) { m.Body = strings.Repeat("ø", BodyMax+1) },
+			[]string{"body:error.body_too_long"}},
+		{"body nested too deep", func(m *Material) { m.Body = strings.Repeat(">", 5000) },
+			[]string{"body:error.body_nesting"}},
 		{"link needs url, publisher, why", func(m *Material) { m.Kind = Link; m.LinkURL = "javascript:alert(1)" },
 			[]string{"body:error.link_why_required", "link_publisher:error.required", "link_url:error.url"}},
 		{"film with bad external url", func(m *Material) { m.Kind = Film; m.ExternalURL = "https://evil.example/v" },
@@ -100,8 +102,10 @@ func TestSelect(t *testing.T) {
 	day := func(d int) time.Time { return time.Date(2026, 9, d, 0, 0, 0, 0, time.UTC) }
 	all := []Facet{
 		{ID: 1, Kind: Article, Audiences: []Audience{Parents}, ThemeIDs: []int64{10}, PublishedAt: day(1)},
-		{ID: 2, Kind: Film, Audiences: []Audience{Parents, Teachers}, Grades: []GradeBand{Grades0to3}, PublishedAt: day(3)},
-		{ID: 3, Kind: Article, Audiences: []Audience{Teachers}, ThemeIDs: []int64{10, 11}, SchoolID: 7, PublishedAt: day(2)},
+		{ID: 2, Kind: Film, Audiences: []Audience{Parents, Teachers}, Grades: []GradeBand{Grades0to3},
+			PublishedAt: day(3)},
+		{ID: 3, Kind: Article, Audiences: []Audience{Teachers}, ThemeIDs: []int64{10, 11}, SchoolID: 7,
+			PublishedAt: day(2)},
 	}
 	ids, c := Select(all, Filter{})
 	if !reflect.DeepEqual(ids, []int64{2, 3, 1}) {

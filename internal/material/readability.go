@@ -57,7 +57,10 @@ func LIX(text string) Readability {
 	var sentences []sentence
 	seen := map[string]bool{}
 	for _, s := range splitSentences(text) {
-		words := strings.FieldsFunc(s, func(c rune) bool { return !unicode.IsLetter(c) && !unicode.IsDigit(c) && c != '-' })
+		words := strings.FieldsFunc(s, func(c rune) bool {
+			return !unicode.IsLetter(c) &&
+				!unicode.IsDigit(c) && c != '-'
+		})
 		n := 0
 		for _, w := range words {
 			w = strings.Trim(w, "-")

@@ -7,7 +7,8 @@ import (
 
 func TestSlugify(t *testing.T) {
 	tests := []struct{ in, want string }{
-		{"Skolestart på Ørestad Skole – få styr på madpakken 🍎", "skolestart-paa-oerestad-skole-faa-styr-paa-madpakken"},
+		{"Skolestart på Ørestad Skole – få styr på madpakken 🍎",
+			"skolestart-paa-oerestad-skole-faa-styr-paa-madpakken"},
 		{"ÆBLER, ØL & ÅBNE DØRE!!", "aebler-oel-aabne-doere"},
 		{"Det gode forældremøde", "det-gode-foraeldremoede"},
 		{"Café-snak om trivsel", "cafe-snak-om-trivsel"},

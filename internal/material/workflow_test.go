@@ -132,6 +132,7 @@ func TestWorkflowTableMatchesDocs(t *testing.T) {
 		code = append(code, string(mv.From)+" "+string(mv.To)+" "+who)
 	}
 	if !reflect.DeepEqual(documented, code) {
-		t.Errorf("docs/workflow.md says\n%s\nthe code says\n%s", strings.Join(documented, "\n"), strings.Join(code, "\n"))
+		t.Errorf("docs/workflow.md says\n%s\nthe code says\n%s", strings.Join(documented, "\n"),
+			strings.Join(code, "\n"))
 	}
 }

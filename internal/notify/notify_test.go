@@ -61,8 +61,9 @@ func TestNotify(t *testing.T) {
 		}
 		n := notify.New(st, "https://skoleoghjem.example.dk/", true, storagetest.Logger())
 
-		err := n.Notify(ctx, notify.Event{Kind: notify.KindChangesRequested, MaterialID: 0, MaterialTitle: "Første skoledag",
-			ActorID: editor.ID, Message: "Tilføj et billede.",
+		err := n.Notify(ctx, notify.Event{Kind: notify.KindChangesRequested, MaterialID: 0,
+			MaterialTitle: "Første skoledag",
+			ActorID:       editor.ID, Message: "Tilføj et billede.",
 			Recipients: []int64{editor.ID, author.ID, reviewer.ID, gone.ID, author.ID, 0, 987654}})
 		if err != nil {
 			t.Fatal(err)
@@ -80,7 +81,8 @@ func TestNotify(t *testing.T) {
 		if len(inbox) != 1 || inbox[0].ActorName != "Eva" || inbox[0].Message != "Tilføj et billede." {
 			t.Fatalf("author's inbox: %+v", inbox)
 		}
-		if got := notify.Text(i18n.Danish, notify.Kind(inbox[0].Kind), inbox[0].ActorName, inbox[0].MaterialTitle); got !=
+		if got := notify.Text(i18n.Danish, notify.Kind(inbox[0].Kind), inbox[0].ActorName,
+			inbox[0].MaterialTitle); got !=
 			"Eva har bedt om ændringer i »Første skoledag«." {
 			t.Errorf("inbox text %q", got)
 		}
@@ -94,7 +96,8 @@ func TestNotify(t *testing.T) {
 		if m.To != author.Email || m.Subject != "Ændringer ønsket: Første skoledag" {
 			t.Errorf("mail to %q subject %q", m.To, m.Subject)
 		}
-		for _, want := range []string{"Hej Bo", "Tilføj et billede.", "https://skoleoghjem.example.dk/redaktion/materialer/0\n",
+		for _, want := range []string{"Hej Bo", "Tilføj et billede.",
+			"https://skoleoghjem.example.dk/redaktion/materialer/0\n",
 			"https://skoleoghjem.example.dk/redaktion/profil"} {
 			if !strings.Contains(m.Body, want) {
 				t.Errorf("mail body lacks %q:\n%s", want, m.Body)
@@ -255,7 +258,7 @@ func TestScheduledPublicationIsMailed(t *testing.T) {
 				t.Errorf("body:\n%s", body)
 			}
 		}
-		if !(strings.Contains(strings.Join(to, " "), author.Email) && strings.Contains(strings.Join(to, " "), editor.Email)) {
+		if all := strings.Join(to, " "); !strings.Contains(all, author.Email) || !strings.Contains(all, editor.Email) {
 			t.Errorf("mails went to %v", to)
 		}
 		for _, m := range queuedMails(t, st) {

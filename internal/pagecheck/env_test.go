@@ -126,7 +126,8 @@ func seedWorkflow(t *testing.T, h *hub.Hub, adminID int64) {
 	if err := h.Store.StartRound(ctx, round, []int64{adminID}); err != nil {
 		t.Fatal(err)
 	}
-	c := &storage.Comment{MaterialID: m.ID, RoundID: round.ID, UserID: adminID, Paragraph: 2, Body: "Kan det siges kortere?"}
+	c := &storage.Comment{MaterialID: m.ID, RoundID: round.ID, UserID: adminID, Paragraph: 2,
+		Body: "Kan det siges kortere?"}
 	if err := h.Store.AddComment(ctx, c); err != nil {
 		t.Fatal(err)
 	}

@@ -73,8 +73,11 @@ func TestWorkflowInBrowser(t *testing.T) {
 	login("laerer@example.dk")
 	j.run(chromedp.Navigate(e.srv.URL+"/redaktion/materialer/ny?type=article"),
 		chromedp.SetValue("#title", "Forældremøder på vores skole", chromedp.ByQuery),
-		chromedp.SetValue("#summary", "Sådan holder vi forældremøder, som forældrene gerne kommer til.", chromedp.ByQuery),
-		chromedp.SetValue("#body", "## Før mødet\n\nVi sender dagsordenen ud en uge før.\n\n## Under mødet\n\nVi starter med kaffe.", chromedp.ByQuery),
+		chromedp.SetValue("#summary", "Sådan holder vi forældremøder, som forældrene gerne kommer til.",
+			chromedp.ByQuery),
+		chromedp.SetValue("#body",
+			"## Før mødet\n\nVi sender dagsordenen ud en uge før.\n\n## Under mødet\n\nVi "+
+				"starter med kaffe.", chromedp.ByQuery),
 		chromedp.Click("#aud-parents", chromedp.ByQuery),
 		chromedp.SetValue("#school", itoa(school.ID), chromedp.ByQuery),
 		chromedp.Click("#consent_rights", chromedp.ByQuery),

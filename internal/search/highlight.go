@@ -53,7 +53,8 @@ func matches(w string, words []QueryWord) bool {
 				return true
 			}
 		}
-		if q.Prefix != "" && (strings.HasPrefix(prefixWord+w, q.Prefix) || strings.HasPrefix(prefixLoose+loose, q.LoosePrefix)) {
+		if q.Prefix != "" && (strings.HasPrefix(prefixWord+w, q.Prefix) ||
+			strings.HasPrefix(prefixLoose+loose, q.LoosePrefix)) {
 			return true
 		}
 		if q.Typos > 0 && Distance(w, q.Text, q.Typos) <= q.Typos {

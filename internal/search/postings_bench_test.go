@@ -11,7 +11,8 @@ import (
 // splitting the same text into words as the reference.
 func BenchmarkPostings(b *testing.B) {
 	g := corpus.New(7, 30000)
-	fields := map[int]string{search.FieldTitle: g.Text(6), search.FieldSummary: g.Text(25), search.FieldBody: g.Text(570)}
+	fields := map[int]string{search.FieldTitle: g.Text(6), search.FieldSummary: g.Text(25),
+		search.FieldBody: g.Text(570)}
 	b.Run("postings", func(b *testing.B) {
 		for b.Loop() {
 			search.Postings(fields)

@@ -33,7 +33,8 @@ func TestParse(t *testing.T) {
 }
 
 func TestSynonyms(t *testing.T) {
-	if got := SynonymWords(" Mobbe, mobning ,, MOBBE, skole-hjem "); !reflect.DeepEqual(got, []string{"mobbe", "mobning", "skolehjem"}) {
+	if got := SynonymWords(" Mobbe, mobning ,, MOBBE, skole-hjem "); !reflect.DeepEqual(got,
+		[]string{"mobbe", "mobning", "skolehjem"}) {
 		t.Errorf("SynonymWords = %q", got)
 	}
 	q := Parse("mobber")[0] // another form of a word in the group
@@ -67,7 +68,8 @@ func TestHighlight(t *testing.T) {
 	if all.String() != "Et godt forældremøde – og flere forældremøder!" {
 		t.Errorf("the text changed: %q", all.String())
 	}
-	if s := Snippet("Ord "+strings.Repeat("fyld ", 50)+"samarbejde med forældre", Parse("forældresamarbejde samarbejde"), 10); len(s) == 0 || s[0].Text[:3] != "…" {
+	if s := Snippet("Ord "+strings.Repeat("fyld ", 50)+"samarbejde med forældre",
+		Parse("forældresamarbejde samarbejde"), 10); len(s) == 0 || s[0].Text[:3] != "…" {
 		t.Errorf("snippet %+v", s)
 	}
 	if Snippet("intet her", Parse("trivsel"), 10) != nil {

@@ -14,11 +14,12 @@ import (
 // reader users move through a page by its headings.
 
 var (
-	atxHeading    = regexp.MustCompile(`^ {0,3}(#{1,6})(?:[ \t]|$)`)
-	setextLine    = regexp.MustCompile(`^ {0,3}(?:=+|-+)[ \t]*$`)
-	fenceOpen     = regexp.MustCompile("^ {0,3}(`{3,}|~{3,})")
-	codeSpan      = regexp.MustCompile("`+[^`]*`+")
-	inlineLink    = regexp.MustCompile(`(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?((?:[^\s()<>]|\([^\s()<>]*\))*)>?(?:\s+"[^"]*")?\s*\)`)
+	atxHeading = regexp.MustCompile(`^ {0,3}(#{1,6})(?:[ \t]|$)`)
+	setextLine = regexp.MustCompile(`^ {0,3}(?:=+|-+)[ \t]*$`)
+	fenceOpen  = regexp.MustCompile("^ {0,3}(`{3,}|~{3,})")
+	codeSpan   = regexp.MustCompile("`+[^`]*`+")
+	inlineLink = regexp.MustCompile(`(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]` + // [text], one level of [] inside
+		`\(\s*<?((?:[^\s()<>]|\([^\s()<>]*\))*)>?(?:\s+"[^"]*")?\s*\)`) // (target "title")
 	referenceLink = regexp.MustCompile(`(!?)\[([^\[\]^][^\[\]]*)\]\[[^\[\]]*\]`)
 )
 
@@ -71,7 +72,10 @@ func scanHeadings(body string) (string, []error) {
 		if m := atxHeading.FindStringSubmatch(line); m != nil {
 			level = len(m[1])
 		} else if para && setextLine.MatchString(line) {
-			errs = append(errs, fmt.Errorf("line %d: underlined (setext) heading; start the heading line with ## instead, or put a blank line before a rule", lineNo))
+			errs = append(errs,
+				fmt.Errorf("line %d: underlined (setext) heading; start the heading line with ## "+
+					"instead, or put a blank line before a rule",
+					lineNo))
 			para = false
 			continue
 		}
@@ -82,7 +86,8 @@ func scanHeadings(body string) (string, []error) {
 		para = false
 		switch {
 		case level == 1:
-			errs = append(errs, fmt.Errorf("line %d: level 1 heading; the page title is the only one, so start at ##", lineNo))
+			errs = append(errs,
+				fmt.Errorf("line %d: level 1 heading; the page title is the only one, so start at ##", lineNo))
 		case level > prev+1:
 			errs = append(errs, fmt.Errorf("line %d: heading jumps from level %d to %d", lineNo, prev, level))
 		}

@@ -216,7 +216,8 @@ func checkThemes(themes []Theme) error {
 	seen := map[string]bool{}
 	for i, t := range themes {
 		if !material.ValidSlug(t.Slug) {
-			errs = append(errs, fmt.Errorf("theme %d: slug %q is not lowercase ASCII words joined by hyphens", i+1, t.Slug))
+			errs = append(errs,
+				fmt.Errorf("theme %d: slug %q is not lowercase ASCII words joined by hyphens", i+1, t.Slug))
 		}
 		if seen[t.Slug] {
 			errs = append(errs, fmt.Errorf("theme %d: slug %q is used twice", i+1, t.Slug))
@@ -234,7 +235,8 @@ func checkSchools(schools []School) error {
 	seen := map[string]bool{}
 	for i, s := range schools {
 		if !material.ValidSlug(s.Slug) {
-			errs = append(errs, fmt.Errorf("school %d: slug %q is not lowercase ASCII words joined by hyphens", i+1, s.Slug))
+			errs = append(errs,
+				fmt.Errorf("school %d: slug %q is not lowercase ASCII words joined by hyphens", i+1, s.Slug))
 		}
 		if seen[s.Slug] {
 			errs = append(errs, fmt.Errorf("school %d: slug %q is used twice", i+1, s.Slug))

@@ -355,7 +355,8 @@ func checkImage(t *testing.T, slug, p string, limit, minWidth int) {
 		return
 	}
 	if format != "jpeg" || cfg.Width < minWidth || cfg.Width < cfg.Height {
-		t.Errorf("%s: %s is a %dx%d %s, want a landscape JPEG at least %d wide", slug, p, cfg.Width, cfg.Height, format, minWidth)
+		t.Errorf("%s: %s is a %dx%d %s, want a landscape JPEG at least %d wide", slug, p, cfg.Width,
+			cfg.Height, format, minWidth)
 	}
 }
 
@@ -404,7 +405,8 @@ func TestFilms(t *testing.T) {
 		if !danish {
 			t.Errorf("%s: the captions have no Danish letters; are they in Danish?", m.Slug)
 		}
-		if got, want := strings.Join(strings.Fields(strings.Join(said, " ")), " "), strings.Join(strings.Fields(m.Transcript), " "); got != want {
+		if got, want := strings.Join(strings.Fields(strings.Join(said, " ")),
+			" "), strings.Join(strings.Fields(m.Transcript), " "); got != want {
 			t.Errorf("%s: captions and transcript differ:\ncaptions:   %s\ntranscript: %s", m.Slug, got, want)
 		}
 
@@ -541,7 +543,8 @@ func lix(text string) float64 {
 
 func TestLix(t *testing.T) {
 	easy := lix("Vi går i skole. Det er sjovt. Vi leger i frikvarteret.")
-	hard := lix("Forældresamarbejdets organisatoriske rammebetingelser forudsætter systematisk implementering af kommunikationsstrategier på tværs af institutionerne")
+	hard := lix("Forældresamarbejdets organisatoriske rammebetingelser forudsætter systematisk " +
+		"implementering af kommunikationsstrategier på tværs af institutionerne")
 	if easy >= 30 || hard <= 60 {
 		t.Errorf("lix: easy text %.1f, hard text %.1f", easy, hard)
 	}
@@ -552,7 +555,8 @@ func TestLix(t *testing.T) {
 
 func TestCheckBody(t *testing.T) {
 	good := "Intro.\n\n## Før\n\nTekst med [skolens kalender](https://aula.dk/) og en fodnote.[^1]\n\n### Detalje\n\n" +
-		"```\n# ikke en overskrift\n[her](https://example.dk/)\n```\n\n## Efter\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n---\n\n[^1]: En note.\n"
+		"```\n# ikke en overskrift\n[her](https://example.dk/)\n```\n\n## Efter\n\n| a | b " +
+		"|\n|---|---|\n| 1 | 2 |\n\n---\n\n[^1]: En note.\n"
 	if err := checkBody(good); err != nil {
 		t.Errorf("good body: %v", err)
 	}
@@ -580,12 +584,14 @@ func TestCheckBody(t *testing.T) {
 }
 
 func TestParseVTT(t *testing.T) {
-	good := "WEBVTT\n\nNOTE made by hand\n\n1\n00:00.500 --> 00:02.000\nGod morgen.\n\n00:00:02.000 --> 00:00:04.250 line:80%\nHvordan går det i skolen?\nGodt.\n"
+	good := "WEBVTT\n\nNOTE made by hand\n\n1\n00:00.500 --> 00:02.000\nGod " +
+		"morgen.\n\n00:00:02.000 --> 00:00:04.250 line:80%\nHvordan går det i skolen?\nGodt.\n"
 	cues, err := parseVTT(good)
 	if err != nil {
 		t.Fatalf("good captions: %v", err)
 	}
-	if len(cues) != 2 || cues[0].Start != 500*time.Millisecond || cues[1].End != 4250*time.Millisecond || cues[1].Text != "Hvordan går det i skolen?\nGodt." {
+	if len(cues) != 2 || cues[0].Start != 500*time.Millisecond || cues[1].End != 4250*time.Millisecond ||
+		cues[1].Text != "Hvordan går det i skolen?\nGodt." {
 		t.Errorf("good captions parsed as %+v", cues)
 	}
 	bad := map[string]string{
@@ -656,10 +662,18 @@ func baseFS(t *testing.T) fstest.MapFS {
 
 // A small, valid material of each kind, to be broken one way at a time.
 const (
-	okArticle = "---\nkind: article\ntitle: En prøve\nsummary: Kort.\naudiences: [parents]\nthemes: [trivsel]\nlanguage: da\npublished: 2026-09-01\n---\n## Afsnit\n\nTekst.\n"
-	okFilm    = "---\nkind: film\ntitle: En prøvefilm\nsummary: Kort.\naudiences: [parents]\nthemes: [trivsel]\nlanguage: da\nvideo: media/film-fire-gode-vaner.mp4\ncaptions: media/film-fire-gode-vaner.vtt\ntranscript: Hej.\npublished: 2026-09-01\n---\nOm filmen.\n"
-	okLink    = "---\nkind: link\ntitle: Et prøvelink\nsummary: Kort.\naudiences: [parents]\nthemes: [trivsel]\nlanguage: da\nlink_url: https://emu.dk/\nlink_publisher: EMU\npublished: 2026-09-01\n---\nDerfor.\n"
-	okGuide   = "---\nkind: guide\ntitle: En prøveguide\nsummary: Kort.\naudiences: [parents]\nthemes: [trivsel]\nlanguage: da\nattachments:\n  - file: media/god-tone-paa-aula.pdf\n    title: Vanerne\npublished: 2026-09-01\n---\nSådan.\n"
+	okArticle = "---\nkind: article\ntitle: En prøve\nsummary: Kort.\naudiences: " +
+		"[parents]\nthemes: [trivsel]\nlanguage: da\npublished: 2026-09-01\n---\n## Afsnit\n\nTekst.\n"
+	okFilm = "---\nkind: film\ntitle: En prøvefilm\nsummary: Kort.\naudiences: " +
+		"[parents]\nthemes: [trivsel]\nlanguage: da\nvideo: " +
+		"media/film-fire-gode-vaner.mp4\ncaptions: " +
+		"media/film-fire-gode-vaner.vtt\ntranscript: Hej.\npublished: 2026-09-01\n---\nOm filmen.\n"
+	okLink = "---\nkind: link\ntitle: Et prøvelink\nsummary: Kort.\naudiences: " +
+		"[parents]\nthemes: [trivsel]\nlanguage: da\nlink_url: https://emu.dk/\nlink_publisher: " +
+		"EMU\npublished: 2026-09-01\n---\nDerfor.\n"
+	okGuide = "---\nkind: guide\ntitle: En prøveguide\nsummary: Kort.\naudiences: " +
+		"[parents]\nthemes: [trivsel]\nlanguage: da\nattachments:\n  - file: " +
+		"media/god-tone-paa-aula.pdf\n    title: Vanerne\npublished: 2026-09-01\n---\nSådan.\n"
 )
 
 func TestLoadRejectsBrokenCollections(t *testing.T) {
@@ -688,15 +702,18 @@ func TestLoadRejectsBrokenCollections(t *testing.T) {
 		{"unknown field", replace(okArticle, "language: da\n", "language: da\ncolour: blue\n"), "colour"},
 		{"no front matter", "## Afsnit\n\nTekst.\n", "no front matter"},
 		{"unknown kind", replace(okArticle, "kind: article", "kind: podcast"), "error.kind"},
-		{"unknown theme", replace(okArticle, "themes: [trivsel]", "themes: [trivsel, haver]"), `no theme has the slug "haver"`},
+		{"unknown theme", replace(okArticle, "themes: [trivsel]", "themes: [trivsel, haver]"),
+			`no theme has the slug "haver"`},
 		{"no theme", replace(okArticle, "themes: [trivsel]", "themes: []"), "at least one theme"},
-		{"unknown school", replace(okArticle, "language: da\n", "language: da\nschool: nowhere\n"), `no school has the slug "nowhere"`},
+		{"unknown school", replace(okArticle, "language: da\n", "language: da\nschool: nowhere\n"),
+			`no school has the slug "nowhere"`},
 		{"unknown audience", replace(okArticle, "[parents]", "[pupils]"), "error.audience"},
 		{"no audience", replace(okArticle, "[parents]", "[]"), "error.audience_required"},
 		{"twice the audience", replace(okArticle, "[parents]", "[parents, parents]"), "listed twice"},
 		{"unknown grade", replace(okArticle, "language: da\n", "language: da\ngrades: [\"10\"]\n"), "error.grade"},
 		{"summary too long", replace(okArticle, "summary: Kort.", "summary: "+long), "error.summary_too_long"},
-		{"summary with markup", replace(okArticle, "summary: Kort.", "summary: Kort [link](https://emu.dk/)."), "plain text"},
+		{"summary with markup", replace(okArticle, "summary: Kort.",
+			"summary: Kort [link](https://emu.dk/)."), "plain text"},
 		{"no language", replace(okArticle, "language: da\n", ""), "language: required"},
 		{"bad date", replace(okArticle, "2026-09-01", "2026-13-01"), "published"},
 		{"no date", replace(okArticle, "published: 2026-09-01\n", ""), "published"},
@@ -705,28 +722,48 @@ func TestLoadRejectsBrokenCollections(t *testing.T) {
 		{"skipped heading", replace(okArticle, "Tekst.\n", "Tekst.\n\n#### Dybt\n"), "jumps from level 2 to 4"},
 		{"klik her", replace(okArticle, "Tekst.", "Se [klik her](https://emu.dk/)."), "does not say where"},
 		{"læs mere", replace(okArticle, "Tekst.", "[Læs mere](https://emu.dk/)"), "does not say where"},
-		{"cover without alt", replace(okArticle, "language: da\n", "language: da\ncover: media/cover-trivsel.jpg\n"), "error.alt_required"},
-		{"alt without cover", replace(okArticle, "language: da\n", "language: da\ncover_alt: Et billede af intet.\n"), "no cover to describe"},
-		{"missing cover", replace(okArticle, "language: da\n", "language: da\ncover: media/nope.jpg\ncover_alt: Et billede.\n"), "read media"},
-		{"cover outside media", replace(okArticle, "language: da\n", "language: da\ncover: ../themes.yaml\ncover_alt: Et billede.\n"), "not a clean path"},
-		{"cover is a PDF", replace(okArticle, "language: da\n", "language: da\ncover: media/god-tone-paa-aula.pdf\ncover_alt: Et billede.\n"), "not allowed here"},
-		{"video field on article", replace(okArticle, "language: da\n", "language: da\nvideo: media/film-fire-gode-vaner.mp4\n"), "only a film has this field"},
-		{"film without captions", replace(okFilm, "captions: media/film-fire-gode-vaner.vtt\n", ""), "error.captions_required"},
+		{"cover without alt", replace(okArticle, "language: da\n",
+			"language: da\ncover: media/cover-trivsel.jpg\n"), "error.alt_required"},
+		{"alt without cover", replace(okArticle, "language: da\n",
+			"language: da\ncover_alt: Et billede af intet.\n"), "no cover to describe"},
+		{"missing cover", replace(okArticle, "language: da\n",
+			"language: da\ncover: media/nope.jpg\ncover_alt: Et billede.\n"), "read media"},
+		{"cover outside media", replace(okArticle, "language: da\n",
+			"language: da\ncover: ../themes.yaml\ncover_alt: Et billede.\n"), "not a clean path"},
+		{"cover is a PDF", replace(okArticle, "language: da\n",
+			"language: da\ncover: media/god-tone-paa-aula.pdf\ncover_alt: Et billede.\n"), "not allowed here"},
+		{"video field on article", replace(okArticle, "language: da\n",
+			"language: da\nvideo: media/film-fire-gode-vaner.mp4\n"), "only a film has this field"},
+		{"film without captions", replace(okFilm, "captions: media/film-fire-gode-vaner.vtt\n", ""),
+			"error.captions_required"},
 		{"film without transcript", replace(okFilm, "transcript: Hej.\n", ""), "error.transcript_required"},
-		{"film without video", replace(okFilm, "video: media/film-fire-gode-vaner.mp4\ncaptions: media/film-fire-gode-vaner.vtt\n", ""), "error.video_required"},
-		{"film with both videos", replace(okFilm, "transcript:", "external_url: https://vimeo.com/123456\ntranscript:"), "not both"},
-		{"film with bad external URL", replace(okFilm, "video: media/film-fire-gode-vaner.mp4\ncaptions: media/film-fire-gode-vaner.vtt\n", "external_url: https://example.dk/film\n"), "error.video_url"},
-		{"captions are not WebVTT", replace(okFilm, "captions: media/film-fire-gode-vaner.vtt", "captions: media/broken.vtt"), "WEBVTT"},
-		{"video is a picture", replace(okFilm, "video: media/film-fire-gode-vaner.mp4", "video: media/fake.mp4"), "holds image/jpeg"},
+		{"film without video", replace(okFilm,
+			"video: media/film-fire-gode-vaner.mp4\ncaptions: "+
+				"media/film-fire-gode-vaner.vtt\n", ""), "error.video_required"},
+		{"film with both videos", replace(okFilm, "transcript:",
+			"external_url: https://vimeo.com/123456\ntranscript:"), "not both"},
+		{"film with bad external URL", replace(okFilm,
+			"video: media/film-fire-gode-vaner.mp4\ncaptions: "+
+				"media/film-fire-gode-vaner.vtt\n", "external_url: https://example.dk/film\n"), "error.video_url"},
+		{"captions are not WebVTT", replace(okFilm, "captions: media/film-fire-gode-vaner.vtt",
+			"captions: media/broken.vtt"), "WEBVTT"},
+		{"video is a picture", replace(okFilm, "video: media/film-fire-gode-vaner.mp4",
+			"video: media/fake.mp4"), "holds image/jpeg"},
 		{"link without URL", replace(okLink, "link_url: https://emu.dk/\n", ""), "error.url"},
 		{"link with bad URL", replace(okLink, "https://emu.dk/", "emu.dk"), "error.url"},
 		{"link without publisher", replace(okLink, "link_publisher: EMU\n", ""), "link_publisher"},
 		{"attachment without title", replace(okGuide, "    title: Vanerne\n", ""), "error.attachment_title"},
-		{"attachment without file", replace(okGuide, "  - file: media/god-tone-paa-aula.pdf\n", "  - file: \"\"\n"), "file is required"},
-		{"attachment is not a PDF", replace(okGuide, "media/god-tone-paa-aula.pdf", "media/fake.pdf"), "holds text/plain"},
-		{"attachments on a link", replace(okLink, "language: da\n", "language: da\nattachments:\n  - file: media/god-tone-paa-aula.pdf\n    title: X\n"), "only a guide has this field"},
-		{"same slug as another", replace(okArticle, "title: En prøve", "title: \"Klasseforældrerådet: forældre, der gør en forskel for klassen\""), "already has"},
-		{"second front matter block", replace(okArticle, "published: 2026-09-01\n", "published: 2026-09-01\n---\nkind: link\n"), "setext"},
+		{"attachment without file", replace(okGuide, "  - file: media/god-tone-paa-aula.pdf\n",
+			"  - file: \"\"\n"), "file is required"},
+		{"attachment is not a PDF", replace(okGuide, "media/god-tone-paa-aula.pdf", "media/fake.pdf"),
+			"holds text/plain"},
+		{"attachments on a link", replace(okLink, "language: da\n",
+			"language: da\nattachments:\n  - file: media/god-tone-paa-aula.pdf\n    title: "+
+				"X\n"), "only a guide has this field"},
+		{"same slug as another", replace(okArticle, "title: En prøve",
+			"title: \"Klasseforældrerådet: forældre, der gør en forskel for klassen\""), "already has"},
+		{"second front matter block", replace(okArticle, "published: 2026-09-01\n",
+			"published: 2026-09-01\n---\nkind: link\n"), "setext"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -750,13 +787,19 @@ func TestLoadRejectsBrokenThemesAndSchools(t *testing.T) {
 	cases := []struct {
 		name, file, data, want string
 	}{
-		{"unknown theme field", "themes.yaml", "- slug: trivsel\n  name: Trivsel\n  description: Om trivsel.\n  colour: green\n", "colour"},
-		{"bad theme slug", "themes.yaml", "- slug: Trivsel\n  name: Trivsel\n  description: Om trivsel.\n", "not lowercase"},
-		{"theme twice", "themes.yaml", "- slug: trivsel\n  name: Trivsel\n  description: Om trivsel.\n- slug: trivsel\n  name: Trivsel\n  description: Igen.\n", "used twice"},
+		{"unknown theme field", "themes.yaml",
+			"- slug: trivsel\n  name: Trivsel\n  description: Om trivsel.\n  colour: green\n", "colour"},
+		{"bad theme slug", "themes.yaml", "- slug: Trivsel\n  name: Trivsel\n  description: Om trivsel.\n",
+			"not lowercase"},
+		{"theme twice", "themes.yaml",
+			"- slug: trivsel\n  name: Trivsel\n  description: Om trivsel.\n- slug: trivsel\n  " +
+				"name: Trivsel\n  description: Igen.\n", "used twice"},
 		{"theme without name", "themes.yaml", "- slug: trivsel\n  description: Om trivsel.\n", "name and description"},
 		{"no themes", "themes.yaml", "[]\n", "no themes"},
-		{"school with bad URL", "schools.yaml", "- slug: eksempelskolen\n  name: Eksempelskolen\n  url: example.dk\n", "not a web address"},
-		{"unknown school field", "schools.yaml", "- slug: eksempelskolen\n  name: Eksempelskolen\n  address: Vejen 1\n", "address"},
+		{"school with bad URL", "schools.yaml",
+			"- slug: eksempelskolen\n  name: Eksempelskolen\n  url: example.dk\n", "not a web address"},
+		{"unknown school field", "schools.yaml",
+			"- slug: eksempelskolen\n  name: Eksempelskolen\n  address: Vejen 1\n", "address"},
 		{"not a list", "schools.yaml", "slug: eksempelskolen\n", "decode YAML"},
 	}
 	for _, tc := range cases {

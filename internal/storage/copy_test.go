@@ -33,7 +33,8 @@ func fill(t *testing.T, st *storage.Store) {
 	if err := st.SaveTheme(ctx, &th); err != nil {
 		t.Fatal(err)
 	}
-	img := storage.Media{Key: "abc.png", Class: "image", ContentType: "image/png", Size: 99, Width: 3, Height: 2, Name: "x.png"}
+	img := storage.Media{Key: "abc.png", Class: "image", ContentType: "image/png", Size: 99, Width: 3,
+		Height: 2, Name: "x.png"}
 	doc := storage.Media{Key: "def.pdf", Class: "document", ContentType: "application/pdf", Size: 10, Name: "y.pdf"}
 	for _, m := range []*storage.Media{&img, &doc} {
 		if err := st.CreateMedia(ctx, m); err != nil {
@@ -45,7 +46,8 @@ func fill(t *testing.T, st *storage.Store) {
 		t.Fatal(err)
 	}
 	m := &material.Material{Kind: material.Guide, Title: "Tjekliste", Summary: "Kort", Body: "## A\n\nB",
-		Audiences: []material.Audience{material.Parents, material.Leaders}, GradeBands: []material.GradeBand{material.Grades7to9},
+		Audiences: []material.Audience{material.Parents,
+			material.Leaders}, GradeBands: []material.GradeBand{material.Grades7to9},
 		ThemeIDs: []int64{th.ID}, SchoolID: sc.ID, Language: "da", Status: material.Published, Featured: true,
 		CoverID: img.ID, CoverAlt: "Et billede", Attachments: []material.Attachment{{MediaID: doc.ID, Title: "PDF"}}}
 	if err := st.CreateMaterial(ctx, m); err != nil {
@@ -67,13 +69,16 @@ func fill(t *testing.T, st *storage.Store) {
 		t.Fatal(err)
 	}
 	now := time.Now()
-	if err := st.CreateSession(ctx, &storage.Session{IDHash: "s", UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
+	if err := st.CreateSession(ctx, &storage.Session{IDHash: "s", UserID: u.ID, CreatedAt: now,
+		ExpiresAt: now.Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.CreateSetupToken(ctx, &storage.SetupToken{TokenHash: "t", Purpose: "first-admin", ExpiresAt: now}); err != nil {
+	if err := st.CreateSetupToken(ctx, &storage.SetupToken{TokenHash: "t", Purpose: "first-admin",
+		ExpiresAt: now}); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.PutSettings(ctx, map[string]string{"brand.name": "Skole og hjem", "brand.colour": "#1b5e7a"}); err != nil {
+	if err := st.PutSettings(ctx, map[string]string{"brand.name": "Skole og hjem",
+		"brand.colour": "#1b5e7a"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.Audit(ctx, &storage.AuditEntry{UserID: u.ID, UserEmail: u.Email, Action: "material.publish",
@@ -125,8 +130,9 @@ func fill(t *testing.T, st *storage.Store) {
 		Purpose: storage.TokenInvite, ExpiresAt: now.Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.Deliver(ctx, &storage.Notification{UserID: u.ID, Kind: "published", MaterialID: m.ID,
-		MaterialTitle: m.Title, Message: "Godt gået"}, &storage.Mail{To: u.Email, Subject: "Udgivet", Body: "Hej"}); err != nil {
+	note := &storage.Notification{UserID: u.ID, Kind: "published", MaterialID: m.ID, MaterialTitle: m.Title,
+		Message: "Godt gået"}
+	if err := st.Deliver(ctx, note, &storage.Mail{To: u.Email, Subject: "Udgivet", Body: "Hej"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.SetMailOptOuts(ctx, u.ID, []string{"comment"}); err != nil {

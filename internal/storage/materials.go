@@ -350,7 +350,8 @@ func (s *Store) MaterialsByID(ctx context.Context, ids []int64) ([]*material.Mat
 
 // SearchMaterials lists materials in any status for the workspace, most
 // recently changed first. An empty query lists everything.
-func (s *Store) SearchMaterials(ctx context.Context, query string, limit, offset int) ([]*material.Material, int, error) {
+func (s *Store) SearchMaterials(ctx context.Context, query string, limit, offset int) ([]*material.Material,
+	int, error) {
 	return s.SearchSchoolMaterials(ctx, query, nil, nil, limit, offset)
 }
 

@@ -262,7 +262,8 @@ func (s *Store) MaterialCreator(ctx context.Context, materialID int64) (int64, e
 func (s *Store) ActiveUserIDs(ctx context.Context, roles ...Role) ([]int64, error) {
 	var out []int64
 	for _, r := range roles {
-		rows, err := s.q().query(ctx, `SELECT id FROM users WHERE role = ? AND active = ? AND password_hash <> '' ORDER BY id`, r, true)
+		rows, err := s.q().query(ctx,
+			`SELECT id FROM users WHERE role = ? AND active = ? AND password_hash <> '' ORDER BY id`, r, true)
 		if err != nil {
 			return nil, fmt.Errorf("users with role %s: %w", r, err)
 		}

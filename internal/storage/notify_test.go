@@ -51,7 +51,8 @@ func TestInboxAndMailQueue(t *testing.T) {
 			}
 		}
 		// Bo's inbox is his own.
-		if err := st.Deliver(ctx, &storage.Notification{UserID: bo.ID, Kind: "published", MaterialID: m.ID}, nil); err != nil {
+		if err := st.Deliver(ctx, &storage.Notification{UserID: bo.ID, Kind: "published", MaterialID: m.ID},
+			nil); err != nil {
 			t.Fatal(err)
 		}
 
@@ -193,14 +194,16 @@ func TestUserTokens(t *testing.T) {
 		}
 
 		// Expired links and inactive users' links do nothing.
-		expired := &storage.UserToken{TokenHash: "old", UserID: u.ID, Purpose: storage.TokenReset, ExpiresAt: now.Add(-time.Second)}
+		expired := &storage.UserToken{TokenHash: "old", UserID: u.ID, Purpose: storage.TokenReset,
+			ExpiresAt: now.Add(-time.Second)}
 		if err := st.CreateUserToken(ctx, expired); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := st.UseUserToken(ctx, "old", "", "h2", now); !errors.Is(err, storage.ErrNotFound) {
 			t.Errorf("expired link: %v", err)
 		}
-		reset := &storage.UserToken{TokenHash: "rst", UserID: u.ID, Purpose: storage.TokenReset, ExpiresAt: now.Add(time.Hour)}
+		reset := &storage.UserToken{TokenHash: "rst", UserID: u.ID, Purpose: storage.TokenReset,
+			ExpiresAt: now.Add(time.Hour)}
 		if err := st.CreateUserToken(ctx, reset); err != nil {
 			t.Fatal(err)
 		}
@@ -216,10 +219,12 @@ func TestUserTokens(t *testing.T) {
 		}
 
 		// The last active admin stays.
-		if err := st.UpdateUserAccess(ctx, admin.ID, storage.RoleEditor, true, nil); !errors.Is(err, storage.ErrLastAdmin) {
+		if err := st.UpdateUserAccess(ctx, admin.ID, storage.RoleEditor, true, nil); !errors.Is(err,
+			storage.ErrLastAdmin) {
 			t.Errorf("demoting the last admin: %v", err)
 		}
-		if err := st.UpdateUserAccess(ctx, admin.ID, storage.RoleAdmin, false, nil); !errors.Is(err, storage.ErrLastAdmin) {
+		if err := st.UpdateUserAccess(ctx, admin.ID, storage.RoleAdmin, false, nil); !errors.Is(err,
+			storage.ErrLastAdmin) {
 			t.Errorf("deactivating the last admin: %v", err)
 		}
 		if got, _ := st.UserByID(ctx, admin.ID); got.Role != storage.RoleAdmin || !got.Active {

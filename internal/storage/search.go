@@ -28,7 +28,8 @@ func indexMaterial(ctx context.Context, c q, m *material.Material) error {
 			args = append(args, p.Term, m.ID, p.Field)
 		}
 		rows := strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", n), ", ")
-		if _, err := c.exec(ctx, `INSERT INTO search_terms (term, material_id, field) VALUES `+rows, args...); err != nil {
+		if _, err := c.exec(ctx, `INSERT INTO search_terms (term, material_id, field) VALUES `+rows,
+			args...); err != nil {
 			return fmt.Errorf("index material %d: %w", m.ID, err)
 		}
 		var words []any
@@ -66,7 +67,8 @@ func (s *Store) Reindex(ctx context.Context) (int, error) {
 		}
 		vocab := map[string]bool{}
 		for i := 0; i < len(ids); i += reindexChunk {
-			ms, err := s.MaterialsByID(ctx, ids[i:min(i+reindexChunk, len(ids))]) // read beside the transaction; it changes no material
+			// read beside the transaction; it changes no material
+			ms, err := s.MaterialsByID(ctx, ids[i:min(i+reindexChunk, len(ids))])
 			if err != nil {
 				return err
 			}

@@ -140,7 +140,8 @@ func TestSlugsUniqueAndRenamesRedirect(t *testing.T) {
 			}
 			slugs = append(slugs, m.Slug)
 		}
-		want := []string{"det-gode-foraeldremoede", "det-gode-foraeldremoede-2", "materiale-2", "materiale-3", "materiale-4"}
+		want := []string{"det-gode-foraeldremoede", "det-gode-foraeldremoede-2", "materiale-2",
+			"materiale-3", "materiale-4"}
 		if !reflect.DeepEqual(slugs, want) {
 			t.Errorf("slugs = %q, want %q", slugs, want)
 		}
@@ -455,7 +456,8 @@ func TestCleanName(t *testing.T) {
 
 func TestNamesAreStoredOnOneLine(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
-		u := &storage.User{Email: "eva@example.dk", Name: "Eva\n\nVIGTIGT: log ind", Role: storage.RoleEditor, Active: true}
+		u := &storage.User{Email: "eva@example.dk", Name: "Eva\n\nVIGTIGT: log ind",
+			Role: storage.RoleEditor, Active: true}
 		if err := st.CreateUser(ctx, u); err != nil {
 			t.Fatal(err)
 		}
@@ -593,7 +595,8 @@ func TestSearchKeepsDraftsPrivate(t *testing.T) {
 			t.Fatal(err)
 		}
 		misses, _ := st.MissedSearches(ctx, 10)
-		if len(misses) != 1 || misses[0].Query != "hjme" || !misses[0].LastAt.Equal(misses[0].LastAt.Truncate(24*time.Hour)) {
+		if len(misses) != 1 || misses[0].Query != "hjme" ||
+			!misses[0].LastAt.Equal(misses[0].LastAt.Truncate(24*time.Hour)) {
 			t.Errorf("missed searches: %+v", misses)
 		}
 	})

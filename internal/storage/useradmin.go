@@ -217,7 +217,8 @@ func (s *Store) UpdateUserAccess(ctx context.Context, id int64, role Role, activ
 			return err
 		}
 		for _, sc := range dedupe(schoolIDs) {
-			if _, err := c.exec(ctx, `INSERT INTO user_schools (user_id, school_id) VALUES (?, ?)`, id, sc); err != nil {
+			if _, err := c.exec(ctx, `INSERT INTO user_schools (user_id, school_id) VALUES (?, ?)`, id,
+				sc); err != nil {
 				return err
 			}
 		}

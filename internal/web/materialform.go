@@ -184,7 +184,8 @@ func (s *Server) wsEditMaterial(w http.ResponseWriter, r *http.Request) error {
 	}
 	old.ID, old.Status, old.Version, old.Slug, old.CreatedBy = m.ID, m.Status, m.Version, m.Slug, m.CreatedBy
 	old.PublishedAt, old.ScheduledAt, old.CreatedAt = m.PublishedAt, m.ScheduledAt, m.CreatedAt
-	if err := s.checkMediaRefs(r, old, append(old.Files(), old.CaptionsID)); err != nil { // files withdrawn since stay gone
+	// files withdrawn since stay gone
+	if err := s.checkMediaRefs(r, old, append(old.Files(), old.CaptionsID)); err != nil {
 		return err
 	}
 	return s.renderMaterialFormWith(w, r, http.StatusOK, old, nil, nil, pending, func(p *WSMaterialPage) {
@@ -529,8 +530,10 @@ const maxPlanYears = 5
 // happens twice) choice fields named prefix_date, prefix_time and
 // prefix_choice, in Copenhagen time. Problems go to prefix_at.
 func readTimeFields(f url.Values, prefix string, problems material.Problems) *schedulePlan {
-	p := &schedulePlan{date: strings.TrimSpace(f.Get(prefix + "_date")), clock: strings.TrimSpace(f.Get(prefix + "_time"))}
-	choice := map[string]localtime.Choice{"earlier": localtime.Earlier, "later": localtime.Later}[f.Get(prefix+"_choice")]
+	p := &schedulePlan{date: strings.TrimSpace(f.Get(prefix + "_date")),
+		clock: strings.TrimSpace(f.Get(prefix + "_time"))}
+	choice := map[string]localtime.Choice{"earlier": localtime.Earlier,
+		"later": localtime.Later}[f.Get(prefix+"_choice")]
 	at, err := localtime.Parse(p.date, p.clock, choice)
 	var gap *localtime.GapError
 	field := prefix + "_at"

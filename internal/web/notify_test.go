@@ -103,7 +103,8 @@ func TestInboxAndProfile(t *testing.T) {
 		if got := inbox.text(".inbox li .inbox-text a"); got != "Planlæggeren har kommenteret »"+m.Title+"«." {
 			t.Errorf("newest entry %q", got)
 		}
-		if href := inbox.attr(".inbox li .inbox-text a", "href"); href != "/redaktion/materialer/"+strconv.FormatInt(m.ID, 10)+"/vis" {
+		if href := inbox.attr(".inbox li .inbox-text a",
+			"href"); href != "/redaktion/materialer/"+strconv.FormatInt(m.ID, 10)+"/vis" {
 			t.Errorf("a reviewer's link goes to %q", href)
 		}
 		if inbox.text(".inbox-message") != "Se afsnit 2." {
@@ -120,7 +121,8 @@ func TestInboxAndProfile(t *testing.T) {
 		if n, _ := h.st.UnreadCount(ctx, me.ID); n != 1 {
 			t.Errorf("unread after marking one: %d", n)
 		}
-		if p := c.post("/redaktion/indbakke", url.Values{"csrf": {"forged"}, "all": {"1"}}); p.status != http.StatusForbidden {
+		if p := c.post("/redaktion/indbakke", url.Values{"csrf": {"forged"},
+			"all": {"1"}}); p.status != http.StatusForbidden {
 			t.Errorf("mark all without a token: %d", p.status)
 		}
 		c.post("/redaktion/indbakke", url.Values{"csrf": {csrf}, "all": {"1"}})
@@ -205,7 +207,8 @@ func TestInvitationAccepted(t *testing.T) {
 		fields := url.Values{"csrf": {token}, "token": {page.attr("input[name=token]", "value")},
 			"name": {"Nina Holm"}, "password": {"kort"}, "password2": {"kort"}}
 		p = c.post("/redaktion/adgangskode", fields)
-		if p.status != http.StatusUnprocessableEntity || p.attr("#name", "value") != "Nina Holm" || p.text("#password-problem") == "" {
+		if p.status != http.StatusUnprocessableEntity || p.attr("#name", "value") != "Nina Holm" ||
+			p.text("#password-problem") == "" {
 			t.Fatalf("short password: %d", p.status)
 		}
 		fields.Set("csrf", p.attr("input[name=csrf]", "value"))
@@ -228,7 +231,8 @@ func TestInvitationAccepted(t *testing.T) {
 		for _, e := range entries {
 			actions = append(actions, e.Action)
 		}
-		if got := strings.Join(actions, " "); !strings.Contains(got, "user:invite") || !strings.Contains(got, "login:invitation_accepted") {
+		if got := strings.Join(actions, " "); !strings.Contains(got, "user:invite") ||
+			!strings.Contains(got, "login:invitation_accepted") {
 			t.Errorf("audit %s", got)
 		}
 	})
@@ -249,7 +253,8 @@ func TestForgottenPassword(t *testing.T) {
 		known, unknown := ask(strings.ToUpper(me.Email)), ask("ingen@example.dk")
 		if known.status != 200 || unknown.status != 200 || known.text(".flash") != unknown.text(".flash") ||
 			known.text(".flash") == "" {
-			t.Errorf("answers differ: %d %q / %d %q", known.status, known.text(".flash"), unknown.status, unknown.text(".flash"))
+			t.Errorf("answers differ: %d %q / %d %q", known.status, known.text(".flash"), unknown.status,
+				unknown.text(".flash"))
 		}
 		mails := h.mails()
 		if len(mails) != 1 || mails[0].To != me.Email {
@@ -302,20 +307,24 @@ func TestUsersAdministered(t *testing.T) {
 		mine := "/redaktion/brugere/" + strconv.FormatInt(me.ID, 10)
 		theirs := "/redaktion/brugere/" + strconv.FormatInt(edUser.ID, 10)
 
-		if p := admin.post(mine, url.Values{"csrf": {csrf}, "action": {"deactivate"}}); p.status != http.StatusUnprocessableEntity {
+		if p := admin.post(mine, url.Values{"csrf": {csrf},
+			"action": {"deactivate"}}); p.status != http.StatusUnprocessableEntity {
 			t.Errorf("deactivate self: %d", p.status)
 		}
 		p := admin.post(mine, url.Values{"csrf": {csrf}, "action": {"save"}, "role": {"editor"}})
 		if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.body, "mindst én aktiv administrator") {
 			t.Errorf("demote the last admin: %d", p.status)
 		}
-		if p := admin.post(theirs, url.Values{"csrf": {csrf}, "action": {"save"}, "role": {"pope"}}); p.status != http.StatusUnprocessableEntity {
+		if p := admin.post(theirs, url.Values{"csrf": {csrf}, "action": {"save"},
+			"role": {"pope"}}); p.status != http.StatusUnprocessableEntity {
 			t.Errorf("unknown role: %d", p.status)
 		}
-		if p := admin.post(theirs, url.Values{"csrf": {csrf}, "action": {"deactivate"}}); p.status != http.StatusUnprocessableEntity {
+		if p := admin.post(theirs, url.Values{"csrf": {csrf},
+			"action": {"deactivate"}}); p.status != http.StatusUnprocessableEntity {
 			t.Errorf("deactivate without confirming: %d", p.status)
 		}
-		if p := admin.post(theirs, url.Values{"csrf": {csrf}, "action": {"deactivate"}, "confirm": {"on"}}); p.status != http.StatusSeeOther {
+		if p := admin.post(theirs, url.Values{"csrf": {csrf}, "action": {"deactivate"},
+			"confirm": {"on"}}); p.status != http.StatusSeeOther {
 			t.Fatalf("deactivate: %d", p.status)
 		}
 		if p := ed.get("/redaktion"); p.status != http.StatusSeeOther {
@@ -325,21 +334,25 @@ func TestUsersAdministered(t *testing.T) {
 			t.Error("no way to reactivate")
 		}
 		admin.post(theirs, url.Values{"csrf": {csrf}, "action": {"reactivate"}})
-		if p := admin.post(theirs, url.Values{"csrf": {csrf}, "action": {"save"}, "role": {"reviewer"}}); p.status != http.StatusSeeOther {
+		if p := admin.post(theirs, url.Values{"csrf": {csrf}, "action": {"save"},
+			"role": {"reviewer"}}); p.status != http.StatusSeeOther {
 			t.Fatalf("role change: %d", p.status)
 		}
 		if u := h.userID(edUser.Email); u.Role != storage.RoleReviewer || !u.Active {
 			t.Errorf("after changes: %+v", u)
 		}
-		if p := admin.post("/redaktion/brugere/999999", url.Values{"csrf": {csrf}, "action": {"save"}}); p.status != http.StatusNotFound {
+		if p := admin.post("/redaktion/brugere/999999", url.Values{"csrf": {csrf},
+			"action": {"save"}}); p.status != http.StatusNotFound {
 			t.Errorf("unknown user: %d", p.status)
 		}
-		if p := admin.post(theirs, url.Values{"csrf": {csrf}, "action": {"explode"}}); p.status != http.StatusBadRequest {
+		if p := admin.post(theirs, url.Values{"csrf": {csrf},
+			"action": {"explode"}}); p.status != http.StatusBadRequest {
 			t.Errorf("unknown action: %d", p.status)
 		}
 
 		// Without mail, the invitation link is shown to the admin once.
-		p = admin.post("/redaktion/brugere", url.Values{"csrf": {csrf}, "email": {"bo@example.dk"}, "role": {"reviewer"}})
+		p = admin.post("/redaktion/brugere", url.Values{"csrf": {csrf}, "email": {"bo@example.dk"},
+			"role": {"reviewer"}})
 		link := p.text(".invite-link")
 		if p.status != 200 || !strings.Contains(link, "/redaktion/adgangskode?token=") {
 			t.Fatalf("manual link: %d %q", p.status, link)

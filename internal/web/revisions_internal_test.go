@@ -8,7 +8,8 @@ import (
 func TestDiffFieldMarksChanges(t *testing.T) {
 	short := diffField("Tekst", "En rød bil.", "En blå bil.")
 	long := diffField("Tekst", strings.Repeat("Linje om skole og hjem.\n", 2000),
-		strings.Repeat("Linje om skole og hjem.\n", 1000)+"En ny linje.\n"+strings.Repeat("Linje om skole og hjem.\n", 1000))
+		strings.Repeat("Linje om skole og hjem.\n",
+			1000)+"En ny linje.\n"+strings.Repeat("Linje om skole og hjem.\n", 1000))
 	for name, f := range map[string]DiffField{"short": short, "long": long} {
 		var del, ins string
 		for _, p := range f.Old {

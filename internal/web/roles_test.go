@@ -90,7 +90,8 @@ func TestContributorsStayWithinTheirSchools(t *testing.T) {
 		if p := c.postMultipart(edit, fields); p.status != http.StatusForbidden {
 			t.Errorf("editing a published material: %d", p.status)
 		}
-		for _, path := range []string{"/redaktion/temaer", "/redaktion/indstillinger", "/redaktion/skoler", "/redaktion/logbog"} {
+		for _, path := range []string{"/redaktion/temaer", "/redaktion/indstillinger", "/redaktion/skoler",
+			"/redaktion/logbog"} {
 			if p := c.get(path); p.status != http.StatusForbidden {
 				t.Errorf("GET %s: %d", path, p.status)
 			}
@@ -100,7 +101,8 @@ func TestContributorsStayWithinTheirSchools(t *testing.T) {
 
 func TestReviewerReadsButDoesNotWrite(t *testing.T) {
 	eachHub(t, func(t *testing.T, h *hubT) {
-		img := storage.Media{Key: "0a1b2c3d4e5f.png", Class: "image", ContentType: "image/png", Size: 1, Width: 1, Height: 1}
+		img := storage.Media{Key: "0a1b2c3d4e5f.png", Class: "image", ContentType: "image/png", Size: 1,
+			Width: 1, Height: 1}
 		if err := h.st.CreateMedia(ctx, &img); err != nil {
 			t.Fatal(err)
 		}
@@ -125,7 +127,8 @@ func TestReviewerReadsButDoesNotWrite(t *testing.T) {
 		if n := list.doc.Find("tbody tr").Length(); n != 1 {
 			t.Errorf("the reviewer's list has %d rows, want only the one in review", n)
 		}
-		if p := r.get("/redaktion/materialer/" + strconv.FormatInt(early.ID, 10) + "/vis"); p.status != http.StatusForbidden {
+		if p := r.get("/redaktion/materialer/" + strconv.FormatInt(early.ID,
+			10) + "/vis"); p.status != http.StatusForbidden {
 			t.Errorf("reviewer reads a draft not in review: %d", p.status)
 		}
 		if list.doc.Find(".newlinks").Length() != 0 {
@@ -146,7 +149,8 @@ func TestReviewerReadsButDoesNotWrite(t *testing.T) {
 		if p.status != http.StatusForbidden {
 			t.Errorf("reviewer saves: %d", p.status)
 		}
-		if got, _ := h.st.GetMaterial(ctx, draft.ID); got.Title != "Til styregruppen" || got.Status != material.InReview {
+		if got, _ := h.st.GetMaterial(ctx, draft.ID); got.Title != "Til styregruppen" ||
+			got.Status != material.InReview {
 			t.Error("the reviewer changed the draft")
 		}
 	})
@@ -183,7 +187,8 @@ func TestFilesStayWithTheirSchool(t *testing.T) {
 		cb, csrfB := h.loginContributor(b.ID)
 		p = cb.postMultipart("/redaktion/materialer", [][2]string{{"csrf", csrfB}, {"kind", "article"},
 			{"title", "B's kladde"}, {"summary", "Kort."}, {"school", strconv.FormatInt(b.ID, 10)},
-			{"audiences", "parents"}, {"language", "da"}, {"cover_id", coverID}, {"cover_alt", "x"}, {"action", "save"}})
+			{"audiences", "parents"}, {"language", "da"}, {"cover_id", coverID}, {"cover_alt",
+				"x"}, {"action", "save"}})
 		if p.status != http.StatusSeeOther {
 			t.Fatalf("save: %d", p.status)
 		}

@@ -230,7 +230,8 @@ func (s *Server) listing(w http.ResponseWriter, r *http.Request) error {
 
 // renderListing filters, counts and paginates; fixed narrows the listing
 // to a theme or a school and hides that facet's group.
-func (s *Server) renderListing(w http.ResponseWriter, r *http.Request, p ListingPage, fixed func(*material.Filter)) error {
+func (s *Server) renderListing(w http.ResponseWriter, r *http.Request, p ListingPage,
+	fixed func(*material.Filter)) error {
 	themes, err := s.store.Themes(r.Context())
 	if err != nil {
 		return err

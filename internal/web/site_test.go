@@ -42,11 +42,16 @@ func TestPublicPages(t *testing.T) {
 			absent   string   // text that must not appear
 		}{
 			{"/", 200, "Skole og hjem", []string{"a[href='/materialer/det-gode-foraeldremoede']"}, "Hemmelig kladde"},
-			{"/materialer", 200, "Materialer", []string{"form.filters", "input[name=type][value=artikel]"}, "Hemmelig kladde"},
-			{"/materialer?type=artikel", 200, "Materialer", []string{"input[name=type][value=artikel][checked]"}, "Skole og Forældre"},
-			{"/materialer?maalgruppe=skolebestyrelser&type=link", 200, "Materialer", []string{".card-link"}, "Det gode forældremøde"},
-			{"/materialer/det-gode-foraeldremoede", 200, "Det gode forældremøde", []string{"article table", "dl.facts a[href='/temaer/trivsel']", "a[href='/skoler/nordskolen']"}, ""},
-			{"/materialer/skole-og-foraeldre", 200, "Skole og Forældre", []string{"a.external[href='https://skole-foraeldre.dk'][rel~=noopener]"}, ""},
+			{"/materialer", 200, "Materialer", []string{"form.filters", "input[name=type][value=artikel]"},
+				"Hemmelig kladde"},
+			{"/materialer?type=artikel", 200, "Materialer",
+				[]string{"input[name=type][value=artikel][checked]"}, "Skole og Forældre"},
+			{"/materialer?maalgruppe=skolebestyrelser&type=link", 200, "Materialer", []string{".card-link"},
+				"Det gode forældremøde"},
+			{"/materialer/det-gode-foraeldremoede", 200, "Det gode forældremøde", []string{"article table",
+				"dl.facts a[href='/temaer/trivsel']", "a[href='/skoler/nordskolen']"}, ""},
+			{"/materialer/skole-og-foraeldre", 200, "Skole og Forældre",
+				[]string{"a.external[href='https://skole-foraeldre.dk'][rel~=noopener]"}, ""},
 			{"/temaer", 200, "Temaer", []string{"a[href='/temaer/trivsel']"}, ""},
 			{"/temaer/trivsel", 200, "Trivsel", []string{".card"}, "Skole og Forældre"},
 			{"/skoler", 200, "Skoler", []string{"a[href='/skoler/nordskolen']"}, ""},
@@ -205,7 +210,8 @@ func TestExternalFilmLoadsOnlyOnRequest(t *testing.T) {
 
 func TestBrandColourStylesheet(t *testing.T) {
 	eachHub(t, func(t *testing.T, h *hubT) {
-		if err := h.st.PutSettings(ctx, map[string]string{"brand.colour": "#ffd700", "brand.name": "Hjem & Skole"}); err != nil {
+		if err := h.st.PutSettings(ctx, map[string]string{"brand.colour": "#ffd700",
+			"brand.name": "Hjem & Skole"}); err != nil {
 			t.Fatal(err)
 		}
 		c := h.client()
@@ -266,10 +272,12 @@ func TestReadersSearchTheWayTheyType(t *testing.T) {
 		h.publish(&material.Material{Title: "Det gode forældremøde", Summary: "Sådan får alle ordet på forældremødet.",
 			Audiences: []material.Audience{material.Parents}})
 		h.publish(&material.Material{Title: "Trivsel i klassen", Audiences: []material.Audience{material.Teachers}})
-		h.publish(&material.Material{Title: "Forældremøder for lærere", Audiences: []material.Audience{material.Teachers}})
+		h.publish(&material.Material{Title: "Forældremøder for lærere",
+			Audiences: []material.Audience{material.Teachers}})
 		c := h.client()
-		for q, want := range map[string]string{"forældremøder": "Det gode forældremøde", "foraeldremoede": "Det gode forældremøde",
-			"tirvsel": "Trivsel i klassen", "triv": "Trivsel i klassen"} {
+		for q, want := range map[string]string{"forældremøder": "Det gode forældremøde",
+			"foraeldremoede": "Det gode forældremøde",
+			"tirvsel":        "Trivsel i klassen", "triv": "Trivsel i klassen"} {
 			p := c.get("/materialer?q=" + url.QueryEscape(q))
 			if p.status != http.StatusOK || !strings.Contains(p.text(".results"), want) {
 				t.Errorf("%q: %d, results %q", q, p.status, p.text(".results"))
@@ -311,11 +319,13 @@ func TestReadersSearchTheWayTheyType(t *testing.T) {
 		// Editors add words that mean the same; readers then find by them.
 		syn := ed.get("/redaktion/synonymer")
 		csrf := syn.attr("input[name=csrf]", "value")
-		if p := ed.post("/redaktion/synonymer", url.Values{"csrf": {csrf}, "words": {"velbefindende"}}); p.status != http.StatusUnprocessableEntity ||
+		if p := ed.post("/redaktion/synonymer", url.Values{"csrf": {csrf},
+			"words": {"velbefindende"}}); p.status != http.StatusUnprocessableEntity ||
 			p.text("#words-problem") == "" || p.attr("#words", "value") != "velbefindende" {
 			t.Errorf("one word: %d", p.status)
 		}
-		if p := ed.post("/redaktion/synonymer", url.Values{"csrf": {csrf}, "words": {"Velbefindende, trivsel"}}); p.status != http.StatusSeeOther {
+		if p := ed.post("/redaktion/synonymer", url.Values{"csrf": {csrf},
+			"words": {"Velbefindende, trivsel"}}); p.status != http.StatusSeeOther {
 			t.Fatalf("add synonyms: %d", p.status)
 		}
 		if p := c.get("/materialer?q=velbefindende"); !strings.Contains(p.text(".results"), "Trivsel i klassen") {
@@ -325,11 +335,13 @@ func TestReadersSearchTheWayTheyType(t *testing.T) {
 			t.Error("a reader changed the synonyms")
 		}
 		for _, bad := range []string{"trivsel, velbefindende", "<script>alert(1)</script>, x"} {
-			if p := ed.post("/redaktion/synonymer", url.Values{"csrf": {csrf}, "words": {bad}}); p.status != http.StatusUnprocessableEntity {
+			if p := ed.post("/redaktion/synonymer", url.Values{"csrf": {csrf},
+				"words": {bad}}); p.status != http.StatusUnprocessableEntity {
 				t.Errorf("synonyms %q: %d", bad, p.status)
 			}
 		}
-		if p := ed.post("/redaktion/synonymer", url.Values{"csrf": {csrf}, "delete": {"999999"}}); p.status != http.StatusNotFound {
+		if p := ed.post("/redaktion/synonymer", url.Values{"csrf": {csrf},
+			"delete": {"999999"}}); p.status != http.StatusNotFound {
 			t.Errorf("deleting a group that is not there: %d", p.status)
 		}
 
@@ -351,7 +363,8 @@ func TestRelatedWithoutThemesByWords(t *testing.T) {
 		h.publish(&material.Material{Title: "Sunde madpakker"})
 		h.publish(&material.Material{Title: "Skolebestyrelsen"})
 		p := h.client().get("/materialer/" + a.Slug)
-		if got := p.text(".related"); !strings.Contains(got, "Sunde madpakker") || strings.Contains(got, "Skolebestyrelsen") ||
+		if got := p.text(".related"); !strings.Contains(got, "Sunde madpakker") || strings.Contains(got,
+			"Skolebestyrelsen") ||
 			strings.Contains(got, "Madpakker til turen") {
 			t.Errorf("related: %q", got)
 		}

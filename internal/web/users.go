@@ -61,7 +61,8 @@ func (p WSUsersPage) SchoolNames(ids []int64) string {
 
 func (s *Server) roleChoices(b Base) []RoleChoice {
 	var out []RoleChoice
-	for _, r := range []storage.Role{storage.RoleContributor, storage.RoleReviewer, storage.RoleEditor, storage.RoleAdmin} {
+	for _, r := range []storage.Role{storage.RoleContributor, storage.RoleReviewer, storage.RoleEditor,
+		storage.RoleAdmin} {
 		out = append(out, RoleChoice{Role: r, Label: b.T(roleKey(r))})
 	}
 	return out

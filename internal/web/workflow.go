@@ -137,7 +137,8 @@ func auditActionFor(action string, pending bool) string {
 }
 
 // discardPending drops the pending version of a published material.
-func (s *Server) discardPending(w http.ResponseWriter, r *http.Request, m *material.Material, p *storage.Pending) error {
+func (s *Server) discardPending(w http.ResponseWriter, r *http.Request, m *material.Material,
+	p *storage.Pending) error {
 	if actorOf(state(r).user) != material.ByEditor {
 		return errForbidden
 	}
@@ -675,7 +676,8 @@ func (s *Server) tell(r *http.Request, kind notify.Kind, m *material.Material, t
 // workflowFields fills in the form's workflow part: the version it was
 // filled in from, the moves the user may make, the consent questions and
 // the review panel.
-func (s *Server) workflowFields(r *http.Request, p *WSMaterialPage, m *material.Material, pending *storage.Pending) error {
+func (s *Server) workflowFields(r *http.Request, p *WSMaterialPage, m *material.Material,
+	pending *storage.Pending) error {
 	u := state(r).user
 	actor := actorOf(u)
 	p.VersionToken = versionToken(m, pending)

@@ -74,7 +74,8 @@ func TestWorkflowEndToEnd(t *testing.T) {
 		p = editor.post(edit+"/runde", url.Values{"csrf": {csrfE}, "deadline": {"i går"}, "reviewers": {revID},
 			"message": {"Se især afsnit 2."}})
 		if p.status != http.StatusUnprocessableEntity || p.text("#deadline-problem") == "" ||
-			p.attr("#round-deadline", "aria-invalid") != "true" || p.doc.Find("#reviewer-"+revID+"[checked]").Length() != 1 ||
+			p.attr("#round-deadline", "aria-invalid") != "true" ||
+			p.doc.Find("#reviewer-"+revID+"[checked]").Length() != 1 ||
 			p.text("#round-message") != "Se især afsnit 2." {
 			t.Errorf("round with a bad date: %d, problem %q, kept %q", p.status, p.text("#deadline-problem"),
 				p.text("#round-message"))
@@ -105,7 +106,8 @@ func TestWorkflowEndToEnd(t *testing.T) {
 		}
 
 		// The reviewer comments on a paragraph and asks for changes.
-		p = reviewer.post(view[:len(view)-4]+"/kommentarer", url.Values{"csrf": {csrfR}, "body": {"   "}, "from": {"vis"}})
+		p = reviewer.post(view[:len(view)-4]+"/kommentarer", url.Values{"csrf": {csrfR}, "body": {"   "},
+			"from": {"vis"}})
 		if p.status != http.StatusUnprocessableEntity {
 			t.Errorf("empty comment: %d", p.status)
 		}
@@ -155,12 +157,14 @@ func TestWorkflowEndToEnd(t *testing.T) {
 		}
 
 		// Approved and planned; the scheduler publishes it at the time.
-		if p = editor.move(edit, append(fields(csrfE, revised), consentFields()...), "approve"); p.status != http.StatusSeeOther {
+		if p = editor.move(edit, append(fields(csrfE, revised), consentFields()...),
+			"approve"); p.status != http.StatusSeeOther {
 			t.Fatalf("approve: %d %q", p.status, p.text(".problem"))
 		}
 		at := time.Now().Add(2 * time.Hour).In(localtime.Zone).Truncate(time.Minute)
 		p = editor.move(edit, append(append(fields(csrfE, revised), consentFields()...),
-			[2]string{"publish_date", at.Format(time.DateOnly)}, [2]string{"publish_time", at.Format("15:04")}), "schedule")
+			[2]string{"publish_date", at.Format(time.DateOnly)}, [2]string{"publish_time",
+				at.Format("15:04")}), "schedule")
 		if p.status != http.StatusSeeOther {
 			t.Fatalf("schedule: %d %q", p.status, p.text(".problem"))
 		}
@@ -169,7 +173,8 @@ func TestWorkflowEndToEnd(t *testing.T) {
 			t.Error("public before its time")
 		}
 		runner := &jobs.Runner{Store: h.st, Log: storagetest.Logger(), Interval: time.Hour, Lease: time.Minute,
-			Now: func() time.Time { return at.Add(time.Minute) }, Notifier: notify.New(h.st, "", false, storagetest.Logger())}
+			Now:      func() time.Time { return at.Add(time.Minute) },
+			Notifier: notify.New(h.st, "", false, storagetest.Logger())}
 		if n := runner.RunDue(ctx); n != 1 {
 			t.Fatalf("the scheduler ran %d jobs", n)
 		}
@@ -250,14 +255,16 @@ func TestSecondSaveDoesNotOverwrite(t *testing.T) {
 			return [][2]string{{"csrf", csrf}, {"kind", "article"}, {"title", "Fælles tekst"}, {"summary", "Kort."},
 				{"body", body}, {"audiences", "parents"}, {"language", "da"}, {"version", version}, {"action", "save"}}
 		}
-		if p := anna.postMultipart(edit, form(csrfA, versionA, "## Start\n\nAnnas udgave.")); p.status != http.StatusSeeOther {
+		if p := anna.postMultipart(edit, form(csrfA, versionA,
+			"## Start\n\nAnnas udgave.")); p.status != http.StatusSeeOther {
 			t.Fatalf("first save: %d", p.status)
 		}
 		p := bo.postMultipart(edit, form(csrfB, versionB, "## Start\n\nBos udgave."))
 		if p.status != http.StatusConflict {
 			t.Fatalf("second save: %d, want 409", p.status)
 		}
-		if !strings.Contains(p.text("#body"), "Bos udgave.") || !strings.Contains(p.text(".conflict"), "Annas udgave.") {
+		if !strings.Contains(p.text("#body"), "Bos udgave.") || !strings.Contains(p.text(".conflict"),
+			"Annas udgave.") {
 			t.Errorf("the conflict screen lost a version: form %q, shown %q", p.text("#body"), p.text(".conflict"))
 		}
 		if got, _ := h.st.GetMaterial(ctx, m.ID); !strings.Contains(got.Body, "Annas udgave.") {
@@ -299,7 +306,8 @@ func TestPendingVersionWaitsForApproval(t *testing.T) {
 			t.Error("the form does not show the pending version")
 		}
 		reviewer, _ := h.login(storage.RoleReviewer)
-		if p := reviewer.get(edit + "/versioner"); p.status != http.StatusOK || strings.Contains(p.body, "Den nye tekst.") {
+		if p := reviewer.get(edit + "/versioner"); p.status != http.StatusOK || strings.Contains(p.body,
+			"Den nye tekst.") {
 			t.Errorf("a reviewer reads the unsent pending edit in the history: %d", p.status)
 		}
 		if p := reviewer.get(edit + "/vis"); strings.Contains(p.body, "Den nye tekst.") {
@@ -385,7 +393,8 @@ func TestWithdrawnFileDisappears(t *testing.T) {
 		if !strings.Contains(log.text("tbody"), "material:withdraw_file") || strings.Contains(log.body, "lise-og-ole") {
 			t.Errorf("audit log: %q", log.text("tbody"))
 		}
-		if p := ed.post("/redaktion/medier/"+key+"/tilbagetraek", url.Values{"csrf": {csrf}, "confirm": {"on"}}); p.status != http.StatusNotFound {
+		if p := ed.post("/redaktion/medier/"+key+"/tilbagetraek", url.Values{"csrf": {csrf},
+			"confirm": {"on"}}); p.status != http.StatusNotFound {
 			t.Errorf("withdrawing twice: %d", p.status)
 		}
 	})
@@ -400,13 +409,15 @@ func TestRevisionsCompareAndRestore(t *testing.T) {
 			return [][2]string{{"csrf", csrf}, {"kind", "article"}, {"title", "Versioneret"}, {"summary", "Kort."},
 				{"body", body}, {"audiences", "parents"}, {"language", "da"}}
 		}
-		p := ed.postMultipart("/redaktion/materialer", append(fields("## A\n\nEn rød bil."), [2]string{"action", "save"}))
+		p := ed.postMultipart("/redaktion/materialer", append(fields("## A\n\nEn rød bil."),
+			[2]string{"action", "save"}))
 		edit := strings.Split(p.header.Get("Location"), "?")[0]
 		ed.move(edit, fields("## A\n\nEn blå bil."), "save")
 		ed.move(edit, fields("## A\n\nEn blå cykel."), "save")
 
 		cmp := ed.get(edit + "/versioner?a=1&b=3")
-		if cmp.status != http.StatusOK || cmp.doc.Find("del").Text() == "" || !strings.Contains(cmp.doc.Find("ins").Text(), "blå") {
+		if cmp.status != http.StatusOK || cmp.doc.Find("del").Text() == "" ||
+			!strings.Contains(cmp.doc.Find("ins").Text(), "blå") {
 			t.Fatalf("compare: %d del %q ins %q", cmp.status, cmp.doc.Find("del").Text(), cmp.doc.Find("ins").Text())
 		}
 		if p := ed.get(edit + "/versioner?a=1&b=99"); p.status != http.StatusNotFound {
@@ -466,7 +477,8 @@ func TestCalendarShowsPlans(t *testing.T) {
 			t.Error("what waits for review is not listed")
 		}
 		month := ed.get("/redaktion/kalender?maaned=2031-06")
-		if month.doc.Find(".calendar > li").Length() != 30 || !strings.Contains(month.text(".calendar"), "Planlagt til juni") {
+		if month.doc.Find(".calendar > li").Length() != 30 || !strings.Contains(month.text(".calendar"),
+			"Planlagt til juni") {
 			t.Errorf("month: %d days", month.doc.Find(".calendar > li").Length())
 		}
 		for _, bad := range []string{"uge=9999-W99", "uge=0000-W01", "maaned=x", "maaned=2031-13", "uge=abc"} {
@@ -512,7 +524,8 @@ func TestPlanUnpublishing(t *testing.T) {
 			form.text(".unpublish-plan strong"), "02:30 (+02:00)") {
 			t.Errorf("the form shows %q", form.text(".unpublish-plan strong"))
 		}
-		if cal := ed.get("/redaktion/kalender?uge=2031-W43"); !strings.Contains(cal.text(".calendar"), "Tages af siden") {
+		if cal := ed.get("/redaktion/kalender?uge=2031-W43"); !strings.Contains(cal.text(".calendar"),
+			"Tages af siden") {
 			t.Errorf("calendar: %q", cal.text(".calendar"))
 		}
 		if p := ed.post(path, url.Values{"csrf": {csrf}, "action": {"cancel"}}); p.status != http.StatusSeeOther {
@@ -532,7 +545,8 @@ func TestPlanUnpublishing(t *testing.T) {
 			t.Errorf("planning a material in review: %d %q", p.status, p.text(".flash"))
 		}
 		c, csrfC := h.loginContributor()
-		if p := c.post(path, url.Values{"csrf": {csrfC}, "unpublish_date": {"2031-01-01"}, "unpublish_time": {"10:00"}}); p.status != http.StatusForbidden {
+		if p := c.post(path, url.Values{"csrf": {csrfC}, "unpublish_date": {"2031-01-01"},
+			"unpublish_time": {"10:00"}}); p.status != http.StatusForbidden {
 			t.Errorf("a contributor plans: %d", p.status)
 		}
 	})

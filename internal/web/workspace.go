@@ -278,7 +278,8 @@ func (s *Server) wsSaveSettings(w http.ResponseWriter, r *http.Request) error {
 	}
 	b.Section = "settings"
 	p := WSSettingsPage{Base: b, Name: strings.TrimSpace(f.Get("name")), Owner: strings.TrimSpace(f.Get("owner")),
-		Colour: strings.TrimSpace(f.Get("colour")), About: f.Get("about"), Problems: merge(material.Problems{}, problems),
+		Colour: strings.TrimSpace(f.Get("colour")), About: f.Get("about"), Problems: merge(material.Problems{},
+			problems),
 		limits: s.cfg.Uploads, A11yContact: strings.TrimSpace(f.Get("a11y_contact")),
 		A11yIssues: f.Get("a11y_issues"), A11yReviewed: strings.TrimSpace(f.Get("a11y_reviewed")),
 		A11yURL: strings.TrimSpace(f.Get("a11y_url")), ReviewUnitOff: f.Get("review_unit_off") == "on"}
@@ -301,7 +302,8 @@ func (s *Server) wsSaveSettings(w http.ResponseWriter, r *http.Request) error {
 	if _, err := time.Parse("2006-01-02", p.A11yReviewed); err != nil && p.A11yReviewed != "" {
 		p.Problems.Add("a11y_reviewed", "error.date")
 	}
-	if p.A11yURL != "" && !strings.HasPrefix(p.A11yURL, "https://") || p.A11yURL != "" && !material.IsWebURL(p.A11yURL) {
+	if p.A11yURL != "" && !strings.HasPrefix(p.A11yURL, "https://") || p.A11yURL != "" &&
+		!material.IsWebURL(p.A11yURL) {
 		p.Problems.Add("a11y_url", "error.url")
 	}
 	if len(p.Problems) > 0 {

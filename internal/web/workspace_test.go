@@ -26,7 +26,8 @@ func TestWorkspaceNeedsLogin(t *testing.T) {
 		for _, path := range []string{"/redaktion", "/redaktion/materialer/ny", "/redaktion/temaer",
 			"/redaktion/indstillinger", "/redaktion/materialer/1"} {
 			p := c.get(path)
-			if p.status != http.StatusSeeOther || !strings.HasPrefix(p.header.Get("Location"), "/redaktion/login?next=") {
+			if p.status != http.StatusSeeOther || !strings.HasPrefix(p.header.Get("Location"),
+				"/redaktion/login?next=") {
 				t.Errorf("GET %s anonymous: %d %q", path, p.status, p.header.Get("Location"))
 			}
 		}
@@ -50,11 +51,13 @@ func TestLogin(t *testing.T) {
 		token := c.get("/redaktion/login").attr("input[name=csrf]", "value")
 
 		// Without the token the form is refused.
-		if p := c.post("/redaktion/login", url.Values{"email": {"ed@example.dk"}, "password": {"korrekt hest batteri"}}); p.status != http.StatusForbidden {
+		if p := c.post("/redaktion/login", url.Values{"email": {"ed@example.dk"},
+			"password": {"korrekt hest batteri"}}); p.status != http.StatusForbidden {
 			t.Errorf("login without csrf: %d", p.status)
 		}
 
-		p := c.post("/redaktion/login", url.Values{"csrf": {token}, "email": {"ED@example.dk"}, "password": {"forkert"}})
+		p := c.post("/redaktion/login", url.Values{"csrf": {token}, "email": {"ED@example.dk"},
+			"password": {"forkert"}})
 		if p.status != http.StatusUnauthorized || p.text("#login-error") != "E-mail eller adgangskode er forkert." {
 			t.Errorf("wrong password: %d %q", p.status, p.text("#login-error"))
 		}
@@ -96,7 +99,8 @@ func TestLoginRateLimited(t *testing.T) {
 		var last page
 		for i := 0; i < 6; i++ {
 			token := c.get("/redaktion/login").attr("input[name=csrf]", "value")
-			last = c.post("/redaktion/login", url.Values{"csrf": {token}, "email": {"x@example.dk"}, "password": {"nej"}})
+			last = c.post("/redaktion/login", url.Values{"csrf": {token}, "email": {"x@example.dk"},
+				"password": {"nej"}})
 		}
 		if last.status != http.StatusTooManyRequests || last.header.Get("Retry-After") == "" {
 			t.Errorf("6th attempt: %d, Retry-After %q", last.status, last.header.Get("Retry-After"))
@@ -200,10 +204,12 @@ func TestEditorCreatesAndPublishes(t *testing.T) {
 			t.Fatalf("published page: %d, alt %q", pub.status, pub.attr(".cover img", "alt"))
 		}
 		img := h.client().get(pub.attr(".cover img", "src"))
-		if img.status != 200 || img.header.Get("Content-Type") != "image/png" || img.header.Get("X-Content-Type-Options") != "nosniff" {
+		if img.status != 200 || img.header.Get("Content-Type") != "image/png" ||
+			img.header.Get("X-Content-Type-Options") != "nosniff" {
 			t.Errorf("cover image: %d %q", img.status, img.header.Get("Content-Type"))
 		}
-		if list := h.client().get("/materialer?maalgruppe=foraeldre"); list.doc.Find("a[href='/materialer/trivsel-i-4-b']").Length() != 1 {
+		list := h.client().get("/materialer?maalgruppe=foraeldre")
+		if list.doc.Find("a[href='/materialer/trivsel-i-4-b']").Length() != 1 {
 			t.Error("published material missing from the filtered listing")
 		}
 	})
@@ -219,7 +225,8 @@ func TestUploadRefusals(t *testing.T) {
 			f    file
 			want string
 		}{
-			{"svg", file{"cover", "logo.png", []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`)}, "SVG"},
+			{"svg", file{"cover", "logo.png",
+				[]byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`)}, "SVG"},
 			{"html as jpg", file{"cover", "foto.jpg", []byte("<html><body>hej</body></html>")}, "JPEG, PNG, GIF, WebP"},
 			{"too large", file{"cover", "stor.png", append(pngBytes(t, 10, 10), make([]byte, 3<<20)...)}, "2,1 MB"},
 		}
@@ -291,7 +298,8 @@ func TestFilmServedWithRanges(t *testing.T) {
 		}{
 			{"", "200", "", len(webm)},
 			{"bytes=0-1", "206", "bytes 0-1/" + size, 2},
-			{"bytes=-500", "206", "bytes " + strconv.Itoa(len(webm)-500) + "-" + strconv.Itoa(len(webm)-1) + "/" + size, 500},
+			{"bytes=-500", "206",
+				"bytes " + strconv.Itoa(len(webm)-500) + "-" + strconv.Itoa(len(webm)-1) + "/" + size, 500},
 			{"bytes=99999-", "416", "", -1},
 		}
 		for _, tt := range tests {
@@ -301,14 +309,17 @@ func TestFilmServedWithRanges(t *testing.T) {
 			}
 			req.Header.Set("Accept-Encoding", "gzip")
 			res := h.client().do(req)
-			if strconv.Itoa(res.status) != tt.status || res.header.Get("Content-Range") != tt.contentRange && tt.contentRange != "" {
+			if strconv.Itoa(res.status) != tt.status ||
+				res.header.Get("Content-Range") != tt.contentRange && tt.contentRange != "" {
 				t.Errorf("Range %q: %d %q", tt.rng, res.status, res.header.Get("Content-Range"))
 			}
 			if tt.n >= 0 && len(res.body) != tt.n {
 				t.Errorf("Range %q: %d bytes, want %d", tt.rng, len(res.body), tt.n)
 			}
-			if res.header.Get("Content-Encoding") != "" || (tt.status != "416" && res.header.Get("Content-Type") != "video/webm") {
-				t.Errorf("Range %q: encoding %q type %q", tt.rng, res.header.Get("Content-Encoding"), res.header.Get("Content-Type"))
+			if res.header.Get("Content-Encoding") != "" || (tt.status != "416" &&
+				res.header.Get("Content-Type") != "video/webm") {
+				t.Errorf("Range %q: encoding %q type %q", tt.rng, res.header.Get("Content-Encoding"),
+					res.header.Get("Content-Type"))
 			}
 			if tt.rng == "" && res.header.Get("Accept-Ranges") != "bytes" {
 				t.Error("no Accept-Ranges on a plain answer")
@@ -323,13 +334,16 @@ func TestSettingsAdminOnlyAndColourChecked(t *testing.T) {
 		if p := ed.get("/redaktion/indstillinger"); p.status != http.StatusForbidden {
 			t.Errorf("editor sees settings: %d", p.status)
 		}
-		if p := ed.postMultipart("/redaktion/indstillinger", [][2]string{{"csrf", csrf}, {"name", "X"}, {"colour", "#000000"}}); p.status != http.StatusForbidden {
+		if p := ed.postMultipart("/redaktion/indstillinger", [][2]string{{"csrf", csrf}, {"name", "X"},
+			{"colour", "#000000"}}); p.status != http.StatusForbidden {
 			t.Errorf("editor saves settings: %d", p.status)
 		}
 		admin, csrf := h.login(storage.RoleAdmin)
-		p := admin.postMultipart("/redaktion/indstillinger", [][2]string{{"csrf", csrf}, {"name", "Forældrehjørnet"}, {"colour", "blå"}},
+		p := admin.postMultipart("/redaktion/indstillinger", [][2]string{{"csrf", csrf}, {"name",
+			"Forældrehjørnet"}, {"colour", "blå"}},
 			file{"logo", "logo.png", pngBytes(t, 120, 40)})
-		if p.status != http.StatusUnprocessableEntity || p.text("#colour-problem") == "" || p.attr("#name", "value") != "Forældrehjørnet" {
+		if p.status != http.StatusUnprocessableEntity || p.text("#colour-problem") == "" || p.attr("#name",
+			"value") != "Forældrehjørnet" {
 			t.Errorf("bad colour: %d %q", p.status, p.text("#colour-problem"))
 		}
 		logoID := p.attr("input[name=logo_id]", "value")
@@ -386,7 +400,8 @@ func TestThemeRenamed(t *testing.T) {
 		}
 		c, csrf := h.login(storage.RoleEditor)
 		form := c.get("/redaktion/temaer?rediger=" + strconv.FormatInt(th.ID, 10))
-		if form.attr("#theme-name", "value") != "Trivsel" || form.attr("input[name=id]", "value") != strconv.FormatInt(th.ID, 10) {
+		if form.attr("#theme-name", "value") != "Trivsel" || form.attr("input[name=id]",
+			"value") != strconv.FormatInt(th.ID, 10) {
 			t.Fatalf("edit form not filled: %q", form.attr("#theme-name", "value"))
 		}
 		p := c.post("/redaktion/temaer", url.Values{"csrf": {csrf}, "id": {strconv.FormatInt(th.ID, 10)},
@@ -488,7 +503,8 @@ func TestPublishRefusedWithReasons(t *testing.T) {
 func TestReadabilityShownAndWarnsForParents(t *testing.T) {
 	eachHub(t, func(t *testing.T, h *hubT) {
 		c, csrf := h.login(storage.RoleEditor)
-		long := "Skolebestyrelsens principbeslutninger vedrørende forældresamarbejdet implementeres kontinuerligt gennem inddragelsesprocesser."
+		long := "Skolebestyrelsens principbeslutninger vedrørende forældresamarbejdet " +
+			"implementeres kontinuerligt gennem inddragelsesprocesser."
 		p := c.post("/redaktion/forhaandsvisning", url.Values{"csrf": {csrf}, "body": {long}, "audiences": {"parents"}})
 		if !strings.Contains(p.text("#readability"), "LIX") || p.doc.Find("#readability .problem").Length() != 1 {
 			t.Errorf("no parent warning: %q", p.text("#readability"))
@@ -529,7 +545,8 @@ func TestAccessibilityStatement(t *testing.T) {
 		if p := admin.postMultipart("/redaktion/indstillinger", fields); p.status != http.StatusSeeOther {
 			t.Fatalf("save with url: %d", p.status)
 		}
-		if got := h.client().get("/tilgaengelighed").attr("main a.button", "href"); got != "https://www.was.digst.dk/example-dk" {
+		if got := h.client().get("/tilgaengelighed").attr("main a.button",
+			"href"); got != "https://www.was.digst.dk/example-dk" {
 			t.Errorf("external statement link %q", got)
 		}
 	})
@@ -576,7 +593,8 @@ func TestScheduleInCopenhagenTime(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := time.Date(2030, 10, 27, 1, 30, 0, 0, time.UTC); m.Status != material.Scheduled || !m.ScheduledAt.Equal(want) {
+		if want := time.Date(2030, 10, 27, 1, 30, 0, 0, time.UTC); m.Status != material.Scheduled ||
+			!m.ScheduledAt.Equal(want) {
 			t.Errorf("scheduled %s at %v, want %v", m.Status, m.ScheduledAt, want)
 		}
 		if h.client().get("/materialer/til-foraeldremoedet").status != http.StatusNotFound {
@@ -588,10 +606,12 @@ func TestScheduleInCopenhagenTime(t *testing.T) {
 		}
 
 		// A summer date shows +02:00 and is stored two hours earlier in UTC.
-		p = c.postMultipart(strings.Split(p.header.Get("Location"), "?")[0], with([2]string{"publish_date", "2030-04-02"},
+		p = c.postMultipart(strings.Split(p.header.Get("Location"), "?")[0], with([2]string{"publish_date",
+			"2030-04-02"},
 			[2]string{"publish_time", "07:00"}))
 		m, _ = h.st.GetMaterial(ctx, m.ID)
-		if want := time.Date(2030, 4, 2, 5, 0, 0, 0, time.UTC); p.status != http.StatusSeeOther || !m.ScheduledAt.Equal(want) {
+		if want := time.Date(2030, 4, 2, 5, 0, 0, 0, time.UTC); p.status != http.StatusSeeOther ||
+			!m.ScheduledAt.Equal(want) {
 			t.Errorf("rescheduled: %d at %v, want %v", p.status, m.ScheduledAt, want)
 		}
 		if list := c.get("/redaktion"); !strings.Contains(list.text("tbody"), "2. april 2030 kl. 07:00 (+02:00)") {
@@ -603,8 +623,10 @@ func TestScheduleInCopenhagenTime(t *testing.T) {
 func TestSchoolsManagedByAdmins(t *testing.T) {
 	eachHub(t, func(t *testing.T, h *hubT) {
 		admin, csrf := h.login(storage.RoleAdmin)
-		p := admin.post("/redaktion/skoler", url.Values{"csrf": {csrf}, "name": {"Ørestad Skole"}, "url": {"ikke en adresse"}})
-		if p.status != http.StatusUnprocessableEntity || p.text("#url-problem") == "" || p.attr("#school-name", "value") != "Ørestad Skole" {
+		p := admin.post("/redaktion/skoler", url.Values{"csrf": {csrf}, "name": {"Ørestad Skole"},
+			"url": {"ikke en adresse"}})
+		if p.status != http.StatusUnprocessableEntity || p.text("#url-problem") == "" ||
+			p.attr("#school-name", "value") != "Ørestad Skole" {
 			t.Errorf("bad address: %d %q", p.status, p.text("#url-problem"))
 		}
 		p = admin.post("/redaktion/skoler", url.Values{"csrf": {csrf}, "name": {"Ørestad Skole"}, "short_name": {"ØS"},
@@ -647,7 +669,8 @@ func TestStrangerCannotLockOutAUser(t *testing.T) {
 	defer srv.Close()
 	h := &hubT{t: t, st: st, srv: srv, web: w, blobs: blobs}
 	hash, _ := auth.HashPassword(auth.TestParams(), "den rigtige adgangskode")
-	if err := st.CreateUser(ctx, &storage.User{Email: "ed@example.dk", Role: storage.RoleEditor, PasswordHash: hash, Active: true}); err != nil {
+	if err := st.CreateUser(ctx, &storage.User{Email: "ed@example.dk", Role: storage.RoleEditor,
+		PasswordHash: hash, Active: true}); err != nil {
 		t.Fatal(err)
 	}
 	try := func(from, password string) int {
@@ -683,7 +706,8 @@ func TestAuditLog(t *testing.T) {
 			t.Fatalf("save: %d", p.status)
 		}
 		ed.publishThrough(p.header.Get("Location"), fields)
-		if p := ed.post("/redaktion/temaer", url.Values{"csrf": {csrf}, "name": {"Nyt tema"}}); p.status != http.StatusSeeOther {
+		if p := ed.post("/redaktion/temaer", url.Values{"csrf": {csrf},
+			"name": {"Nyt tema"}}); p.status != http.StatusSeeOther {
 			t.Fatalf("theme: %d", p.status)
 		}
 		if p := ed.get("/redaktion/logbog"); p.status != http.StatusForbidden {

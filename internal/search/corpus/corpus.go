@@ -9,9 +9,11 @@ import (
 )
 
 var (
-	onsets  = []string{"b", "bl", "br", "d", "dr", "f", "fl", "fr", "g", "gl", "gr", "h", "j", "k", "kl", "kr", "l", "m", "n", "p", "pl", "pr", "r", "s", "sk", "sl", "sm", "sn", "sp", "st", "str", "t", "tr", "v"}
-	vowels  = []string{"a", "e", "i", "o", "u", "y", "æ", "ø", "å", "ei", "øj", "av"}
-	codas   = []string{"", "", "d", "g", "k", "l", "n", "r", "s", "t", "nd", "ng", "rt", "st", "lse", "ning", "hed", "else"}
+	onsets = []string{"b", "bl", "br", "d", "dr", "f", "fl", "fr", "g", "gl", "gr", "h", "j", "k", "kl",
+		"kr", "l", "m", "n", "p", "pl", "pr", "r", "s", "sk", "sl", "sm", "sn", "sp", "st", "str", "t", "tr", "v"}
+	vowels = []string{"a", "e", "i", "o", "u", "y", "æ", "ø", "å", "ei", "øj", "av"}
+	codas  = []string{"", "", "d", "g", "k", "l", "n", "r", "s", "t", "nd", "ng", "rt", "st", "lse",
+		"ning", "hed", "else"}
 	endings = []string{"", "", "", "e", "en", "er", "erne", "et", "s"}
 )
 
