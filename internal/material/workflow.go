@@ -35,6 +35,7 @@ var Workflow = []Move{
 	{From: Draft, To: Approved, By: []Actor{ByEditor}, UnitOnly: true},
 	{From: Approved, To: Scheduled, By: []Actor{ByEditor}},
 	{From: Approved, To: Published, By: []Actor{ByEditor}},
+	{From: Scheduled, To: Scheduled, By: []Actor{ByEditor}},             // a new time
 	{From: Scheduled, To: Approved, By: []Actor{ByEditor, ByScheduler}}, // the scheduler when checks fail
 	{From: Scheduled, To: Published, By: []Actor{ByScheduler}},
 	{From: Published, To: Unpublished, By: []Actor{ByEditor, ByScheduler}},

@@ -142,7 +142,7 @@ func (n *Notifier) Notify(ctx context.Context, ev Event) error {
 		u, err := n.store.UserByID(ctx, ev.ActorID)
 		switch {
 		case err == nil:
-			actorName = displayName(u)
+			actorName = u.DisplayName()
 		case !errors.Is(err, storage.ErrNotFound):
 			return fmt.Errorf("notify: %w", err)
 		}
@@ -266,13 +266,6 @@ func greeting(u *storage.User) string {
 		return i18n.T(i18n.Danish, "notify.mail.hello")
 	}
 	return i18n.T(i18n.Danish, "notify.mail.hello_name", name)
-}
-
-func displayName(u *storage.User) string {
-	if name := storage.CleanName(u.Name); name != "" {
-		return name // one line, also for names stored before names were cleaned
-	}
-	return u.Email
 }
 
 // oneLine keeps a subject on one line, as mail headers need.

@@ -178,6 +178,16 @@ const maxFuzzyCandidates = 20000
 // Search finds the materials a query means, best first: those matching
 // more of the query's words, then by score, then the newest.
 func (s *Store) Search(ctx context.Context, query string, opt SearchOptions) ([]search.Hit, error) {
+	words, err := s.QueryWords(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return s.SearchWords(ctx, words, opt)
+}
+
+// QueryWords reads a query with the editors' synonyms, for SearchWords
+// and for marking what matched.
+func (s *Store) QueryWords(ctx context.Context, query string) ([]search.QueryWord, error) {
 	words := search.Parse(query)
 	if len(words) == 0 {
 		return nil, nil
@@ -188,6 +198,14 @@ func (s *Store) Search(ctx context.Context, query string, opt SearchOptions) ([]
 	}
 	for i := range words {
 		words[i].AddSynonyms(synonymLists(groups))
+	}
+	return words, nil
+}
+
+// SearchWords is Search for a query already read by QueryWords.
+func (s *Store) SearchWords(ctx context.Context, words []search.QueryWord, opt SearchOptions) ([]search.Hit, error) {
+	if len(words) == 0 {
+		return nil, nil
 	}
 	sc := search.NewScorer(len(words))
 	for i, w := range words {

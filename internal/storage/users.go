@@ -39,6 +39,9 @@ type User struct {
 	CreatedAt    time.Time
 }
 
+// DisplayName is what the user is called on pages and in mails.
+func (u User) DisplayName() string { return displayName(u.Name, u.Email) }
+
 // CleanName makes a person's name one line of printable text: control
 // characters and line breaks become spaces, runs of spaces become one. A
 // name is shown in lists, titles and e-mails, where a line break could

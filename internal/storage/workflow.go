@@ -99,8 +99,10 @@ func (s *Store) Transitions(ctx context.Context, materialID int64) ([]Transition
 	return out, rows.Err()
 }
 
+// displayName is what a person is called on pages and in mails: their
+// name on one line, or their e-mail address when they gave none.
 func displayName(name, email string) string {
-	if name != "" {
+	if name = CleanName(name); name != "" {
 		return name
 	}
 	return email

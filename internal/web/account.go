@@ -62,9 +62,7 @@ func (s *Server) renderForgot(w http.ResponseWriter, r *http.Request, status int
 	}
 	b.Title = b.T("login.forgot")
 	p.Base, p.MailOn = b, s.notifier.MailOn()
-	cookie, token := auth.NewLoginCSRF(s.secret)
-	s.setCookie(w, r, loginCookie, cookie, 3600)
-	p.FormCSRF = token
+	p.FormCSRF = s.guestFormToken(w, r)
 	return s.render(w, status, "ws/forgot", p)
 }
 
@@ -72,12 +70,8 @@ func (s *Server) renderForgot(w http.ResponseWriter, r *http.Request, status int
 // user, and gives the same answer whether it does or not. Every request
 // counts against the limits, per address and per account.
 func (s *Server) forgot(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r); err != nil {
+	if err := s.readGuestForm(w, r); err != nil {
 		return err
-	}
-	c, err := r.Cookie(loginCookie)
-	if err != nil || !auth.CheckLoginCSRF(s.secret, c.Value, r.PostForm.Get("csrf")) {
-		return errCSRF
 	}
 	email := storage.NormalizeEmail(r.PostForm.Get("email"))
 	if !s.notifier.MailOn() {
@@ -172,9 +166,7 @@ func (s *Server) renderPassword(w http.ResponseWriter, r *http.Request, status i
 		b.Title = b.T("login.invite_title")
 	}
 	p.Base = b
-	cookie, token := auth.NewLoginCSRF(s.secret)
-	s.setCookie(w, r, loginCookie, cookie, 3600)
-	p.FormCSRF = token
+	p.FormCSRF = s.guestFormToken(w, r)
 	if p.Invalid {
 		status = http.StatusNotFound
 	}
@@ -182,12 +174,8 @@ func (s *Server) renderPassword(w http.ResponseWriter, r *http.Request, status i
 }
 
 func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r); err != nil {
+	if err := s.readGuestForm(w, r); err != nil {
 		return err
-	}
-	c, err := r.Cookie(loginCookie)
-	if err != nil || !auth.CheckLoginCSRF(s.secret, c.Value, r.PostForm.Get("csrf")) {
-		return errCSRF
 	}
 	f := r.PostForm
 	p := PasswordPage{Token: f.Get("token"), Name: strings.TrimSpace(f.Get("name")), Problems: material.Problems{}}

@@ -38,9 +38,7 @@ func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int,
 		return err
 	}
 	b.Title = b.T("login.title")
-	cookie, token := auth.NewLoginCSRF(s.secret)
-	s.setCookie(w, r, loginCookie, cookie, 3600)
-	p := LoginPage{Base: b, Email: email, Next: safeNext(next), FormCSRF: token}
+	p := LoginPage{Base: b, Email: email, Next: safeNext(next), FormCSRF: s.guestFormToken(w, r)}
 	if problem != "" {
 		p.Error = problem
 	}
@@ -48,12 +46,8 @@ func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int,
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r); err != nil {
+	if err := s.readGuestForm(w, r); err != nil {
 		return err
-	}
-	c, err := r.Cookie(loginCookie)
-	if err != nil || !auth.CheckLoginCSRF(s.secret, c.Value, r.PostForm.Get("csrf")) {
-		return errCSRF
 	}
 	email := storage.NormalizeEmail(r.PostForm.Get("email"))
 	password := norm.NFC.String(r.PostForm.Get("password"))
@@ -175,9 +169,7 @@ func (s *Server) renderSetup(w http.ResponseWriter, r *http.Request, status int,
 	}
 	b.Title = b.T("setup.title")
 	p.Base = b
-	cookie, token := auth.NewLoginCSRF(s.secret)
-	s.setCookie(w, r, loginCookie, cookie, 3600)
-	p.FormCSRF = token
+	p.FormCSRF = s.guestFormToken(w, r)
 	if p.Invalid {
 		status = http.StatusNotFound
 	}
@@ -185,12 +177,8 @@ func (s *Server) renderSetup(w http.ResponseWriter, r *http.Request, status int,
 }
 
 func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r); err != nil {
+	if err := s.readGuestForm(w, r); err != nil {
 		return err
-	}
-	c, err := r.Cookie(loginCookie)
-	if err != nil || !auth.CheckLoginCSRF(s.secret, c.Value, r.PostForm.Get("csrf")) {
-		return errCSRF
 	}
 	f := r.PostForm
 	p := SetupPage{Token: f.Get("token"), Name: strings.TrimSpace(f.Get("name")),
@@ -229,5 +217,26 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
 	state(r).user = u
 	s.audit(r, "login:first_admin", "")
 	http.Redirect(w, r, "/redaktion", http.StatusSeeOther)
+	return nil
+}
+
+// guestFormToken gives a form for people not logged in (login, first
+// admin, links, forgotten password) its CSRF token, tied to a cookie.
+func (s *Server) guestFormToken(w http.ResponseWriter, r *http.Request) string {
+	cookie, token := auth.NewLoginCSRF(s.secret)
+	s.setCookie(w, r, loginCookie, cookie, 3600)
+	return token
+}
+
+// readGuestForm reads such a form and checks its token against the
+// cookie.
+func (s *Server) readGuestForm(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	c, err := r.Cookie(loginCookie)
+	if err != nil || !auth.CheckLoginCSRF(s.secret, c.Value, r.PostForm.Get("csrf")) {
+		return errCSRF
+	}
 	return nil
 }

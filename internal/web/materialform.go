@@ -422,8 +422,7 @@ func (s *Server) saveMaterial(w http.ResponseWriter, r *http.Request, m *materia
 		}
 		material.ConsentProblems(m, problems)
 	}
-	reschedule := action == "schedule" && before == material.Scheduled // a new time for the same plan
-	if moving && !pendingMode && !reschedule {
+	if moving && !pendingMode {
 		check := *m
 		check.Status = before
 		var me *material.MoveError

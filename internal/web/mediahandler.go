@@ -93,6 +93,19 @@ func (s *Server) maySeeMedia(r *http.Request, f *storage.Media) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	for _, use := range uses {
+		switch {
+		case use.Status == material.Published:
+			return true, nil
+		case u.Role == storage.RoleContributor && slices.Contains(schools, use.SchoolID):
+			return true, nil
+		case u.Role == storage.RoleReviewer:
+			ok, err := s.mayReview(r, &material.Material{ID: use.MaterialID, Status: use.Status})
+			if err != nil || ok {
+				return ok, err
+			}
+		}
+	}
 	if u.Role == storage.RoleReviewer { // the new files of pending edits sent for review
 		pending, err := s.store.PendingMaterialIDs(r.Context())
 		if err != nil {
@@ -108,19 +121,6 @@ func (s *Server) maySeeMedia(r *http.Request, f *storage.Media) (bool, error) {
 			}
 			if p != nil && slices.Contains(append(p.M.Files(), p.M.CaptionsID), f.ID) {
 				return true, nil
-			}
-		}
-	}
-	for _, use := range uses {
-		switch {
-		case use.Status == material.Published:
-			return true, nil
-		case u.Role == storage.RoleContributor && slices.Contains(schools, use.SchoolID):
-			return true, nil
-		case u.Role == storage.RoleReviewer:
-			ok, err := s.mayReview(r, &material.Material{ID: use.MaterialID, Status: use.Status})
-			if err != nil || ok {
-				return ok, err
 			}
 		}
 	}

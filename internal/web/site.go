@@ -255,8 +255,12 @@ func (s *Server) renderListing(w http.ResponseWriter, r *http.Request, p Listing
 	p.Query = cleanQueryText(query.Get("q"))
 	var rank map[int64]int
 	var found int
+	words, err := s.store.QueryWords(r.Context(), p.Query)
+	if err != nil {
+		return err
+	}
 	if p.Query != "" {
-		hits, err := s.store.Search(r.Context(), p.Query, storage.SearchOptions{PublishedOnly: true})
+		hits, err := s.store.SearchWords(r.Context(), words, storage.SearchOptions{PublishedOnly: true})
 		if err != nil {
 			return err
 		}
@@ -270,7 +274,7 @@ func (s *Server) renderListing(w http.ResponseWriter, r *http.Request, p Listing
 	ids, counts := material.Select(facets, f)
 	if rank != nil {
 		slices.SortStableFunc(ids, func(a, b int64) int { return rank[a] - rank[b] })
-		if found == 0 && len(search.Parse(p.Query)) > 0 {
+		if found == 0 && len(words) > 0 {
 			if p.Suggestion, err = s.store.Suggest(r.Context(), p.Query,
 				storage.SearchOptions{PublishedOnly: true}); err != nil {
 				return err
@@ -302,18 +306,6 @@ func (s *Server) renderListing(w http.ResponseWriter, r *http.Request, p Listing
 		return err
 	}
 	if p.Query != "" { // show where the query matched, marked
-		words := search.Parse(p.Query)
-		groups, err := s.store.SynonymGroups(r.Context())
-		if err != nil {
-			return err
-		}
-		lists := make([][]string, len(groups))
-		for i, g := range groups {
-			lists[i] = g.Words
-		}
-		for i := range words {
-			words[i].AddSynonyms(lists)
-		}
 		for i, m := range page {
 			if snip := search.Snippet(m.Summary, words, 40); snip != nil {
 				p.Cards[i].Snippet = snip

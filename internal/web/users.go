@@ -225,16 +225,8 @@ func (s *Server) wsUser(w http.ResponseWriter, r *http.Request) error {
 	if err := s.usersPage(r, &p.WSUsersPage); err != nil {
 		return err
 	}
-	p.Title = userTitle(u) + " – " + p.Title
+	p.Title = u.DisplayName() + " – " + p.Title
 	return s.render(w, http.StatusOK, "ws/user", p)
-}
-
-// userTitle names a user in a page title.
-func userTitle(u *storage.User) string {
-	if u.Name != "" {
-		return u.Name
-	}
-	return u.Email
 }
 
 // wsSaveUser saves a user's role and schools, deactivates or reactivates
@@ -249,7 +241,7 @@ func (s *Server) wsSaveUser(w http.ResponseWriter, r *http.Request) error {
 	if err := s.usersPage(r, &p.WSUsersPage); err != nil {
 		return err
 	}
-	p.Title = userTitle(u) + " – " + p.Title
+	p.Title = u.DisplayName() + " – " + p.Title
 	current, err := s.store.UserSchoolIDs(r.Context(), u.ID)
 	if err != nil {
 		return err

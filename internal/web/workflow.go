@@ -449,12 +449,8 @@ func (s *Server) wsStartRound(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	err = s.notifier.Notify(r.Context(), notify.Event{Kind: notify.KindSubmitted, MaterialID: m.ID,
-		MaterialTitle: m.Title, ActorID: state(r).user.ID, Recipients: ids,
+	s.tell(r, m, notify.Event{Kind: notify.KindSubmitted, Recipients: ids,
 		Message: strings.TrimSpace(r.PostForm.Get("message")), Note: b.T("review.input_by", b.Date(round.LastDay()))})
-	if err != nil {
-		s.log.Error("notify", "kind", notify.KindSubmitted, "material_id", m.ID, "err", err)
-	}
 	http.Redirect(w, r, backTo(r, m, "runde"), http.StatusSeeOther)
 	return nil
 }
@@ -531,7 +527,7 @@ func (s *Server) wsAddComment(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		to = append(to, userIDs(editors)...)
 	}
-	s.tell(r, notify.KindComment, m, to, body)
+	s.tell(r, m, notify.Event{Kind: notify.KindComment, Recipients: to, Message: body})
 	http.Redirect(w, r, backTo(r, m, "kommentar"), http.StatusSeeOther)
 	return nil
 }
@@ -604,7 +600,7 @@ func (s *Server) wsVerdict(w http.ResponseWriter, r *http.Request) error {
 	if message != "" {
 		note += ": " + message
 	}
-	s.tell(r, notify.KindComment, m, userIDs(editors), note)
+	s.tell(r, m, notify.Event{Kind: notify.KindComment, Recipients: userIDs(editors), Message: note})
 	http.Redirect(w, r, backTo(r, m, "vurdering"), http.StatusSeeOther)
 	return nil
 }
@@ -659,17 +655,17 @@ func (s *Server) tellAbout(r *http.Request, m *material.Material, action string,
 	if pending && action != "submit" && action != "approve" {
 		return
 	}
-	s.tell(r, kind, m, to, message)
+	s.tell(r, m, notify.Event{Kind: kind, Recipients: to, Message: message})
 }
 
-// tell hands a notice to the notifier: the inbox of each recipient (the
-// actor left out) and an e-mail as they chose. The action has happened
-// whatever happens here, so a failure is logged, not shown.
-func (s *Server) tell(r *http.Request, kind notify.Kind, m *material.Material, to []int64, message string) {
-	err := s.notifier.Notify(r.Context(), notify.Event{Kind: kind, MaterialID: m.ID, MaterialTitle: m.Title,
-		ActorID: state(r).user.ID, Recipients: to, Message: message})
-	if err != nil {
-		s.log.Error("notify", "kind", kind, "material_id", m.ID, "err", err)
+// tell hands a notice about m, by the user of the request, to the
+// notifier: the inbox of each recipient (the actor left out) and an e-mail
+// as they chose. The action has happened whatever happens here, so a
+// failure is logged, not shown.
+func (s *Server) tell(r *http.Request, m *material.Material, ev notify.Event) {
+	ev.MaterialID, ev.MaterialTitle, ev.ActorID = m.ID, m.Title, state(r).user.ID
+	if err := s.notifier.Notify(r.Context(), ev); err != nil {
+		s.log.Error("notify", "kind", ev.Kind, "material_id", m.ID, "err", err)
 	}
 }
 
