@@ -5,6 +5,8 @@ import (
 	"io/fs"
 	"net/http"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/bindeled/bindeled/internal/brand"
 	"github.com/bindeled/bindeled/internal/material"
@@ -125,4 +127,50 @@ func (s *Server) maySeeMedia(r *http.Request, f *storage.Media) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// wsWithdrawMedia withdraws a file whose consent was withdrawn: it leaves
+// every material and pending version at once, its bytes are deleted, and
+// the audit log records who did it and on which materials, not the file.
+func (s *Server) wsWithdrawMedia(w http.ResponseWriter, r *http.Request) error {
+	key := r.PathValue("key")
+	if !media.ValidKey(key) {
+		return errNotFound
+	}
+	f, err := s.store.MediaByKey(r.Context(), key)
+	if err != nil {
+		return err
+	}
+	if r.PostForm.Get("confirm") != "on" {
+		back := "/redaktion"
+		if id := formID(r.PostForm.Get("material")); id != 0 {
+			back = materialEditURL(id, "bekraeft-tilbagetraekning") + "#withdraw-title"
+		}
+		http.Redirect(w, r, back, http.StatusSeeOther)
+		return nil
+	}
+	affected, err := s.store.WithdrawMedia(r.Context(), f.ID)
+	if err != nil {
+		return err
+	}
+	if err := s.blobs.Delete(r.Context(), f.Key); err != nil {
+		s.log.Error("withdrawn file not deleted", "media_id", f.ID, "err", err)
+		return err
+	}
+	subject := "fil " + formatIDs([]int64{f.ID}) + " på materiale " + formatIDs(affected)
+	s.audit(r, "material:withdraw_file", subject)
+	back := "/redaktion"
+	if id := formID(r.PostForm.Get("material")); id != 0 && slices.Contains(affected, id) {
+		back = materialEditURL(id, "fil-trukket")
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+	return nil
+}
+
+func formatIDs(ids []int64) string {
+	var parts []string
+	for _, id := range ids {
+		parts = append(parts, "#"+strconv.FormatInt(id, 10))
+	}
+	return strings.Join(parts, ", ")
 }
