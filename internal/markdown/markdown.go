@@ -4,14 +4,17 @@ package markdown
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"html/template"
 	"regexp"
 	"strings"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
 )
 
 var (
@@ -58,16 +61,46 @@ func ToHTML(src string) (template.HTML, error) {
 }
 
 // PlainText returns the text of Markdown without markup, for summaries of
-// what a body says and for search.
+// what a body says and for search: the words a reader sees, without link
+// targets, image sources, raw HTML (which pages never show) or entities.
 func PlainText(src string) string {
-	html, err := ToHTML(src)
-	if err != nil {
-		return src
+	if TooDeep(src) {
+		return strings.Join(strings.Fields(src), " ")
 	}
-	text := bluemonday.StrictPolicy().Sanitize(string(html))
-	return strings.Join(strings.Fields(unescape(text)), " ")
-}
-
-func unescape(s string) string {
-	return strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">", "&#34;", `"`, "&#39;", "'").Replace(s)
+	source := []byte(src)
+	var b strings.Builder
+	_ = ast.Walk(md.Parser().Parse(text.NewReader(source)), func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		switch x := n.(type) {
+		case *ast.Image, *ast.RawHTML, *ast.HTMLBlock: // an image's text is its alt attribute, not shown
+			return ast.WalkSkipChildren, nil
+		case *ast.Text:
+			if entering {
+				b.Write(x.Value(source))
+				if x.SoftLineBreak() || x.HardLineBreak() {
+					b.WriteByte(' ')
+				}
+			}
+		case *ast.String:
+			if entering {
+				b.Write(x.Value)
+			}
+		case *ast.AutoLink:
+			if entering {
+				b.Write(x.Label(source))
+			}
+		case *ast.CodeBlock, *ast.FencedCodeBlock:
+			if entering {
+				lines := n.Lines()
+				for i := range lines.Len() {
+					seg := lines.At(i)
+					b.Write(seg.Value(source))
+				}
+			}
+		}
+		if !entering && n.Type() == ast.TypeBlock {
+			b.WriteByte(' ')
+		}
+		return ast.WalkContinue, nil
+	})
+	return strings.Join(strings.Fields(html.UnescapeString(b.String())), " ")
 }

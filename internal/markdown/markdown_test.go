@@ -45,8 +45,17 @@ func TestToHTML(t *testing.T) {
 }
 
 func TestPlainText(t *testing.T) {
-	got := PlainText("## Overskrift\n\nEn *vigtig* tekst & mere.")
-	if want := "Overskrift En vigtig tekst & mere."; got != want {
-		t.Errorf("PlainText = %q, want %q", got, want)
+	for src, want := range map[string]string{
+		"## Overskrift\n\nEn *vigtig* tekst & mere.":                          "Overskrift En vigtig tekst & mere.",
+		"Læs [guiden](https://eksempel.dk/skjult-adresse) nu.":                "Læs guiden nu.",
+		"![Et barn leger](billede.jpg) Tekst.":                                "Tekst.",
+		"Før <b onclick=\"x()\">fed</b> efter\n\n<div>blok</div>\n\nslut":     "Før fed efter slut",
+		"Skole &amp; hjem &#230;ble":                                          "Skole & hjem æble",
+		"- et\n- to\n\n```\nkode her\n```\n\n| a | b |\n|---|---|\n| c | d |": "et to kode her a b c d",
+		"linje\nlinje2 <https://eksempel.dk>":                                 "linje linje2 https://eksempel.dk",
+	} {
+		if got := PlainText(src); got != want {
+			t.Errorf("PlainText(%q) = %q, want %q", src, got, want)
+		}
 	}
 }
