@@ -382,6 +382,11 @@ func TestCopyDBCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	<-h.done
+	// The search index can be built again by hand.
+	if out, err := exec.Command(bin, "reindex", "--data", data).CombinedOutput(); err != nil ||
+		!regexp.MustCompile(`^Indexed 1[0-9] materials in `).Match(out) {
+		t.Errorf("reindex: %v\n%s", err, out)
+	}
 
 	pg := storagetest.DSN(t, storage.Postgres)
 	out, err := exec.Command(bin, "copy-db", "--from", filepath.Join(data, "bindeled.db"), "--to", pg).CombinedOutput()

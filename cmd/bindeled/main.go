@@ -21,6 +21,7 @@ Usage:
   bindeled serve [flags]       run the hub (public site and workspace)
   bindeled user add [flags]    create a user
   bindeled copy-db [flags]     copy a whole hub between SQLite and PostgreSQL
+  bindeled reindex [flags]     build the search index again
   bindeled version             print the version
 
 Run "bindeled COMMAND --help" for the flags of a command. Every flag can also
@@ -65,6 +66,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return errUsage
 	case "copy-db":
 		return copyDB(ctx, args[1:], stdout, stderr)
+	case "reindex":
+		return reindex(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "bindeled", versionString())
 		return nil

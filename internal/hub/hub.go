@@ -101,15 +101,10 @@ func open(ctx context.Context, cfg Config, st *storage.Store, base *url.URL, pro
 		}
 	}
 	// A database from before the search index gets it built once; every
-	// save keeps it current from then on. Instances starting together may
-	// both build it: the result is the same.
-	if empty, err := st.IndexIsEmpty(ctx); err != nil {
+	// save keeps it current from then on.
+	if n, err := st.BuildIndex(ctx); err != nil {
 		return nil, err
-	} else if empty {
-		n, err := st.Reindex(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("build the search index: %w", err)
-		}
+	} else if n > 0 {
 		cfg.Logger.Info("search index built", "materials", n)
 	}
 	interval := cfg.JobInterval

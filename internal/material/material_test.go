@@ -107,7 +107,7 @@ func TestSelect(t *testing.T) {
 		{ID: 3, Kind: Article, Audiences: []Audience{Teachers}, ThemeIDs: []int64{10, 11}, SchoolID: 7,
 			PublishedAt: day(2)},
 	}
-	ids, c := Select(all, Filter{})
+	ids, c := NewListing(all).Select(Filter{})
 	if !reflect.DeepEqual(ids, []int64{2, 3, 1}) {
 		t.Errorf("no filter: %v, want newest first", ids)
 	}
@@ -115,7 +115,7 @@ func TestSelect(t *testing.T) {
 		t.Errorf("counts = %+v", c)
 	}
 
-	ids, c = Select(all, Filter{Kinds: []Kind{Article}, Audiences: []Audience{Parents}})
+	ids, c = NewListing(all).Select(Filter{Kinds: []Kind{Article}, Audiences: []Audience{Parents}})
 	if !reflect.DeepEqual(ids, []int64{1}) {
 		t.Errorf("article+parents: %v", ids)
 	}
@@ -128,9 +128,24 @@ func TestSelect(t *testing.T) {
 		t.Errorf("audience counts %v", c.Audiences)
 	}
 
-	ids, _ = Select(all, Filter{Kinds: []Kind{Article, Film}, ThemeIDs: []int64{11}})
+	ids, _ = NewListing(all).Select(Filter{Kinds: []Kind{Article, Film}, ThemeIDs: []int64{11}})
 	if !reflect.DeepEqual(ids, []int64{3}) {
 		t.Errorf("two kinds, theme 11: %v", ids)
+	}
+	// A search's order is kept, and the facets count within it.
+	ids, c = NewListing(all).SelectRanked([]int32{0, 2}, Filter{Audiences: []Audience{Parents}})
+	if !reflect.DeepEqual(ids, []int64{1}) || c.Kinds[Article] != 1 || c.Audiences[Teachers] != 1 ||
+		c.Themes[10] != 1 || c.Themes[11] != 0 {
+		t.Errorf("ranked: %v %+v", ids, c)
+	}
+	ids, _ = NewListing(all).SelectRanked([]int32{2, 1, 0}, Filter{})
+	if !reflect.DeepEqual(ids, []int64{3, 2, 1}) {
+		t.Errorf("ranked order lost: %v", ids)
+	}
+	// A value that is not one of the fixed lists' finds nothing.
+	ids, c = NewListing(all).Select(Filter{Audiences: []Audience{"aliens"}})
+	if len(ids) != 0 || c.Kinds[Article] != 0 || c.Audiences[Parents] != 2 {
+		t.Errorf("an unknown audience: %v %+v", ids, c)
 	}
 }
 

@@ -37,12 +37,31 @@ func Highlight(text string, words []QueryWord) []Part {
 			i++
 			continue
 		}
+		// A hyphenated word is marked whole when the query meant the
+		// parts written together: "skolehjemsamtale" in
+		// "skole-hjem-samtale".
+		k, joined := j, string(rs[i:j])
+		for k+1 < len(rs) && isHyphen(rs[k]) && unicode.IsLetter(rs[k+1]) {
+			e := k + 1
+			for e < len(rs) && (unicode.IsLetter(rs[e]) || unicode.IsDigit(rs[e])) {
+				e++
+			}
+			joined += string(rs[k+1 : e])
+			k = e
+		}
+		if k > j && matches(Canonical(joined), words) {
+			add(string(rs[i:k]), true)
+			i = k
+			continue
+		}
 		word := string(rs[i:j])
 		add(word, matches(Canonical(word), words))
 		i = j
 	}
 	return out
 }
+
+func isHyphen(r rune) bool { return r == '-' || r == '‐' || r == '‑' }
 
 func matches(w string, words []QueryWord) bool {
 	stem, loose := Stem(w), Loose(w)

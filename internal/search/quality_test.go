@@ -2,6 +2,7 @@ package search_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -21,9 +22,11 @@ const (
 
 // TestJudgedQuality searches every judged query on both backends and
 // reports recall@5 and mean reciprocal rank, for the tuned part and the
-// held-out part apart.
+// held-out part apart. Both backends must give the same first ten
+// results for every query.
 func TestJudgedQuality(t *testing.T) {
 	judged := loadJudged(t)
+	tops := map[string][][]string{} // per backend, per query, the first ten slugs
 	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
 		ctx := context.Background()
 		slugs := loadCorpus(t, st)
@@ -39,9 +42,12 @@ func TestJudgedQuality(t *testing.T) {
 				want[s] = true
 			}
 			var found, first int
-			var got []string
+			var got, ten []string
 			for rank, h := range hits {
 				slug := slugs[h.ID]
+				if rank < 10 {
+					ten = append(ten, slug)
+				}
 				if rank < 5 {
 					got = append(got, slug)
 					if want[slug] {
@@ -57,6 +63,7 @@ func TestJudgedQuality(t *testing.T) {
 				s.rr = 1 / float64(first)
 			}
 			parts[j.Holdout] = append(parts[j.Holdout], s)
+			tops[storagetest.Name(st)] = append(tops[storagetest.Name(st)], ten)
 			if s.recall < 1 {
 				t.Logf("%q (holdout %v): recall@5 %.2f, first relevant at %d, top 5 %v", j.Query, j.Holdout,
 					s.recall, first, got)
@@ -78,6 +85,13 @@ func TestJudgedQuality(t *testing.T) {
 				"held-out recall@5 %.3f (floor %.2f)", tr, minTuneRecall, tm, minTuneMRR, hr, minHoldoutRecall)
 		}
 	})
+	if a, b := tops[string(storage.SQLite)], tops[string(storage.Postgres)]; b != nil {
+		for i := range judged {
+			if !slices.Equal(a[i], b[i]) {
+				t.Errorf("%q: SQLite finds %v, PostgreSQL %v", judged[i].Query, a[i], b[i])
+			}
+		}
+	}
 }
 
 // loadCorpus stores the starter collection's texts and the test materials,

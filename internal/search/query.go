@@ -1,9 +1,14 @@
 package search
 
 import (
+	"cmp"
 	"slices"
 	"strings"
+	"sync"
+	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // How much a kind of match counts, before the field's weight.
@@ -97,64 +102,123 @@ func Parse(query string) []QueryWord {
 	return out
 }
 
-// FuzzyRange is the range of word terms that typo candidates for w are
-// read from: the words that begin with the same letter.
+// FuzzyRange is the range of words that typo candidates for w are read
+// from: the words that begin with the same letter.
 func FuzzyRange(w string) (from, to string) {
 	r, size := utf8.DecodeRuneInString(w)
 	if size == 0 {
 		return "", ""
 	}
-	return prefixWord + string(r), prefixWord + string(r+1)
-}
-
-// WordOf returns the word of a word term, and whether it is one.
-func WordOf(term string) (string, bool) {
-	return strings.CutPrefix(term, prefixWord)
+	return string(r), string(r + 1)
 }
 
 // Hit is a material's best match for each query word.
 type Hit struct {
 	ID      int64
-	Covered int     // query words matched
-	Score   float64 // the sum of each word's best match
+	Covered int32   // query words matched
+	Score   float32 // the sum of each word's best match
 }
 
 // Scorer adds up the matches of a query's words for each material.
 type Scorer struct {
-	best map[int64][]float64
-	n    int
+	n     int
+	dense []float32           // n per material id, when ids are few enough
+	best  map[int64][]float32 // otherwise
 }
 
-// NewScorer scores matches of n query words.
-func NewScorer(n int) *Scorer { return &Scorer{best: map[int64][]float64{}, n: n} }
+// maxDenseID is the largest material id the scorer keeps in an array;
+// beyond it, a map takes less memory than the array would.
+const maxDenseID = 1 << 21
+
+// NewScorer scores matches of n query words on materials whose ids are
+// at most maxID. Release gives its memory back for the next.
+func NewScorer(n int, maxID int64) *Scorer {
+	s := &Scorer{n: n}
+	if maxID >= 0 && maxID <= maxDenseID {
+		size := int((maxID + 1) * int64(n))
+		if p, ok := densePool.Get().(*[]float32); ok && cap(*p) >= size {
+			s.dense = (*p)[:size]
+			clear(s.dense)
+		} else {
+			s.dense = make([]float32, size)
+		}
+	} else {
+		s.best = map[int64][]float32{}
+	}
+	return s
+}
+
+// densePool keeps scorers' arrays: a search over tens of thousands of
+// materials would otherwise leave one of hundreds of kilobytes to the
+// garbage collector each time.
+var densePool sync.Pool
+
+// Release returns the scorer's memory; it must not be used after.
+func (s *Scorer) Release() {
+	if s.dense != nil {
+		densePool.Put(&s.dense)
+		s.dense = nil
+	}
+}
 
 // Add records that query word i matched material id in field with the
 // given kind weight; only each word's best match counts.
 func (s *Scorer) Add(i int, id int64, field int, weight float64) {
-	b := s.best[id]
-	if b == nil {
-		b = make([]float64, s.n)
-		s.best[id] = b
-	}
-	if v := weight * FieldWeight(field); v > b[i] {
-		b[i] = v
-	}
+	s.AddValue(i, id, float32(weight*FieldWeight(field)))
 }
 
-// Hits returns every material matched, unordered.
-func (s *Scorer) Hits() []Hit {
-	out := make([]Hit, 0, len(s.best))
-	for id, b := range s.best {
-		h := Hit{ID: id}
-		for _, v := range b {
-			if v > 0 {
-				h.Covered++
-				h.Score += v
-			}
+// AddValue is Add with the field's weight applied already.
+func (s *Scorer) AddValue(i int, id int64, v float32) {
+	if s.dense != nil {
+		if at := id*int64(s.n) + int64(i); id >= 0 && at < int64(len(s.dense)) {
+			s.dense[at] = max(s.dense[at], v)
+			return
 		}
-		out = append(out, h)
+		if s.best == nil { // an id beyond the promise: keep it too
+			s.best = map[int64][]float32{}
+		}
+	}
+	b := s.best[id]
+	if b == nil {
+		b = make([]float32, s.n)
+		s.best[id] = b
+	}
+	b[i] = max(b[i], v)
+}
+
+// Hits returns every material matched, by id.
+func (s *Scorer) Hits() []Hit {
+	var out []Hit
+	s.Each(func(id int64, covered int, score float32) {
+		out = append(out, Hit{ID: id, Covered: int32(covered), Score: score})
+	})
+	if len(s.best) > 0 {
+		slices.SortFunc(out, func(a, b Hit) int { return cmp.Compare(a.ID, b.ID) })
 	}
 	return out
+}
+
+// Each calls fn for every material matched with how many query words
+// matched it and the sum of each word's best match.
+func (s *Scorer) Each(fn func(id int64, covered int, score float32)) {
+	add := func(id int64, b []float32) {
+		covered, score := 0, float32(0)
+		for _, v := range b {
+			if v > 0 {
+				covered++
+				score += v
+			}
+		}
+		if covered > 0 {
+			fn(id, covered, score)
+		}
+	}
+	for id := int64(0); id*int64(s.n) < int64(len(s.dense)); id++ {
+		add(id, s.dense[id*int64(s.n):(id+1)*int64(s.n)])
+	}
+	for id, b := range s.best {
+		add(id, b)
+	}
 }
 
 // AddSynonyms adds the other words of every group that holds the word, or
@@ -162,10 +226,14 @@ func (s *Scorer) Hits() []Hit {
 func (q *QueryWord) AddSynonyms(groups [][]string) {
 	stem := Stem(q.Text)
 	for _, g := range groups {
-		if !slices.ContainsFunc(g, func(w string) bool { return w == q.Text || Stem(w) == stem }) {
+		canon := make([]string, len(g))
+		for i, w := range g {
+			canon[i] = Canonical(w)
+		}
+		if !slices.ContainsFunc(canon, func(w string) bool { return w == q.Text || Stem(w) == stem }) {
 			continue
 		}
-		for _, w := range g {
+		for _, w := range canon {
 			if w != q.Text {
 				q.Exact = append(q.Exact, Alt{prefixWord + w, WeightSynonym}, Alt{prefixStem + Stem(w), WeightSynonym})
 			}
@@ -173,18 +241,29 @@ func (q *QueryWord) AddSynonyms(groups [][]string) {
 	}
 }
 
-// SynonymWords reads a group of synonyms as typed, "mobbe, mobning": the
-// canonical words, each once, in the order given.
+// SynonymWords reads a group of synonyms as typed, "Mobbe, mobning": the
+// words in lower case as the editor spelled them ("israel" stays so,
+// though search reads it as "isræl"), parts of a hyphenated or spaced
+// word written together, each word once by its canonical form, in the
+// order given.
 func SynonymWords(typed string) []string {
-	var out []string
+	var out, canon []string
 	for _, part := range strings.Split(typed, ",") {
-		var ws []string
-		for _, w := range Words(part) {
-			ws = append(ws, w.Text)
-		}
-		if w := strings.Join(ws, ""); w != "" && !slices.Contains(out, w) {
-			out = append(out, w)
+		w := strings.ToLower(norm.NFC.String(strings.Join(strings.FieldsFunc(part, func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r)
+		}), "")))
+		if c := Canonical(w); w != "" && !slices.Contains(canon, c) {
+			out, canon = append(out, w), append(canon, c)
 		}
 	}
 	return out
+}
+
+// SameSynonyms reports whether two groups hold the same words, by their
+// canonical forms.
+func SameSynonyms(a, b []string) bool {
+	has := func(g []string, w string) bool {
+		return slices.ContainsFunc(g, func(x string) bool { return Canonical(x) == Canonical(w) })
+	}
+	return len(a) == len(b) && !slices.ContainsFunc(a, func(w string) bool { return !has(b, w) })
 }

@@ -2,6 +2,7 @@ package search
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -33,9 +34,18 @@ func TestParse(t *testing.T) {
 }
 
 func TestSynonyms(t *testing.T) {
-	if got := SynonymWords(" Mobbe, mobning ,, MOBBE, skole-hjem "); !reflect.DeepEqual(got,
-		[]string{"mobbe", "mobning", "skolehjem"}) {
+	if got := SynonymWords(" Mobbe, mobning ,, MOBBE, skole-hjem, Israel, isræl "); !reflect.DeepEqual(got,
+		[]string{"mobbe", "mobning", "skolehjem", "israel"}) {
 		t.Errorf("SynonymWords = %q", got)
+	}
+	if !SameSynonyms([]string{"israel", "jødedom"}, []string{"jødedom", "isræl"}) ||
+		SameSynonyms([]string{"mobbe", "drille"}, []string{"mobbe", "drilleri"}) {
+		t.Error("groups compared by their canonical words")
+	}
+	israel := Parse("Israel")[0]
+	israel.AddSynonyms([][]string{{"ISRAEL", "palæstina"}})
+	if !slices.ContainsFunc(israel.Exact, func(a Alt) bool { return a.Term == "w:palæstina" }) {
+		t.Errorf("a group typed with capitals is not found: %+v", israel.Exact)
 	}
 	q := Parse("mobber")[0] // another form of a word in the group
 	q.AddSynonyms([][]string{{"mobbe", "mobning"}, {"skole", "folkeskole"}})
@@ -71,6 +81,15 @@ func TestHighlight(t *testing.T) {
 	if s := Snippet("Ord "+strings.Repeat("fyld ", 50)+"samarbejde med forældre",
 		Parse("forældresamarbejde samarbejde"), 10); len(s) == 0 || s[0].Text[:3] != "…" {
 		t.Errorf("snippet %+v", s)
+	}
+	marked = nil
+	for _, p := range Highlight("Til skole-hjem-samtalen og skolen.", Parse("skolehjemsamtale")) {
+		if p.Mark {
+			marked = append(marked, p.Text)
+		}
+	}
+	if !reflect.DeepEqual(marked, []string{"skole-hjem-samtalen"}) {
+		t.Errorf("hyphenated word marked as %q", marked)
 	}
 	if Snippet("intet her", Parse("trivsel"), 10) != nil {
 		t.Error("a snippet without a match")

@@ -13,12 +13,16 @@ type table struct {
 	key     string          // the columns that order its rows
 	bools   map[string]bool // columns that are BOOLEAN on PostgreSQL, INTEGER on SQLite
 	serial  bool            // has an identity id whose sequence must follow
+	blobs   map[string]bool // columns of bytes
+	// replace: a new database has rows of its own here, which the copied
+	// ones replace.
+	replace bool
 }
 
 // tables lists every table in an order that respects the foreign keys.
 // TestCopyCoversEveryTable fails when a table is missing here.
 var tables = []table{
-	{name: "settings", columns: []string{"key", "value"}, key: "key"},
+	{name: "settings", columns: []string{"key", "value"}, key: "key", replace: true},
 	{name: "users", columns: []string{"id", "email", "name", "role", "password_hash", "active", "created_at"},
 		key: "id", serial: true, bools: map[string]bool{"active": true}},
 	{name: "media", columns: []string{"id", "key", "class", "content_type", "size", "width", "height", "name",
@@ -54,8 +58,9 @@ var tables = []table{
 		"answered_at"}, key: "round_id, user_id"},
 	{name: "comments", columns: []string{"id", "material_id", "round_id", "parent_id", "user_id", "paragraph",
 		"body", "created_at", "resolved_at", "resolved_by"}, key: "id", serial: true},
-	{name: "search_terms", columns: []string{"term", "material_id", "field"}, key: "term, material_id, field"},
-	{name: "search_vocab", columns: []string{"term"}, key: "term"},
+	{name: "search_postings", columns: []string{"word", "block", "ids"}, key: "word, block",
+		blobs: map[string]bool{"ids": true}},
+	{name: "search_words", columns: []string{"word", "stem", "loose", "tail"}, key: "word"},
 	{name: "search_synonyms", columns: []string{"id", "words"}, key: "id", serial: true},
 	{name: "search_misses", columns: []string{"query", "count", "last_at"}, key: "query"},
 	{name: "pending_versions", columns: []string{"material_id", "data", "status", "user_id", "updated_at"},
@@ -68,6 +73,14 @@ var tables = []table{
 	{name: "mails", columns: []string{"id", "to_addr", "subject", "body", "created_at", "sent_at"},
 		key: "id", serial: true},
 }
+
+// ownTables are kept by each database for itself and not copied: the
+// content counter of the target moves as the rows arrive.
+var ownTables = []string{"content_state"}
+
+// KnownTables lists every table of the schema: those Copy moves and
+// those each database keeps for itself.
+func KnownTables() []string { return append(TableNames(), ownTables...) }
 
 // TableNames lists the tables Copy moves, in the order it moves them.
 func TableNames() []string {
@@ -92,16 +105,18 @@ func Copy(ctx context.Context, from, to *Store) (map[string]int, error) {
 			if err := c.queryRow(ctx, `SELECT COUNT(*) FROM `+t.name).Scan(&n); err != nil {
 				return fmt.Errorf("count %s: %w", t.name, err)
 			}
-			if n > 0 && t.name != "settings" {
+			if n > 0 && !t.replace {
 				return fmt.Errorf("the target is not empty: %s has %d rows", t.name, n)
 			}
 		}
-		// A new hub keeps a server secret and one-time markers in its
-		// settings; the copied hub's settings replace them.
-		if _, err := c.exec(ctx, `DELETE FROM settings`); err != nil {
-			return err
-		}
 		for _, t := range tables {
+			// A new hub keeps a server secret and one-time markers in its
+			// settings; the copied hub's settings replace them.
+			if t.replace {
+				if _, err := c.exec(ctx, `DELETE FROM `+t.name); err != nil {
+					return err
+				}
+			}
 			n, err := copyTable(ctx, from, c, t)
 			if err != nil {
 				return fmt.Errorf("copy %s: %w", t.name, err)
@@ -154,6 +169,9 @@ func copyTable(ctx context.Context, from *Store, to q, t table) (int, error) {
 		args := make([]any, len(row))
 		for i, v := range row {
 			args[i] = toBackend(v, t.bools[t.columns[i]], to.backend)
+			if s, ok := v.(string); ok && t.blobs[t.columns[i]] {
+				args[i] = []byte(s)
+			}
 		}
 		if _, err := to.exec(ctx, insert, args...); err != nil {
 			return 0, err

@@ -26,6 +26,36 @@ const materialColumns = `id, kind, title, slug, summary, body, school_id, langua
 // made from its title. CreatedAt and UpdatedAt are set to now unless given,
 // as an import or the starter collection does.
 func (s *Store) CreateMaterial(ctx context.Context, m *material.Material) error {
+	err := s.inTx(ctx, func(c q) error {
+		if err := insertMaterial(ctx, c, m); err != nil {
+			return err
+		}
+		return reindexMaterial(ctx, c, m.ID, nil, textOf(m))
+	})
+	if err != nil {
+		return fmt.Errorf("create material %q: %w", m.Title, err)
+	}
+	return nil
+}
+
+// CreateMaterials stores new materials as CreateMaterial does, all or
+// none, indexing them together: far faster than one by one for an import.
+func (s *Store) CreateMaterials(ctx context.Context, ms []*material.Material) error {
+	err := s.inTx(ctx, func(c q) error {
+		for _, m := range ms {
+			if err := insertMaterial(ctx, c, m); err != nil {
+				return fmt.Errorf("create material %q: %w", m.Title, err)
+			}
+		}
+		return indexNew(ctx, c, ms)
+	})
+	if err != nil {
+		return fmt.Errorf("create materials: %w", err)
+	}
+	return nil
+}
+
+func insertMaterial(ctx context.Context, c q, m *material.Material) error {
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	if m.CreatedAt.IsZero() {
 		m.CreatedAt = now
@@ -36,41 +66,31 @@ func (s *Store) CreateMaterial(ctx context.Context, m *material.Material) error 
 	if m.Status == material.Published && m.PublishedAt.IsZero() {
 		m.PublishedAt = now
 	}
-
-	err := s.inTx(ctx, func(c q) error {
-		slug, err := uniqueSlug(ctx, c, material.Slugify(m.Title), 0)
-		if err != nil {
-			return err
-		}
-		m.Slug = slug
-
-		err = c.queryRow(ctx, `
-			INSERT INTO materials (kind, title, slug, summary, body, school_id, language, status,
-			       featured, cover_id, cover_alt, video_id, captions_id, poster_id, external_url,
-			       transcript, link_url, link_publisher, search_text, created_at, updated_at,
-			       published_at, scheduled_at, schedule_problem, version, created_by, consent, unpublish_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
-			RETURNING id`,
-			m.Kind, m.Title, m.Slug, m.Summary, m.Body, nullID(m.SchoolID), m.Language, m.Status,
-			m.Featured, nullID(m.CoverID), m.CoverAlt, nullID(m.VideoID), nullID(m.CaptionsID),
-			nullID(m.PosterID), m.ExternalURL, m.Transcript, m.LinkURL, m.LinkPublisher,
-			searchText(m), millis(m.CreatedAt), millis(m.UpdatedAt), nullMillis(m.PublishedAt),
-			nullMillis(m.ScheduledAt), m.ScheduleProblem, nullID(m.CreatedBy), consentJSON(m.Consent),
-			nullMillis(m.UnpublishAt),
-		).Scan(&m.ID)
-		if err != nil {
-			return fmt.Errorf("insert: %w", err)
-		}
-		m.Version = 1
-		if err := writeRelations(ctx, c, m); err != nil {
-			return err
-		}
-		return indexMaterial(ctx, c, m)
-	})
+	slug, err := uniqueSlug(ctx, c, material.Slugify(m.Title), 0)
 	if err != nil {
-		return fmt.Errorf("create material %q: %w", m.Title, err)
+		return err
 	}
-	return nil
+	m.Slug = slug
+
+	err = c.queryRow(ctx, `
+		INSERT INTO materials (kind, title, slug, summary, body, school_id, language, status,
+		       featured, cover_id, cover_alt, video_id, captions_id, poster_id, external_url,
+		       transcript, link_url, link_publisher, search_text, created_at, updated_at,
+		       published_at, scheduled_at, schedule_problem, version, created_by, consent, unpublish_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
+		RETURNING id`,
+		m.Kind, m.Title, m.Slug, m.Summary, m.Body, nullID(m.SchoolID), m.Language, m.Status,
+		m.Featured, nullID(m.CoverID), m.CoverAlt, nullID(m.VideoID), nullID(m.CaptionsID),
+		nullID(m.PosterID), m.ExternalURL, m.Transcript, m.LinkURL, m.LinkPublisher,
+		searchText(m), millis(m.CreatedAt), millis(m.UpdatedAt), nullMillis(m.PublishedAt),
+		nullMillis(m.ScheduledAt), m.ScheduleProblem, nullID(m.CreatedBy), consentJSON(m.Consent),
+		nullMillis(m.UnpublishAt),
+	).Scan(&m.ID)
+	if err != nil {
+		return fmt.Errorf("insert: %w", err)
+	}
+	m.Version = 1
+	return writeRelations(ctx, c, m)
 }
 
 // UpdateMaterial saves m. When its title gives a new slug, the old slug is
@@ -90,8 +110,10 @@ func updateMaterial(ctx context.Context, c q, m *material.Material) error {
 	err := func() error {
 		var oldSlug string
 		var version int64
-		err := c.queryRow(ctx, `SELECT slug, version FROM materials WHERE id = ?`+c.forUpdate(), m.ID).
-			Scan(&oldSlug, &version)
+		var old indexedText
+		err := c.queryRow(ctx, `SELECT slug, version, kind, title, summary, body, transcript, link_publisher
+			FROM materials WHERE id = ?`+c.forUpdate(), m.ID).
+			Scan(&oldSlug, &version, &old.kind, &old.title, &old.summary, &old.body, &old.transcript, &old.linkFrom)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -126,7 +148,7 @@ func updateMaterial(ctx context.Context, c q, m *material.Material) error {
 		if err := writeRelations(ctx, c, m); err != nil {
 			return err
 		}
-		return indexMaterial(ctx, c, m)
+		return reindexMaterial(ctx, c, m.ID, &old, textOf(m))
 	}()
 	if err != nil {
 		return fmt.Errorf("update material %d: %w", m.ID, err)
@@ -197,11 +219,32 @@ func uniqueSlug(ctx context.Context, c q, base string, selfID int64) (string, er
 			return "", fmt.Errorf("lock slug: %w", err)
 		}
 	}
+	// A few look-ups by the unique index find the slug almost always;
+	// a title used many times is settled by one scan of its numbers.
+	for n := 1; n <= slugProbes; n++ {
+		slug := base
+		if n > 1 {
+			slug += "-" + strconv.Itoa(n)
+		} else if base == fallbackSlug {
+			continue
+		}
+		var others int
+		err := c.queryRow(ctx, `SELECT
+			(SELECT COUNT(*) FROM materials WHERE slug = ? AND id <> ?) +
+			(SELECT COUNT(*) FROM slug_redirects WHERE old_slug = ? AND material_id <> ?)`,
+			slug, selfID, slug, selfID).Scan(&others)
+		if err != nil {
+			return "", fmt.Errorf("find free slug: %w", err)
+		}
+		if others == 0 { // a material's own redirects are free for it to take back
+			return slug, nil
+		}
+	}
 	rows, err := c.query(ctx, `
-		SELECT slug, id FROM materials WHERE slug = ? OR slug LIKE ?
+		SELECT slug, id FROM materials WHERE slug LIKE ?
 		UNION ALL
-		SELECT old_slug, material_id FROM slug_redirects WHERE old_slug = ? OR old_slug LIKE ?`,
-		base, base+"-%", base, base+"-%")
+		SELECT old_slug, material_id FROM slug_redirects WHERE old_slug LIKE ?`,
+		base+"-%", base+"-%")
 	if err != nil {
 		return "", fmt.Errorf("find free slug: %w", err)
 	}
@@ -214,23 +257,21 @@ func uniqueSlug(ctx context.Context, c q, base string, selfID int64) (string, er
 		if err := rows.Scan(&slug, &id); err != nil {
 			return "", fmt.Errorf("find free slug: %w", err)
 		}
-		// A material's own redirects are free for it to take back.
 		taken[slug] = taken[slug] || id != selfID
 	}
 	if err := rows.Err(); err != nil {
 		return "", fmt.Errorf("find free slug: %w", err)
 	}
-
-	if !taken[base] && base != fallbackSlug {
-		return base, nil
-	}
-	for n := 2; ; n++ {
+	for n := slugProbes + 1; ; n++ {
 		slug := base + "-" + strconv.Itoa(n)
 		if !taken[slug] {
 			return slug, nil
 		}
 	}
 }
+
+// slugProbes is how many slugs uniqueSlug tries one by one.
+const slugProbes = 8
 
 func writeRelations(ctx context.Context, c q, m *material.Material) error {
 	for _, table := range []string{"material_audiences", "material_grades", "material_themes", "attachments"} {
@@ -391,60 +432,6 @@ func (s *Store) SearchSchoolMaterials(ctx context.Context, query string, schoolI
 
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
-
-// PublishedFacets returns the facets of every published material, for
-// listings and their counts.
-func (s *Store) PublishedFacets(ctx context.Context) ([]material.Facet, error) {
-	rows, err := s.q().query(ctx, `
-		SELECT id, kind, school_id, featured, published_at
-		FROM materials WHERE status = ?`, material.Published)
-	if err != nil {
-		return nil, fmt.Errorf("facets: %w", err)
-	}
-	defer rows.Close()
-
-	var out []material.Facet
-	index := map[int64]int{}
-	for rows.Next() {
-		var f material.Facet
-		var school, published sql.NullInt64
-		if err := rows.Scan(&f.ID, &f.Kind, &school, &f.Featured, &published); err != nil {
-			return nil, fmt.Errorf("facets: %w", err)
-		}
-		f.SchoolID = school.Int64
-		f.PublishedAt = fromNullMillis(published)
-		index[f.ID] = len(out)
-		out = append(out, f)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("facets: %w", err)
-	}
-
-	err = s.scanPairs(ctx, `SELECT material_id, audience FROM material_audiences`, nil, func(id int64, v string) {
-		if i, ok := index[id]; ok {
-			out[i].Audiences = append(out[i].Audiences, material.Audience(v))
-		}
-	})
-	if err == nil {
-		err = s.scanPairs(ctx, `SELECT material_id, grade FROM material_grades`, nil, func(id int64, v string) {
-			if i, ok := index[id]; ok {
-				out[i].Grades = append(out[i].Grades, material.GradeBand(v))
-			}
-		})
-	}
-	if err == nil {
-		err = s.scanPairs(ctx, `SELECT material_id, theme_id FROM material_themes`, nil, func(id int64, v string) {
-			if i, ok := index[id]; ok {
-				t, _ := strconv.ParseInt(v, 10, 64) // theme_id is an integer column
-				out[i].ThemeIDs = append(out[i].ThemeIDs, t)
-			}
-		})
-	}
-	if err != nil {
-		return nil, fmt.Errorf("facets: %w", err)
-	}
-	return out, nil
 }
 
 // materialsWhere loads the materials matching a condition, with their

@@ -1,169 +1,22 @@
 package storage
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
+	"encoding/binary"
 	"fmt"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
-	"github.com/bindeled/bindeled/internal/markdown"
 	"github.com/bindeled/bindeled/internal/material"
 	"github.com/bindeled/bindeled/internal/search"
 )
-
-// indexMaterial replaces a material's search terms, in the transaction
-// that saves it.
-func indexMaterial(ctx context.Context, c q, m *material.Material) error {
-	if _, err := c.exec(ctx, `DELETE FROM search_terms WHERE material_id = ?`, m.ID); err != nil {
-		return fmt.Errorf("unindex material %d: %w", m.ID, err)
-	}
-	postings := materialPostings(m)
-	const batch = 200
-	for len(postings) > 0 {
-		n := min(batch, len(postings))
-		args := make([]any, 0, 3*n)
-		for _, p := range postings[:n] {
-			args = append(args, p.Term, m.ID, p.Field)
-		}
-		rows := strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", n), ", ")
-		if _, err := c.exec(ctx, `INSERT INTO search_terms (term, material_id, field) VALUES `+rows,
-			args...); err != nil {
-			return fmt.Errorf("index material %d: %w", m.ID, err)
-		}
-		var words []any
-		for _, p := range postings[:n] {
-			if _, ok := search.WordOf(p.Term); ok && (len(words) == 0 || words[len(words)-1] != p.Term) {
-				words = append(words, p.Term)
-			}
-		}
-		if len(words) > 0 {
-			if _, err := c.exec(ctx, `INSERT INTO search_vocab (term) VALUES `+
-				strings.TrimSuffix(strings.Repeat("(?), ", len(words)), ", ")+` ON CONFLICT (term) DO NOTHING`,
-				words...); err != nil {
-				return fmt.Errorf("index material %d: %w", m.ID, err)
-			}
-		}
-		postings = postings[n:]
-	}
-	return nil
-}
-
-// Reindex builds the search index of every material again, as after an
-// upgrade that brought it, in one transaction. Terms are written in
-// sorted batches, which B-trees take far faster than material by
-// material. It returns how many materials were indexed.
-func (s *Store) Reindex(ctx context.Context) (int, error) {
-	ids, err := collectIDs(ctx, s.q(), `SELECT id FROM materials ORDER BY id`)
-	if err != nil {
-		return 0, err
-	}
-	err = s.inTx(ctx, func(c q) error {
-		for _, table := range []string{"search_terms", "search_vocab"} {
-			if _, err := c.exec(ctx, `DELETE FROM `+table); err != nil {
-				return err
-			}
-		}
-		vocab := map[string]bool{}
-		for i := 0; i < len(ids); i += reindexChunk {
-			// read beside the transaction; it changes no material
-			ms, err := s.MaterialsByID(ctx, ids[i:min(i+reindexChunk, len(ids))])
-			if err != nil {
-				return err
-			}
-			var rows []row
-			for _, m := range ms {
-				for _, p := range materialPostings(m) {
-					rows = append(rows, row{p.Term, m.ID, p.Field})
-					if _, ok := search.WordOf(p.Term); ok {
-						vocab[p.Term] = true
-					}
-				}
-			}
-			slices.SortFunc(rows, func(a, b row) int {
-				if c := strings.Compare(a.term, b.term); c != 0 {
-					return c
-				}
-				if a.id != b.id {
-					return int(a.id - b.id)
-				}
-				return a.field - b.field
-			})
-			if err := insertRows(ctx, c, rows); err != nil {
-				return err
-			}
-		}
-		words := make([]string, 0, len(vocab))
-		for w := range vocab {
-			words = append(words, w)
-		}
-		slices.Sort(words)
-		for len(words) > 0 {
-			n := min(len(words), 1000)
-			args := make([]any, n)
-			for i, w := range words[:n] {
-				args[i] = w
-			}
-			if _, err := c.exec(ctx, `INSERT INTO search_vocab (term) VALUES `+
-				strings.TrimSuffix(strings.Repeat("(?), ", n), ", ")+` ON CONFLICT DO NOTHING`, args...); err != nil {
-				return err
-			}
-			words = words[n:]
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, fmt.Errorf("reindex: %w", err)
-	}
-	return len(ids), nil
-}
-
-// reindexChunk is how many materials Reindex reads and sorts at a time.
-const reindexChunk = 500
-
-type row struct {
-	term  string
-	id    int64
-	field int
-}
-
-func insertRows(ctx context.Context, c q, rows []row) error {
-	const batch = 1000
-	for len(rows) > 0 {
-		n := min(batch, len(rows))
-		args := make([]any, 0, 3*n)
-		for _, r := range rows[:n] {
-			args = append(args, r.term, r.id, r.field)
-		}
-		// Another instance building at the same moment writes the same
-		// rows; whichever comes second keeps the first's.
-		if _, err := c.exec(ctx, `INSERT INTO search_terms (term, material_id, field) VALUES `+
-			strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", n), ", ")+` ON CONFLICT DO NOTHING`, args...); err != nil {
-			return err
-		}
-		rows = rows[n:]
-	}
-	return nil
-}
-
-// materialPostings are the index terms of a material's texts.
-func materialPostings(m *material.Material) []search.Posting {
-	body := markdown.PlainText(m.Body) + "\n" + m.Transcript // link targets and markup are not words
-	if m.Kind == material.Link {
-		body += "\n" + m.LinkPublisher
-	}
-	return search.Postings(map[int]string{search.FieldTitle: m.Title, search.FieldSummary: m.Summary,
-		search.FieldBody: body})
-}
-
-// IndexIsEmpty reports whether there are materials but no search terms.
-func (s *Store) IndexIsEmpty(ctx context.Context) (bool, error) {
-	var materials, terms int
-	err := s.q().queryRow(ctx, `SELECT (SELECT COUNT(*) FROM materials), (SELECT COUNT(*) FROM
-		(SELECT 1 FROM search_terms LIMIT 1) t)`).Scan(&materials, &terms)
-	return materials > 0 && terms == 0, err
-}
 
 // SearchOptions limits a search.
 type SearchOptions struct {
@@ -172,8 +25,24 @@ type SearchOptions struct {
 	Exclude       []material.Status // statuses left out
 }
 
-// maxFuzzyCandidates bounds the words read to look for a typo's meaning.
-const maxFuzzyCandidates = 20000
+// allows reports whether a material is one the options let through.
+func (o SearchOptions) allows(m materialMeta) bool {
+	switch {
+	case !m.known:
+	case o.PublishedOnly && m.status != material.Published:
+	case o.SchoolIDs != nil && !slices.Contains(o.SchoolIDs, m.school):
+	case slices.Contains(o.Exclude, m.status):
+	default:
+		return true
+	}
+	return false
+}
+
+// Bounds on how far one query word reaches into the word list.
+const (
+	maxFuzzyCandidates = 20000 // words read to look for a typo's meaning
+	maxRangeWords      = 100   // words a prefix or a compound's last part finds
+)
 
 // Search finds the materials a query means, best first: those matching
 // more of the query's words, then by score, then the newest.
@@ -202,213 +71,378 @@ func (s *Store) QueryWords(ctx context.Context, query string) ([]search.QueryWor
 	return words, nil
 }
 
+// target is a query word that an index word matches, and how well.
+type target struct {
+	word   int // the query word's position
+	weight float64
+	exact  bool // a form of the word itself, not a prefix or a typo
+	// byField is weight times each field's weight.
+	byField [3]float32
+}
+
+func (t target) weighed() target {
+	for f := range t.byField {
+		t.byField[f] = float32(t.weight * search.FieldWeight(f))
+	}
+	return t
+}
+
 // SearchWords is Search for a query already read by QueryWords.
 func (s *Store) SearchWords(ctx context.Context, words []search.QueryWord, opt SearchOptions) ([]search.Hit, error) {
 	if len(words) == 0 {
 		return nil, nil
 	}
-	sc := search.NewScorer(len(words))
-	for i, w := range words {
-		exact := make([]any, 0, len(w.Exact))
-		weight := map[string]float64{}
-		for _, a := range w.Exact {
-			if _, dup := weight[a.Term]; !dup {
-				exact = append(exact, a.Term)
-			}
-			weight[a.Term] = max(weight[a.Term], a.Weight)
-		}
-		if err := s.matchTerms(ctx, exact, func(term string, id int64, field int) {
-			sc.Add(i, id, field, weight[term])
-		}); err != nil {
-			return nil, err
-		}
-		for _, r := range []struct {
-			prefix string
-			weight float64
-		}{{w.Prefix, search.WeightPrefix}, {w.LoosePrefix, search.WeightPrefix * search.WeightLoose},
-			{w.Tail, search.WeightTail}} {
-			if r.prefix == "" {
-				continue
-			}
-			if err := s.matchRange(ctx, r.prefix, r.prefix+"\U0010FFFF", func(_ string, id int64, field int) {
-				sc.Add(i, id, field, r.weight)
-			}); err != nil {
-				return nil, err
-			}
-		}
-		if w.Typos > 0 && !s.knownWord(ctx, w.Exact, opt.PublishedOnly) {
-			near, err := s.nearWords(ctx, w.Text, w.Typos)
-			if err != nil {
-				return nil, err
-			}
-			if err := s.matchTerms(ctx, near, func(_ string, id int64, field int) {
-				sc.Add(i, id, field, search.WeightFuzzy)
-			}); err != nil {
-				return nil, err
-			}
-		}
-	}
-	hits := sc.Hits()
-	return s.rankHits(ctx, hits, opt)
-}
-
-// knownWord reports whether any of a query word's exact forms is in the
-// index: a word that is found is not taken for a typo.
-func (s *Store) knownWord(ctx context.Context, alts []search.Alt, publishedOnly bool) bool {
-	for _, a := range alts {
-		if ok, err := s.termUsed(ctx, a.Term, publishedOnly); err == nil && ok {
-			return true
-		}
-	}
-	return false
-}
-
-// termUsed reports whether a term is in the index, in a published
-// material when publishedOnly: words of drafts are not for readers to see,
-// not even as a suggestion.
-func (s *Store) termUsed(ctx context.Context, term string, publishedOnly bool) (bool, error) {
-	query := `SELECT COUNT(*) FROM (SELECT 1 FROM search_terms WHERE term = ? LIMIT 1) t`
-	args := []any{term}
-	if publishedOnly {
-		query = `SELECT COUNT(*) FROM (SELECT 1 FROM search_terms t JOIN materials m ON m.id = t.material_id
-			WHERE t.term = ? AND m.status = ? LIMIT 1) x`
-		args = append(args, material.Published)
-	}
-	var n int
-	err := s.q().queryRow(ctx, query, args...).Scan(&n)
-	return n > 0, err
-}
-
-// nearWords returns the word terms a typed word may be a typo of.
-func (s *Store) nearWords(ctx context.Context, w string, typos int) ([]any, error) {
-	from, to := search.FuzzyRange(w)
-	rows, err := s.q().query(ctx, `SELECT term FROM search_vocab WHERE term >= ? AND term < ? LIMIT ?`,
-		from, to, maxFuzzyCandidates)
+	sn, err := s.snapshot(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	n := utf8.RuneCountInString(w)
-	var out []any
-	for rows.Next() {
-		var term string
-		if err := rows.Scan(&term); err != nil {
-			return nil, err
+	targets, err := s.expand(ctx, words)
+	if err != nil {
+		return nil, err
+	}
+	sc := search.NewScorer(len(words), sn.maxID)
+	allowed := sn.allowed(opt)
+	known := make([]bool, len(words))
+	score := func(ts []target, block int64, data []byte) error {
+		found := false
+		id := block << blockBits
+		for len(data) > 0 {
+			v, n := binary.Uvarint(data)
+			if n <= 0 {
+				return errBadPostings
+			}
+			data = data[n:]
+			id += int64(v >> 3)
+			if !allowed(id) {
+				continue
+			}
+			found = true
+			field := search.BestField(uint8(v & 7))
+			for _, t := range ts {
+				sc.AddValue(t.word, id, t.byField[field])
+			}
 		}
-		word, _ := search.WordOf(term)
-		if d := utf8.RuneCountInString(word) - n; d > typos || -d > typos || word == w {
+		for _, t := range ts {
+			known[t.word] = known[t.word] || found && t.exact
+		}
+		return nil
+	}
+	if err := s.eachRow(ctx, targets, score); err != nil {
+		return nil, err
+	}
+	// A word that finds nothing as typed may be a typo.
+	typos := map[string][]target{}
+	for i, w := range words {
+		if w.Typos == 0 || known[i] {
 			continue
 		}
-		if search.Distance(word, w, typos) <= typos {
-			out = append(out, term)
+		near, err := s.nearWords(ctx, w.Text, w.Typos)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range near {
+			typos[n] = append(typos[n], target{word: i, weight: search.WeightFuzzy}.weighed())
 		}
 	}
-	return out, rows.Err()
-}
-
-func (s *Store) matchTerms(ctx context.Context, terms []any, fn func(term string, id int64, field int)) error {
-	for len(terms) > 0 {
-		n := min(len(terms), 500)
-		if err := s.scanPostings(ctx, `term IN (`+placeholders(n)+`)`, terms[:n], fn); err != nil {
-			return err
-		}
-		terms = terms[n:]
+	if err := s.eachRow(ctx, typos, score); err != nil {
+		return nil, err
 	}
-	return nil
+	defer sc.Release()
+	return sn.rank(sc), nil
 }
 
-func (s *Store) matchRange(ctx context.Context, from, to string, fn func(term string, id int64, field int)) error {
-	return s.scanPostings(ctx, `term >= ? AND term < ?`, []any{from, to}, fn)
+// allowed returns whether the options let a material through.
+func (sn *snapshot) allowed(opt SearchOptions) func(id int64) bool {
+	if sn.sparse != nil {
+		return func(id int64) bool { m, ok := sn.sparse[id]; return ok && opt.allows(m) }
+	}
+	ok := sn.published // what readers may find, the commonest case
+	if !opt.PublishedOnly || opt.SchoolIDs != nil || len(opt.Exclude) > 0 {
+		ok = make([]bool, len(sn.meta))
+		for id, m := range sn.meta {
+			ok[id] = opt.allows(m)
+		}
+	}
+	return func(id int64) bool { return id >= 0 && id < int64(len(ok)) && ok[id] }
 }
 
-func (s *Store) scanPostings(ctx context.Context, cond string, args []any,
-	fn func(term string, id int64, field int)) error {
-	rows, err := s.q().query(ctx, `SELECT term, material_id, field FROM search_terms WHERE `+cond, args...)
+// rank orders the scorer's hits: those matching more of the query's words
+// first, then by score, then the newest. With fewer than 2^20 materials
+// each hit packs into one integer (words matched, the score's bits, the
+// rank by date), and a radix sort orders tens of thousands of them in well
+// under a millisecond.
+func (sn *snapshot) rank(sc *search.Scorer) []search.Hit {
+	if len(sn.byDate) >= 1<<20 || sn.rankOf == nil {
+		return sn.rankSlowly(sc.Hits())
+	}
+	kp, _ := keysPool.Get().(*[]uint64)
+	if kp == nil {
+		kp = new([]uint64)
+	}
+	keys := (*kp)[:0]
+	sc.Each(func(id int64, covered int, score float32) {
+		keys = append(keys, uint64(covered)<<52|uint64(math.Float32bits(score))<<20|uint64(sn.rankOf[id]))
+	})
+	radixSort(keys)
+	hits := make([]search.Hit, len(keys))
+	for i, k := range keys {
+		hits[len(keys)-1-i] = search.Hit{ID: sn.byDate[k&(1<<20-1)], Covered: int32(k >> 52),
+			Score: math.Float32frombits(uint32(k >> 20))}
+	}
+	*kp = keys
+	keysPool.Put(kp)
+	return hits
+}
+
+// keysPool keeps rank's keys and radixSort's buffers between searches.
+var keysPool sync.Pool
+
+// radixSort sorts a byte at a time, skipping the bytes all keys share.
+func radixSort(a []uint64) {
+	if len(a) < 512 {
+		slices.Sort(a)
+		return
+	}
+	bp, _ := keysPool.Get().(*[]uint64)
+	if bp == nil || cap(*bp) < len(a) {
+		bp = &[]uint64{}
+		*bp = make([]uint64, len(a))
+	}
+	defer keysPool.Put(bp)
+	src, dst := a, (*bp)[:len(a)]
+	for shift := 0; shift < 64; shift += 8 {
+		var at [256]int
+		for _, v := range src {
+			at[v>>shift&0xff]++
+		}
+		if at[src[0]>>shift&0xff] == len(src) {
+			continue
+		}
+		pos := 0
+		for i, n := range at {
+			at[i] = pos
+			pos += n
+		}
+		for _, v := range src {
+			d := v >> shift & 0xff
+			dst[at[d]] = v
+			at[d]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &a[0] {
+		copy(a, src)
+	}
+}
+
+func (sn *snapshot) rankSlowly(hits []search.Hit) []search.Hit {
+	slices.SortFunc(hits, func(a, b search.Hit) int {
+		if c := cmp.Compare(b.Covered, a.Covered); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(b.Score, a.Score); c != 0 {
+			return c
+		}
+		ma, _ := sn.metaOf(a.ID)
+		mb, _ := sn.metaOf(b.ID)
+		return cmp.Compare(mb.rank, ma.rank)
+	})
+	return hits
+}
+
+// expand finds the index words that the query's words may mean, with how
+// much each counts, in one query: each query word's stems and loose forms
+// by equality, its prefixes and compound tail by range.
+func (s *Store) expand(ctx context.Context, words []search.QueryWord) (map[string][]target, error) {
+	type part struct {
+		word   int
+		kind   string // "eq" or "range"
+		weight map[string]float64
+	}
+	var parts []string
+	var args []any
+	var meta []part
+	best := make([]map[string]target, len(words))
+	add := func(i int, word string, weight float64, exact bool) {
+		t := best[i][word]
+		t.weight = max(t.weight, weight)
+		t.exact = t.exact || exact
+		best[i][word] = t
+	}
+	for i, w := range words {
+		best[i] = map[string]target{}
+		forms := map[string]map[string]float64{"stem": {}, "loose": {}}
+		for _, a := range w.Exact {
+			switch kind, v := search.SplitTerm(a.Term); kind {
+			case search.KindWord:
+				add(i, v, a.Weight, true)
+			case search.KindStem:
+				forms["stem"][v] = max(forms["stem"][v], a.Weight)
+			case search.KindLoose:
+				forms["loose"][v] = max(forms["loose"][v], a.Weight)
+			}
+		}
+		for _, col := range []string{"stem", "loose"} {
+			if len(forms[col]) == 0 {
+				continue
+			}
+			values := make([]string, 0, len(forms[col]))
+			for v := range forms[col] {
+				values = append(values, v)
+			}
+			slices.Sort(values)
+			parts = append(parts, `SELECT word, `+col+`, `+strconv.Itoa(len(meta))+` FROM search_words WHERE `+col+
+				` IN (`+placeholders(len(values))+`)`)
+			args = append(args, stringArgs(values)...)
+			meta = append(meta, part{i, "eq", forms[col]})
+		}
+		for _, r := range []struct {
+			term, col string
+			weight    float64
+		}{{w.Prefix, "word", search.WeightPrefix}, {w.LoosePrefix, "loose", search.WeightPrefix * search.WeightLoose},
+			{w.Tail, "tail", search.WeightTail}} {
+			if r.term == "" {
+				continue
+			}
+			// The shortest words are the likeliest ends of what is typed,
+			// and the likeliest compounds (which are longer than the word
+			// by a part); a short word must not fan out to thousands.
+			_, prefix := search.SplitTerm(r.term)
+			minLen := 0
+			if r.col == "tail" {
+				minLen = utf8.RuneCountInString(w.Text) + 3
+			}
+			parts = append(parts, `SELECT * FROM (SELECT word, `+r.col+`, `+strconv.Itoa(len(meta))+
+				` FROM search_words WHERE `+r.col+` >= ? AND `+r.col+` < ? AND length(word) >= ?
+				ORDER BY length(word), word LIMIT ?) r`+strconv.Itoa(len(meta)))
+			args = append(args, prefix, prefix+"\U0010FFFF", minLen, maxRangeWords)
+			meta = append(meta, part{i, "range", map[string]float64{"": r.weight}})
+		}
+	}
+	if len(parts) > 0 {
+		rows, err := s.q().query(ctx, strings.Join(parts, " UNION ALL "), args...)
+		if err != nil {
+			return nil, fmt.Errorf("search words: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var word, form string
+			var at int
+			if err := rows.Scan(&word, &form, &at); err != nil {
+				return nil, fmt.Errorf("search words: %w", err)
+			}
+			if at < 0 || at >= len(meta) {
+				continue
+			}
+			if p := meta[at]; p.kind == "eq" {
+				add(p.word, word, p.weight[form], true)
+			} else {
+				add(p.word, word, p.weight[""], false)
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("search words: %w", err)
+		}
+	}
+	targets := map[string][]target{}
+	for i := range best {
+		for word, t := range best[i] {
+			t.word = i
+			targets[word] = append(targets[word], t.weighed())
+		}
+	}
+	return targets, nil
+}
+
+func (s *Store) scanWords(ctx context.Context, query string, args []any, fn func(word, form string)) error {
+	rows, err := s.q().query(ctx, query, args...)
 	if err != nil {
-		return fmt.Errorf("search: %w", err)
+		return fmt.Errorf("search words: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var term string
-		var id int64
-		var field int
-		if err := rows.Scan(&term, &id, &field); err != nil {
+		var word, form string
+		if err := rows.Scan(&word, &form); err != nil {
 			return err
 		}
-		fn(term, id, field)
+		fn(word, form)
 	}
 	return rows.Err()
 }
 
-// rankHits keeps the hits the options allow and orders them.
-func (s *Store) rankHits(ctx context.Context, hits []search.Hit, opt SearchOptions) ([]search.Hit, error) {
-	if len(hits) == 0 {
-		return nil, nil
+// eachRow reads the postings rows of the words in targets and calls fn
+// for each, with the word's targets.
+func (s *Store) eachRow(ctx context.Context, targets map[string][]target,
+	fn func(ts []target, block int64, data []byte) error) error {
+	words := make([]string, 0, len(targets))
+	for w := range targets {
+		words = append(words, w)
 	}
-	type meta struct {
-		status    material.Status
-		school    int64
-		published int64
-		updated   int64
-	}
-	info := map[int64]meta{}
-	ids := make([]int64, len(hits))
-	for i, h := range hits {
-		ids[i] = h.ID
-	}
-	for i := 0; i < len(ids); i += 500 {
-		part := ids[i:min(i+500, len(ids))]
-		rows, err := s.q().query(ctx, `SELECT id, status, COALESCE(school_id, 0), COALESCE(published_at, 0), updated_at
-			FROM materials WHERE id IN (`+placeholders(len(part))+`)`, int64Args(part)...)
+	slices.Sort(words)
+	for len(words) > 0 {
+		part := words[:min(500, len(words))]
+		words = words[len(part):]
+		rows, err := s.q().query(ctx, `SELECT word, block, ids FROM search_postings WHERE word IN (`+
+			placeholders(len(part))+`)`, stringArgs(part)...)
 		if err != nil {
-			return nil, err
+			return fmt.Errorf("search: %w", err)
 		}
 		for rows.Next() {
-			var id int64
-			var m meta
-			if err := rows.Scan(&id, &m.status, &m.school, &m.published, &m.updated); err != nil {
+			var word, data sql.RawBytes // valid until Next: nothing copied
+			var block int64
+			if err := rows.Scan(&word, &block, &data); err != nil {
 				rows.Close()
-				return nil, err
+				return err
 			}
-			info[id] = m
+			if err := fn(targets[string(word)], block, data); err != nil {
+				rows.Close()
+				return err
+			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	kept := hits[:0]
-	for _, h := range hits {
-		m, ok := info[h.ID]
-		switch {
-		case !ok:
-		case opt.PublishedOnly && m.status != material.Published:
-		case opt.SchoolIDs != nil && !slices.Contains(opt.SchoolIDs, m.school):
-		case slices.Contains(opt.Exclude, m.status):
-		default:
-			kept = append(kept, h)
-		}
+	return nil
+}
+
+// nearWords returns the words a typed word may be a typo of.
+func (s *Store) nearWords(ctx context.Context, w string, typos int) ([]string, error) {
+	from, to := search.FuzzyRange(w)
+	n := utf8.RuneCountInString(w)
+	var out []string
+	err := s.scanWords(ctx, `SELECT word, word FROM search_words WHERE word >= ? AND word < ?
+		AND length(word) BETWEEN ? AND ? LIMIT ?`, []any{from, to, n - typos, n + typos, maxFuzzyCandidates},
+		func(word, _ string) {
+			if word != w && search.Distance(word, w, typos) <= typos {
+				out = append(out, word)
+			}
+		})
+	return out, err
+}
+
+// usedWords returns which of the words some material that opt allows
+// holds.
+func (s *Store) usedWords(ctx context.Context, words []string, opt SearchOptions) (map[string]bool, error) {
+	sn, err := s.snapshot(ctx)
+	if err != nil {
+		return nil, err
 	}
-	slices.SortFunc(kept, func(a, b search.Hit) int {
-		switch {
-		case a.Covered != b.Covered:
-			return b.Covered - a.Covered
-		case a.Score != b.Score:
-			if a.Score > b.Score {
-				return -1
+	targets := map[string][]target{}
+	for i, w := range words {
+		targets[w] = []target{{word: i}}
+	}
+	used := map[string]bool{}
+	allowed := sn.allowed(opt)
+	err = s.eachRow(ctx, targets, func(ts []target, block int64, data []byte) error {
+		return decodePostings(block, data, func(id int64, _ uint8) {
+			if allowed(id) {
+				used[words[ts[0].word]] = true
 			}
-			return 1
-		}
-		ma, mb := info[a.ID], info[b.ID]
-		if ta, tb := max(ma.published, ma.updated), max(mb.published, mb.updated); ta != tb {
-			if ta > tb {
-				return -1
-			}
-			return 1
-		}
-		return int(b.ID - a.ID)
+		})
 	})
-	return kept, nil
+	return used, err
 }
 
 // Suggest returns the query with each word that the index does not know
@@ -417,33 +451,36 @@ func (s *Store) rankHits(ctx context.Context, hits []search.Hit, opt SearchOptio
 // result.
 func (s *Store) Suggest(ctx context.Context, query string, opt SearchOptions) (string, error) {
 	words := search.Parse(query)
+	typed := make([]string, len(words))
+	for i, w := range words {
+		typed[i] = w.Text
+	}
+	known, err := s.usedWords(ctx, typed, opt)
+	if err != nil {
+		return "", err
+	}
 	changed := false
 	out := make([]string, 0, len(words))
 	for _, w := range words {
-		known, err := s.termUsed(ctx, w.Exact[0].Term, opt.PublishedOnly)
-		if err != nil {
-			return "", err
-		}
-		if known || utf8.RuneCountInString(w.Text) < 4 {
+		if known[w.Text] || utf8.RuneCountInString(w.Text) < 4 {
 			out = append(out, w.Text)
 			continue
 		}
-		best, bestD := "", 3
 		near, err := s.nearWords(ctx, w.Text, 2)
 		if err != nil {
 			return "", err
 		}
-		for _, t := range near {
-			word, _ := search.WordOf(t.(string))
+		used, err := s.usedWords(ctx, near, opt)
+		if err != nil {
+			return "", err
+		}
+		best, bestD := "", 3
+		for _, word := range near {
 			d := search.Distance(word, w.Text, 2)
-			if d > bestD || d == bestD && word >= best && best != "" {
+			if !used[word] || d > bestD || d == bestD && best != "" && word >= best {
 				continue
 			}
-			if used, err := s.termUsed(ctx, t.(string), opt.PublishedOnly); err != nil {
-				return "", err
-			} else if used {
-				best, bestD = word, d
-			}
+			best, bestD = word, d
 		}
 		if best == "" {
 			out = append(out, w.Text)

@@ -53,6 +53,7 @@ type Store struct {
 	db      *sql.DB
 	backend Backend
 	path    string // the SQLite file
+	content contentCache
 }
 
 // Open connects to the database that dsn names: a postgres:// or

@@ -96,7 +96,7 @@ func (s *Server) wsSaveSynonyms(w http.ResponseWriter, r *http.Request) error {
 		return !unicode.IsLetter(c) && !unicode.IsDigit(c) && !unicode.IsSpace(c) && !strings.ContainsRune(",-'’", c)
 	}):
 		problems.Add("words", "error.synonyms_letters")
-	case slices.ContainsFunc(groups, func(g storage.SynonymGroup) bool { return sameWords(g.Words, words) }):
+	case slices.ContainsFunc(groups, func(g storage.SynonymGroup) bool { return search.SameSynonyms(g.Words, words) }):
 		problems.Add("words", "error.synonyms_exists")
 	case len(words) < 2:
 		problems.Add("words", "error.synonyms_two")
@@ -118,9 +118,4 @@ func (s *Server) wsSaveSynonyms(w http.ResponseWriter, r *http.Request) error {
 	s.audit(r, "settings:synonyms", strings.Join(words, ", "))
 	http.Redirect(w, r, "/redaktion/synonymer?besked=gemt", http.StatusSeeOther)
 	return nil
-}
-
-// sameWords reports whether two groups hold the same words.
-func sameWords(a, b []string) bool {
-	return len(a) == len(b) && !slices.ContainsFunc(a, func(w string) bool { return !slices.Contains(b, w) })
 }

@@ -5,7 +5,6 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -106,12 +105,12 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	all, counts := material.Select(facets, material.Filter{})
+	all, counts := facets.Select(material.Filter{})
 	p := HomePage{Base: b}
 
 	var featured []int64
 	for _, id := range all {
-		if f := facetByID(facets, id); f != nil && f.Featured && len(featured) < 3 {
+		if f := facetByID(facets.Facets(), id); f != nil && f.Featured && len(featured) < 3 {
 			featured = append(featured, id)
 		}
 	}
@@ -129,7 +128,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		shown[id] = true
 	}
 	for _, a := range material.Audiences {
-		ids, _ := material.Select(facets, material.Filter{Audiences: []material.Audience{a}})
+		ids, _ := facets.Select(material.Filter{Audiences: []material.Audience{a}})
 		var pick []int64
 		for _, id := range ids {
 			if !shown[id] && len(pick) < 3 {
@@ -246,35 +245,32 @@ func (s *Server) renderListing(w http.ResponseWriter, r *http.Request, p Listing
 		fixed(&f)
 	}
 
-	facets, err := s.store.PublishedFacets(r.Context())
-	if err != nil {
-		return err
-	}
 	// A query narrows the listing to what it finds, in the order found;
 	// the facets then count within the results.
 	p.Query = cleanQueryText(query.Get("q"))
-	var rank map[int64]int
-	var found int
 	words, err := s.store.QueryWords(r.Context(), p.Query)
 	if err != nil {
 		return err
 	}
-	if p.Query != "" {
+	var ids []int64
+	var counts material.Counts
+	if p.Query == "" {
+		facets, err := s.store.PublishedFacets(r.Context())
+		if err != nil {
+			return err
+		}
+		ids, counts = facets.Select(f)
+	} else {
 		hits, err := s.store.SearchWords(r.Context(), words, storage.SearchOptions{PublishedOnly: true})
 		if err != nil {
 			return err
 		}
-		found = len(hits)
-		rank = make(map[int64]int, len(hits))
-		for i, h := range hits {
-			rank[h.ID] = i
+		facets, order, err := s.store.RankedFacets(r.Context(), hits)
+		if err != nil {
+			return err
 		}
-		facets = slices.DeleteFunc(facets, func(x material.Facet) bool { _, ok := rank[x.ID]; return !ok })
-	}
-	ids, counts := material.Select(facets, f)
-	if rank != nil {
-		slices.SortStableFunc(ids, func(a, b int64) int { return rank[a] - rank[b] })
-		if found == 0 && len(words) > 0 {
+		ids, counts = facets.SelectRanked(order, f)
+		if len(hits) == 0 && len(words) > 0 {
 			if p.Suggestion, err = s.store.Suggest(r.Context(), p.Query,
 				storage.SearchOptions{PublishedOnly: true}); err != nil {
 				return err
@@ -556,7 +552,7 @@ func (s *Server) materialContext(r *http.Request, m *material.Material, p *Mater
 		if err != nil {
 			return err
 		}
-		ids, _ = material.Select(facets, material.Filter{ThemeIDs: m.ThemeIDs})
+		ids, _ = facets.Select(material.Filter{ThemeIDs: m.ThemeIDs})
 	} else {
 		// Without themes, the materials whose words are most like the
 		// title's.
@@ -584,7 +580,7 @@ func (s *Server) publishedCounts(r *http.Request) (material.Counts, error) {
 	if err != nil {
 		return material.Counts{}, err
 	}
-	_, counts := material.Select(facets, material.Filter{})
+	_, counts := facets.Select(material.Filter{})
 	return counts, nil
 }
 

@@ -7,15 +7,15 @@ import (
 	"github.com/bindeled/bindeled/internal/search/corpus"
 )
 
-// BenchmarkPostings analyses one material of about 600 words, against
+// BenchmarkAnalyze analyses one material of about 600 words, against
 // splitting the same text into words as the reference.
-func BenchmarkPostings(b *testing.B) {
+func BenchmarkAnalyze(b *testing.B) {
 	g := corpus.New(7, 30000)
 	fields := map[int]string{search.FieldTitle: g.Text(6), search.FieldSummary: g.Text(25),
 		search.FieldBody: g.Text(570)}
-	b.Run("postings", func(b *testing.B) {
+	b.Run("analyze", func(b *testing.B) {
 		for b.Loop() {
-			search.Postings(fields)
+			search.Analyze(fields)
 		}
 	})
 	b.Run("words-reference", func(b *testing.B) {

@@ -1,0 +1,40 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/bindeled/bindeled/internal/hub"
+)
+
+const reindexSummary = `Builds the search index again from every material. Saves keep the index
+current and a hub builds it by itself when it is missing; run this after an
+upgrade whose notes ask for it. Searches keep working meanwhile; saves wait
+until it is done.
+
+  bindeled reindex --data ./data`
+
+func reindex(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f := newFlags("reindex", reindexSummary, stderr)
+	data := f.String("data", "./data", "folder for the SQLite database and media files")
+	database := f.String("database", "", "PostgreSQL URL (postgres://…); empty uses SQLite in --data")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	h, err := hub.Open(ctx, hub.Config{DataDir: *data, Database: *database,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	start := time.Now()
+	n, err := h.Store.Reindex(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Indexed %d materials in %v.\n", n, time.Since(start).Round(time.Millisecond))
+	return nil
+}
