@@ -31,6 +31,7 @@ type Store interface {
 	MailByID(ctx context.Context, id int64) (*storage.Mail, error)
 	MarkMailSent(ctx context.Context, id int64, now time.Time) error
 	PruneMails(ctx context.Context, before time.Time) (int64, error)
+	PruneMissedSearches(ctx context.Context, now time.Time) (int64, error)
 	MaterialCreator(ctx context.Context, materialID int64) (int64, error)
 	ActiveUserIDs(ctx context.Context, roles ...storage.Role) ([]int64, error)
 	SchoolContributors(ctx context.Context, schoolID int64) ([]int64, error)
@@ -97,12 +98,18 @@ func (r *Runner) Run(ctx context.Context) {
 }
 
 // Housekeeping deletes what is kept no longer than its time: audit log
-// entries older than the retention, and mail older than 30 days.
+// entries older than the retention, mail older than 30 days, and searches
+// that found nothing not asked for 90 days.
 func (r *Runner) Housekeeping(ctx context.Context) {
 	if n, err := r.Store.PruneMails(ctx, r.now().Add(-mailRetention)); err != nil {
 		r.Log.Error("prune mail", "err", err)
 	} else if n > 0 {
 		r.Log.Info("old mail pruned", "mails", n)
+	}
+	if n, err := r.Store.PruneMissedSearches(ctx, r.now()); err != nil {
+		r.Log.Error("prune missed searches", "err", err)
+	} else if n > 0 {
+		r.Log.Info("old missed searches pruned", "queries", n)
 	}
 	if r.AuditRetention <= 0 {
 		return

@@ -20,7 +20,7 @@ func Canonical(word string) string {
 	if plainDanish(word) { // the common case, without normalising
 		return danishLetters(strings.ToLower(word))
 	}
-	w := danishLetters(strings.ToLower(norm.NFC.String(word)))
+	w := danishLetters(strings.ToLower(norm.NFKC.String(word))) // NFKC: "ｆｏｒæｌｄｒｅ" is "forældre"
 	var b strings.Builder
 	for _, r := range w {
 		switch r {
@@ -126,6 +126,8 @@ func Words(text string) []Word {
 				cur.WriteRune(r)
 			}
 			continue
+		case unicode.Is(unicode.Cf, r) && cur.Len() > 0:
+			continue // a soft hyphen or another invisible mark inside a word
 		case (r == '\'' || r == '’') && cur.Len() > 0 && i+1 < len(rs) && unicode.IsLetter(rs[i+1]):
 			skip = true
 			continue

@@ -15,6 +15,8 @@ func TestCanonical(t *testing.T) {
 		"ØKONOMI":   "økonomi",
 		"Café":      "cafe",
 		"skoleåret": "skoleåret",
+		"ｆｏｒæｌｄｒｅ":  "forældre", // fullwidth, as some phone keyboards type
+		"ﬁre":       "fire",
 	} {
 		if got := Canonical(in); got != want {
 			t.Errorf("Canonical(%q) = %q, want %q", in, got, want)
@@ -54,6 +56,10 @@ func TestWords(t *testing.T) {
 		{Text: "7"}, {Text: "klasse"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Words = %+v\nwant %+v", got, want)
+	}
+	if got := Words("for\u00adældre og skole\u200bhjem"); !reflect.DeepEqual(got,
+		[]Word{{Text: "forældre"}, {Text: "og"}, {Text: "skolehjem"}}) {
+		t.Errorf("invisible marks inside words: %+v", got)
 	}
 	if got := Words(""); got != nil {
 		t.Errorf("Words of nothing = %v", got)

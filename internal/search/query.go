@@ -21,6 +21,7 @@ const (
 	WeightTail    = 0.5  // the last part of a compound
 	WeightFuzzy   = 0.4  // a typo
 	WeightSynonym = 0.75 // a word the editors say means the same
+	WeightPart    = 0.5  // times a part's own weight: a part of a compound no material has whole
 )
 
 // FieldWeight is how much a match in a field counts: the title most,
@@ -67,11 +68,16 @@ func Parse(query string) []QueryWord {
 		}
 		plain = append(plain, w.Text)
 	}
-	if len(plain) > maxQueryWords {
-		plain = plain[:maxQueryWords]
-	}
 	if n := len(plain); n >= 2 && n <= 4 {
 		joined = append(joined, strings.Join(plain, ""))
+	}
+	// Little words ("i", "og", "hvad") find everything: they count only in
+	// a query of nothing else, and not towards its limit.
+	if content := slices.DeleteFunc(slices.Clone(plain), isStopWord); len(content) > 0 {
+		plain = content
+	}
+	if len(plain) > maxQueryWords {
+		plain = plain[:maxQueryWords]
 	}
 	var out []QueryWord
 	for i, w := range plain {
@@ -100,6 +106,25 @@ func Parse(query string) []QueryWord {
 		out = append(out, q)
 	}
 	return out
+}
+
+// stopWords are Danish words too common to tell materials apart.
+var stopWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`af al alle at blev bliver da de dem den der deres det dig din dine
+		du efter eller en end er et for fra få går han har hende her hun hvad hvem hvis hvor hvordan hvorfor i
+		ikke ind jeg jer kan kun man med meget men mig min mine mit mod når nogle og også om op os over på
+		sig sin skal som så til ud under var vi vil ville vores være været`) {
+		stopWords[w] = true
+	}
+}
+
+// isStopWord reports whether w is a little word: one of stopWords, or a
+// single letter.
+func isStopWord(w string) bool {
+	r, size := utf8.DecodeRuneInString(w)
+	return stopWords[w] || size == len(w) && unicode.IsLetter(r)
 }
 
 // FuzzyRange is the range of words that typo candidates for w are read
@@ -226,9 +251,11 @@ func (s *Scorer) Each(fn func(id int64, covered int, score float32)) {
 func (q *QueryWord) AddSynonyms(groups [][]string) {
 	stem := Stem(q.Text)
 	for _, g := range groups {
-		canon := make([]string, len(g))
-		for i, w := range g {
-			canon[i] = Canonical(w)
+		canon := make([]string, 0, len(g))
+		for _, w := range g {
+			if k := SynonymKey(w); k != "" {
+				canon = append(canon, k)
+			}
 		}
 		if !slices.ContainsFunc(canon, func(w string) bool { return w == q.Text || Stem(w) == stem }) {
 			continue
@@ -241,29 +268,37 @@ func (q *QueryWord) AddSynonyms(groups [][]string) {
 	}
 }
 
+// SynonymKey is the word search reads a synonym as: its canonical parts
+// written together ("Skole-hjem samtale" is "skolehjemsamtale").
+func SynonymKey(w string) string {
+	var b strings.Builder
+	for _, x := range Words(w) {
+		b.WriteString(x.Text)
+	}
+	return b.String()
+}
+
 // SynonymWords reads a group of synonyms as typed, "Mobbe, mobning": the
 // words in lower case as the editor spelled them ("israel" stays so,
-// though search reads it as "isræl"), parts of a hyphenated or spaced
-// word written together, each word once by its canonical form, in the
-// order given.
+// though search reads it as "isræl"; "skole-hjem samtale" too, though it
+// is one word to search), each once by what search reads, in the order
+// given.
 func SynonymWords(typed string) []string {
-	var out, canon []string
+	var out, keys []string
 	for _, part := range strings.Split(typed, ",") {
-		w := strings.ToLower(norm.NFC.String(strings.Join(strings.FieldsFunc(part, func(r rune) bool {
-			return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r)
-		}), "")))
-		if c := Canonical(w); w != "" && !slices.Contains(canon, c) {
-			out, canon = append(out, w), append(canon, c)
+		w := strings.ToLower(norm.NFC.String(strings.Join(strings.Fields(part), " ")))
+		if k := SynonymKey(w); k != "" && !slices.Contains(keys, k) {
+			out, keys = append(out, w), append(keys, k)
 		}
 	}
 	return out
 }
 
-// SameSynonyms reports whether two groups hold the same words, by their
-// canonical forms.
+// SameSynonyms reports whether two groups hold the same words, as search
+// reads them.
 func SameSynonyms(a, b []string) bool {
 	has := func(g []string, w string) bool {
-		return slices.ContainsFunc(g, func(x string) bool { return Canonical(x) == Canonical(w) })
+		return slices.ContainsFunc(g, func(x string) bool { return SynonymKey(x) == SynonymKey(w) })
 	}
 	return len(a) == len(b) && !slices.ContainsFunc(a, func(w string) bool { return !has(b, w) })
 }

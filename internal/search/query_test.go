@@ -28,14 +28,27 @@ func TestParse(t *testing.T) {
 	if Parse("") != nil || Parse(" ,.;: ") != nil {
 		t.Error("an empty query has words")
 	}
+	var texts []string
+	for _, w := range Parse("Hvad kan jeg gøre, når mit barn bliver mobbet i skolen?") {
+		texts = append(texts, w.Text)
+	}
+	if !reflect.DeepEqual(texts, []string{"gøre", "barn", "mobbet", "skolen"}) {
+		t.Errorf("little words are not left out: %q", texts)
+	}
+	if ws := Parse("i og"); len(ws) != 2 {
+		t.Errorf("a query of only little words keeps them: %d words", len(ws))
+	}
+	if ws := Parse("a b c d e f g h tolk"); len(ws) != 1 || ws[0].Text != "tolk" {
+		t.Errorf("little words take the place of a real one: %+v", ws)
+	}
 	if n := len(Parse(strings.Repeat("ord ", 100))); n != maxQueryWords {
 		t.Errorf("%d words read of 100", n)
 	}
 }
 
 func TestSynonyms(t *testing.T) {
-	if got := SynonymWords(" Mobbe, mobning ,, MOBBE, skole-hjem, Israel, isræl "); !reflect.DeepEqual(got,
-		[]string{"mobbe", "mobning", "skolehjem", "israel"}) {
+	if got := SynonymWords(" Mobbe, mobning ,, MOBBE, skole-hjem,  skole  hjem, Israel, isræl "); !reflect.DeepEqual(got,
+		[]string{"mobbe", "mobning", "skole-hjem", "israel"}) {
 		t.Errorf("SynonymWords = %q", got)
 	}
 	if !SameSynonyms([]string{"israel", "jødedom"}, []string{"jødedom", "isræl"}) ||

@@ -183,3 +183,46 @@ func TestCreateMaterialsAllOrNothing(t *testing.T) {
 		}
 	})
 }
+
+// TestCompoundOfKnownParts: a compound that no material has whole finds
+// the materials with its parts, below those that have it whole.
+func TestCompoundOfKnownParts(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		board := article("Skolebestyrelsen mødes hver måned", material.Published)
+		wellbeing := article("Trivsel i klassen", material.Published)
+		for _, m := range []*material.Material{board, wellbeing} {
+			if err := st.CreateMaterial(ctx, m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for q, want := range map[string]int64{"skolebestyrelsesmedlem": board.ID, "trivselsmåling": wellbeing.ID,
+			"trivselsundersøgelserne": wellbeing.ID} {
+			hits, err := st.Search(ctx, q, storage.SearchOptions{PublishedOnly: true})
+			if err != nil || len(hits) == 0 || hits[0].ID != want {
+				t.Errorf("%q: %+v (%v)", q, hits, err)
+			}
+		}
+		if hits, _ := st.Search(ctx, "xyzqvbnmwq", storage.SearchOptions{}); len(hits) != 0 {
+			t.Errorf("a word of no known parts finds %d", len(hits))
+		}
+	})
+}
+
+// TestSuggestionsStayNear: "did you mean" offers only words near enough
+// for their length, and never for numbers.
+func TestSuggestionsStayNear(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		m := article("Ja til fire af de gode vaner og trivsel", material.Published)
+		m.Body = "Ord om skolen."
+		if err := st.CreateMaterial(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		for q, want := range map[string]string{"jazx": "", "asdf": "", "ferie": "", "ord0 ord1": "",
+			"trivsl": "trivsel", "tirvsel": "trivsel", "skolne": "skolen"} {
+			got, err := st.Suggest(ctx, q, storage.SearchOptions{PublishedOnly: true})
+			if err != nil || got != want {
+				t.Errorf("Suggest(%q) = %q (%v), want %q", q, got, err, want)
+			}
+		}
+	})
+}

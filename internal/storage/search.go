@@ -7,11 +7,13 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/bindeled/bindeled/internal/material"
@@ -130,21 +132,47 @@ func (s *Store) SearchWords(ctx context.Context, words []search.QueryWord, opt S
 	if err := s.eachRow(ctx, targets, score); err != nil {
 		return nil, err
 	}
-	// A word that finds nothing as typed may be a typo.
-	typos := map[string][]target{}
+	// A word that finds nothing as typed may be a typo, or a compound
+	// of words the materials have apart ("skolebestyrelsesmedlem").
+	fallback := map[string][]target{}
 	for i, w := range words {
-		if w.Typos == 0 || known[i] {
+		if known[i] {
 			continue
 		}
-		near, err := s.nearWords(ctx, w.Text, w.Typos)
+		if w.Typos > 0 {
+			near, err := s.nearWords(ctx, w.Text, w.Typos)
+			if err != nil {
+				return nil, err
+			}
+			for _, n := range near {
+				fallback[n] = append(fallback[n], target{word: i, weight: search.WeightFuzzy}.weighed())
+			}
+		}
+		parts, err := s.compoundParts(ctx, w.Text)
 		if err != nil {
 			return nil, err
 		}
-		for _, n := range near {
-			typos[n] = append(typos[n], target{word: i, weight: search.WeightFuzzy}.weighed())
+		if len(parts) == 0 {
+			continue
+		}
+		partWords := make([]search.QueryWord, 0, len(parts))
+		for _, p := range parts {
+			if pw := search.Parse(p); len(pw) == 1 {
+				partWords = append(partWords, search.QueryWord{Text: pw[0].Text, Exact: pw[0].Exact})
+			}
+		}
+		ts, err := s.expand(ctx, partWords)
+		if err != nil {
+			return nil, err
+		}
+		for word, list := range ts {
+			for _, t := range list {
+				fallback[word] = append(fallback[word],
+					target{word: i, weight: t.weight * search.WeightPart}.weighed())
+			}
 		}
 	}
-	if err := s.eachRow(ctx, typos, score); err != nil {
+	if err := s.eachRow(ctx, fallback, score); err != nil {
 		return nil, err
 	}
 	defer sc.Release()
@@ -407,6 +435,61 @@ func (s *Store) eachRow(ctx context.Context, targets map[string][]target,
 	return nil
 }
 
+// minPart is the fewest letters a part of a compound has.
+const minPart = 4
+
+// compoundParts returns the longest words the index knows that a compound
+// the index does not know begins and ends with: "skolebestyrelses" +
+// "medlem" for "skolebestyrelsesmedlem" (a linking s or e dropped from the
+// first part). None for words shorter than two parts.
+func (s *Store) compoundParts(ctx context.Context, w string) ([]string, error) {
+	rs := []rune(w)
+	if len(rs) < 2*minPart || len(rs) > 40 {
+		return nil, nil
+	}
+	var firsts, lasts []string
+	for i := len(rs) - minPart; i >= minPart; i-- {
+		first := string(rs[:i])
+		firsts = append(firsts, first)
+		if last := rs[i-1]; (last == 's' || last == 'e') && i-1 >= minPart {
+			firsts = append(firsts, string(rs[:i-1]))
+		}
+		lasts = append(lasts, string(rs[i:]))
+	}
+	// A part is known as a word or by its stem ("skolebestyrelse" by
+	// "skolebestyrelsen").
+	all := append(slices.Clone(firsts), lasts...)
+	stems := make([]string, len(all))
+	for i, p := range all {
+		stems[i] = search.Stem(p)
+	}
+	words, stemsFound := map[string]bool{}, map[string]bool{}
+	err := s.scanWords(ctx, `SELECT word, stem FROM search_words WHERE word IN (`+placeholders(len(all))+
+		`) OR stem IN (`+placeholders(len(stems))+`)`, append(stringArgs(all), stringArgs(stems)...),
+		func(word, stem string) { words[word], stemsFound[stem] = true, true })
+	if err != nil {
+		return nil, err
+	}
+	known := map[string]bool{}
+	for i, p := range all {
+		known[p] = words[p] || stemsFound[stems[i]]
+	}
+	var parts []string
+	firstEnd := 0
+	for _, f := range firsts { // longest first
+		if known[f] {
+			parts, firstEnd = append(parts, f), utf8.RuneCountInString(f)
+			break
+		}
+	}
+	for i := len(lasts) - 1; i >= 0; i-- { // longest first
+		if l := lasts[i]; known[l] && len(rs)-utf8.RuneCountInString(l) >= firstEnd {
+			return append(parts, l), nil
+		}
+	}
+	return parts, nil
+}
+
 // nearWords returns the words a typed word may be a typo of.
 func (s *Store) nearWords(ctx context.Context, w string, typos int) ([]string, error) {
 	from, to := search.FuzzyRange(w)
@@ -462,11 +545,16 @@ func (s *Store) Suggest(ctx context.Context, query string, opt SearchOptions) (s
 	changed := false
 	out := make([]string, 0, len(words))
 	for _, w := range words {
-		if known[w.Text] || utf8.RuneCountInString(w.Text) < 4 {
+		n := utf8.RuneCountInString(w.Text)
+		if known[w.Text] || n < 4 || strings.ContainsFunc(w.Text, unicode.IsDigit) {
 			out = append(out, w.Text)
 			continue
 		}
-		near, err := s.nearWords(ctx, w.Text, 2)
+		edits := 2 // a short word two edits away is another word, not a typo of it
+		if n <= 5 {
+			edits = 1
+		}
+		near, err := s.nearWords(ctx, w.Text, edits)
 		if err != nil {
 			return "", err
 		}
@@ -474,9 +562,9 @@ func (s *Store) Suggest(ctx context.Context, query string, opt SearchOptions) (s
 		if err != nil {
 			return "", err
 		}
-		best, bestD := "", 3
+		best, bestD := "", edits+1
 		for _, word := range near {
-			d := search.Distance(word, w.Text, 2)
+			d := search.Distance(word, w.Text, edits)
 			if !used[word] || d > bestD || d == bestD && best != "" && word >= best {
 				continue
 			}
@@ -502,7 +590,7 @@ const maxMissedQuery = 200
 // what readers look for. Only the query is kept: nothing about who asked.
 // A failure is not the reader's problem and is only returned to tests.
 func (s *Store) LogMissedSearch(ctx context.Context, query string) error {
-	q := strings.Join(strings.Fields(strings.ToLower(query)), " ")
+	q := MaskQuery(strings.Join(strings.Fields(strings.ToLower(query)), " "))
 	if utf8.RuneCountInString(q) > maxMissedQuery {
 		q = string([]rune(q)[:maxMissedQuery])
 	}
@@ -514,6 +602,53 @@ func (s *Store) LogMissedSearch(ctx context.Context, query string) error {
 		ON CONFLICT (query) DO UPDATE SET count = search_misses.count + 1, last_at = excluded.last_at`,
 		q, millis(time.Now().UTC().Truncate(24*time.Hour))) // the day only: no time to match with a request log
 	return err
+}
+
+// MaskQuery hides what a query may say about a person before it is kept:
+// a word with an @ becomes "[e-mail]" and a run of four or more digits
+// "[tal]" (a CPR or phone number), so "anna@x.dk 010203-1234" is kept as
+// "[e-mail] [tal]-[tal]".
+func MaskQuery(q string) string {
+	words := strings.Split(q, " ")
+	for i, w := range words {
+		if strings.Contains(w, "@") {
+			words[i] = "[e-mail]"
+			continue
+		}
+		words[i] = digitRuns.ReplaceAllString(w, "[tal]")
+	}
+	return strings.Join(words, " ")
+}
+
+var digitRuns = regexp.MustCompile(`[0-9]{4,}`)
+
+// missRetention is how long a query that found nothing is kept after it
+// was last asked.
+const missRetention = 90 * 24 * time.Hour
+
+// PruneMissedSearches deletes the queries not asked since before and
+// returns how many.
+func (s *Store) PruneMissedSearches(ctx context.Context, now time.Time) (int64, error) {
+	res, err := s.q().exec(ctx, `DELETE FROM search_misses WHERE last_at < ?`, millis(now.Add(-missRetention)))
+	if err != nil {
+		return 0, fmt.Errorf("prune missed searches: %w", err)
+	}
+	return res.RowsAffected()
+}
+
+// DeleteMissedSearch forgets one logged query, or all of them when query
+// is empty.
+func (s *Store) DeleteMissedSearch(ctx context.Context, query string) error {
+	var err error
+	if query == "" {
+		_, err = s.q().exec(ctx, `DELETE FROM search_misses`)
+	} else {
+		_, err = s.q().exec(ctx, `DELETE FROM search_misses WHERE query = ?`, query)
+	}
+	if err != nil {
+		return fmt.Errorf("delete missed search: %w", err)
+	}
+	return nil
 }
 
 // MissedSearch is a query that found nothing, how often, and when last.

@@ -607,5 +607,38 @@ func TestSearchKeepsDraftsPrivate(t *testing.T) {
 			!misses[0].LastAt.Equal(misses[0].LastAt.Truncate(24*time.Hour)) {
 			t.Errorf("missed searches: %+v", misses)
 		}
+
+		// What a query may say about a person is hidden before it is kept.
+		if err := st.LogMissedSearch(ctx, "Anna anna@skole.dk 010203-1234 tlf 22334455 klasse 7"); err != nil {
+			t.Fatal(err)
+		}
+		misses, _ = st.MissedSearches(ctx, 10)
+		if len(misses) != 2 || misses[1].Query != "anna [e-mail] [tal]-[tal] tlf [tal] klasse 7" {
+			t.Errorf("masked: %+v", misses)
+		}
+		// A query not asked for 90 days is deleted; one asked since stays.
+		if n, err := st.PruneMissedSearches(ctx, time.Now().Add(89*24*time.Hour)); err != nil || n != 0 {
+			t.Errorf("pruned %d within 90 days (%v)", n, err)
+		}
+		if n, err := st.PruneMissedSearches(ctx, time.Now().Add(92*24*time.Hour)); err != nil || n != 2 {
+			t.Errorf("pruned %d after 90 days (%v)", n, err)
+		}
+		for _, q := range []string{"hjme", "trivsl"} {
+			if err := st.LogMissedSearch(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := st.DeleteMissedSearch(ctx, "hjme"); err != nil {
+			t.Fatal(err)
+		}
+		if misses, _ = st.MissedSearches(ctx, 10); len(misses) != 1 || misses[0].Query != "trivsl" {
+			t.Errorf("after deleting one: %+v", misses)
+		}
+		if err := st.DeleteMissedSearch(ctx, ""); err != nil {
+			t.Fatal(err)
+		}
+		if misses, _ = st.MissedSearches(ctx, 10); len(misses) != 0 {
+			t.Errorf("after deleting all: %+v", misses)
+		}
 	})
 }

@@ -119,6 +119,7 @@ func (s *Server) routeTable() []Route {
 		route("GET", "/redaktion/materialer/{id}/versioner", Member, s.wsRevisions),
 		route("GET", "/redaktion/kalender", Editor, s.wsCalendar),
 		route("GET", "/redaktion/soegninger", Editor, s.wsMissedSearches),
+		route("POST", "/redaktion/soegninger", Editor, s.wsDeleteMissedSearch),
 		route("GET", "/redaktion/synonymer", Editor, s.wsSynonyms),
 		route("POST", "/redaktion/synonymer", Editor, s.wsSaveSynonyms),
 		route("POST", "/redaktion/medier/{key}/tilbagetraek", Editor, s.wsWithdrawMedia),

@@ -35,6 +35,21 @@ func (s *Server) wsMissedSearches(w http.ResponseWriter, r *http.Request) error 
 	return s.render(w, http.StatusOK, "ws/missed", p)
 }
 
+// wsDeleteMissedSearch forgets one logged query ("query") or all ("all").
+func (s *Server) wsDeleteMissedSearch(w http.ResponseWriter, r *http.Request) error {
+	query := r.PostForm.Get("query")
+	if query == "" && r.PostForm.Get("all") == "" {
+		http.Redirect(w, r, "/redaktion/soegninger", http.StatusSeeOther)
+		return nil
+	}
+	if err := s.store.DeleteMissedSearch(r.Context(), query); err != nil {
+		return err
+	}
+	s.audit(r, "settings:missed-searches", "slettet")
+	http.Redirect(w, r, "/redaktion/soegninger?besked=slettet", http.StatusSeeOther)
+	return nil
+}
+
 // WSSynonymsPage lists the synonym groups and takes new ones.
 type WSSynonymsPage struct {
 	Base
@@ -72,12 +87,11 @@ func (s *Server) renderSynonyms(w http.ResponseWriter, r *http.Request, status i
 
 // wsSaveSynonyms adds a group of words that mean the same, or deletes one.
 func (s *Server) wsSaveSynonyms(w http.ResponseWriter, r *http.Request) error {
-	if id := formID(r.PostForm.Get("delete")); id != 0 {
-		err := s.store.DeleteSynonymGroup(r.Context(), id)
-		if errors.Is(err, storage.ErrNotFound) {
-			return errNotFound
-		}
-		if err != nil {
+	if r.PostForm.Has("delete") {
+		// A group already gone (a second click, another editor) is what
+		// was asked for.
+		id := formID(r.PostForm.Get("delete"))
+		if err := s.store.DeleteSynonymGroup(r.Context(), id); err != nil && !errors.Is(err, storage.ErrNotFound) {
 			return err
 		}
 		s.audit(r, "settings:synonyms", "slettet #"+strconv.FormatInt(id, 10))
@@ -98,6 +112,8 @@ func (s *Server) wsSaveSynonyms(w http.ResponseWriter, r *http.Request) error {
 		problems.Add("words", "error.synonyms_letters")
 	case slices.ContainsFunc(groups, func(g storage.SynonymGroup) bool { return search.SameSynonyms(g.Words, words) }):
 		problems.Add("words", "error.synonyms_exists")
+	case len(words) < 2 && len(strings.FieldsFunc(typed, func(c rune) bool { return c == ',' })) >= 2:
+		problems.Add("words", "error.synonyms_same")
 	case len(words) < 2:
 		problems.Add("words", "error.synonyms_two")
 	case len(words) > maxSynonymWords:

@@ -197,6 +197,7 @@ type ListingPage struct {
 	HideGroups map[string]bool
 
 	Query         string // what the reader searched for
+	QueryMissed   bool   // the query found nothing, whatever the filters
 	Suggestion    string // a query that would find something, when nothing was found
 	SuggestionURL string
 }
@@ -270,6 +271,7 @@ func (s *Server) renderListing(w http.ResponseWriter, r *http.Request, p Listing
 			return err
 		}
 		ids, counts = facets.SelectRanked(order, f)
+		p.QueryMissed = len(hits) == 0
 		if len(hits) == 0 && len(words) > 0 {
 			if p.Suggestion, err = s.store.Suggest(r.Context(), p.Query,
 				storage.SearchOptions{PublishedOnly: true}); err != nil {
@@ -313,7 +315,10 @@ func (s *Server) renderListing(w http.ResponseWriter, r *http.Request, p Listing
 
 	p.BadFilter = bad
 	p.Groups = filterGroups(p.Base, f, counts, themes, schools, p.HideGroups)
-	p.ClearURL = p.Action
+	p.ClearURL = p.Action // clearing the filters keeps the search
+	if p.Query != "" {
+		p.ClearURL += "?" + url.Values{"q": {p.Query}}.Encode()
+	}
 	if p.Page > 1 {
 		p.PrevURL = pageURL(p.Action, query, p.Page-1)
 	}

@@ -340,9 +340,16 @@ func TestReadersSearchTheWayTheyType(t *testing.T) {
 				t.Errorf("synonyms %q: %d", bad, p.status)
 			}
 		}
+		for _, id := range []string{"999999", "abc"} { // gone already, or never a group
+			if p := ed.post("/redaktion/synonymer", url.Values{"csrf": {csrf},
+				"delete": {id}}); p.status != http.StatusSeeOther {
+				t.Errorf("deleting group %q that is not there: %d", id, p.status)
+			}
+		}
 		if p := ed.post("/redaktion/synonymer", url.Values{"csrf": {csrf},
-			"delete": {"999999"}}); p.status != http.StatusNotFound {
-			t.Errorf("deleting a group that is not there: %d", p.status)
+			"words": {"skaerm, skærm"}}); p.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(p.text("#words-problem"), "samme ord") {
+			t.Errorf("two spellings of one word: %d %q", p.status, p.text("#words-problem"))
 		}
 
 		// A query that finds something is not logged as a miss when the
@@ -353,6 +360,32 @@ func TestReadersSearchTheWayTheyType(t *testing.T) {
 		}
 		if p := ed.get("/redaktion?q=klasse&side=99"); p.doc.Find("tbody tr").Length() == 0 {
 			t.Error("a page past the end of the workspace search shows nothing")
+		}
+
+		if home := c.get("/"); home.doc.Find(`form[role=search][action="/materialer"] input[name=q]`).Length() != 1 {
+			t.Error("the front page has no search box")
+		}
+		// Clearing the filters keeps the search; a search that found
+		// nothing says so, not that a filter is to blame.
+		if p := c.get("/materialer?q=trivsel&type=artikel"); p.attr(".filter-actions a", "href") !=
+			"/materialer?q=trivsel" {
+			t.Errorf("clear filters: %q", p.attr(".filter-actions a", "href"))
+		}
+		if p := c.get("/materialer?q=xyzqw&type=film"); !strings.Contains(p.text(".empty"), "Søgningen fandt ingen") {
+			t.Errorf("a search that found nothing, with a filter: %q", p.text(".empty"))
+		}
+
+		// Editors delete a logged query; readers cannot.
+		if c.post("/redaktion/soegninger", url.Values{"all": {"1"}}).status != http.StatusForbidden {
+			t.Error("a reader deleted the logged searches")
+		}
+		misses := ed.get("/redaktion/soegninger")
+		if p := ed.post("/redaktion/soegninger", url.Values{"csrf": {misses.attr("input[name=csrf]", "value")},
+			"query": {"tirvselx"}}); p.status != http.StatusSeeOther {
+			t.Errorf("delete a logged search: %d", p.status)
+		}
+		if misses := ed.get("/redaktion/soegninger"); strings.Contains(misses.text("main table"), "tirvselx") {
+			t.Error("a deleted search is still listed")
 		}
 	})
 }

@@ -138,6 +138,7 @@ var flashMessages = map[string]string{
 	"afpublicering":             "ws.unpublish_planned",
 	"afpublicering-annulleret":  "ws.unpublish_cancelled",
 	"bekraeft-tilbagetraekning": "withdraw.confirm_needed",
+	"slettet":                   "ws.deleted",
 }
 
 // WSThemesPage manages the themes.
