@@ -699,4 +699,18 @@ var danish = map[string]string{
 	"list.none_query":        "Søgningen fandt ingen materialer. Prøv et andet ord.",
 	"list.none_all":          "Der er ingen materialer endnu.",
 	"material.related":       "Lignende materialer",
+
+	// Feeds and sharing.
+	"feed.follow":         "Følg nye materialer som feed:",
+	"feed.description":    "Nye materialer fra %s: %s.",
+	"feed.watch":          "Se filmen",
+	"feed.bad.title":      "Feedet kunne ikke laves",
+	"feed.notfound.title": "Feedet findes ikke",
+	"feed.bad_filter": "Filteret %s findes ikke. Et feed bruger de samme filtre som listen over " +
+		"materialer: type, målgruppe, tema, klassetrin og skole.",
+	"feed.too_many":       "Der er valgt for mange værdier af %s. Vælg højst %d.",
+	"feed.unknown_theme":  "Der er intet tema med adressen %s. Måske er det omdøbt eller slettet.",
+	"feed.unknown_school": "Der er ingen skole med adressen %s. Måske er den omdøbt eller slettet.",
+	"feed.no_query": "Et feed kan ikke afgrænses med søgeord. Brug filtrene for type, målgruppe, " +
+		"tema, klassetrin og skole i stedet.",
 }

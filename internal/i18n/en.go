@@ -699,4 +699,18 @@ var english = map[string]string{
 	"list.none_query":        "The search found no resources. Try another word.",
 	"list.none_all":          "There are no resources yet.",
 	"material.related":       "Similar resources",
+
+	// Feeds and sharing.
+	"feed.follow":         "Follow new resources as a feed:",
+	"feed.description":    "New resources from %s: %s.",
+	"feed.watch":          "Watch the film",
+	"feed.bad.title":      "The feed could not be made",
+	"feed.notfound.title": "The feed does not exist",
+	"feed.bad_filter": "The filter %s does not exist. A feed uses the same filters as the list of " +
+		"resources: kind, audience, theme, grade and school.",
+	"feed.too_many":       "Too many values of %s were chosen. Choose at most %d.",
+	"feed.unknown_theme":  "There is no theme at the address %s. It may have been renamed or deleted.",
+	"feed.unknown_school": "There is no school at the address %s. It may have been renamed or deleted.",
+	"feed.no_query": "A feed cannot be narrowed by search words. Use the filters for kind, audience, " +
+		"theme, grade and school instead.",
 }

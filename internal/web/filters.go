@@ -63,15 +63,24 @@ var gradeParams = paramMap[material.GradeBand]{
 // maxFilterValues bounds how many values of one facet a URL may choose.
 const maxFilterValues = 20
 
+// filterProblem is the first value of a query that chose nothing a
+// listing knows: an unknown value, or more values of one facet than
+// maxFilterValues.
+type filterProblem struct {
+	Param string
+	Value string
+}
+
 // parseFilter reads the listing's filter from the query. Unknown values
-// are skipped and reported, never an error.
-func parseFilter(q url.Values, themes []storage.Theme, schools []storage.School) (material.Filter, bool) {
+// are skipped and the first is reported, never an error.
+func parseFilter(q url.Values, themes []storage.Theme, schools []storage.School) (material.Filter,
+	*filterProblem) {
 	var f material.Filter
-	bad := false
+	var bad *filterProblem
 	each := func(name string, fn func(string) bool) {
 		for i, v := range q[name] {
-			if i >= maxFilterValues || !fn(v) {
-				bad = true
+			if (i >= maxFilterValues || !fn(v)) && bad == nil {
+				bad = &filterProblem{Param: name, Value: v}
 			}
 		}
 	}
@@ -105,6 +114,69 @@ func parseFilter(q url.Values, themes []storage.Theme, schools []storage.School)
 		return i >= 0
 	})
 	return f, bad
+}
+
+// filterQuery writes a filter as the listing's query, each facet's values
+// in display order, so that one filter always has one address.
+func filterQuery(f material.Filter, themes []storage.Theme, schools []storage.School) url.Values {
+	v := url.Values{}
+	for _, k := range material.Kinds {
+		if slices.Contains(f.Kinds, k) {
+			v.Add(paramKind, kindParams.param(k))
+		}
+	}
+	for _, a := range material.Audiences {
+		if slices.Contains(f.Audiences, a) {
+			v.Add(paramAudience, audienceParams.param(a))
+		}
+	}
+	for _, t := range themes {
+		if slices.Contains(f.ThemeIDs, t.ID) {
+			v.Add(paramTheme, t.Slug)
+		}
+	}
+	for _, g := range material.GradeBands {
+		if slices.Contains(f.Grades, g) {
+			v.Add(paramGrade, gradeParams.param(g))
+		}
+	}
+	for _, sc := range schools {
+		if slices.Contains(f.SchoolIDs, sc.ID) {
+			v.Add(paramSchool, sc.Slug)
+		}
+	}
+	return v
+}
+
+// filterLabels names the values a filter chose, in the page's language.
+func filterLabels(b Base, f material.Filter, themes []storage.Theme, schools []storage.School) []string {
+	var out []string
+	for _, k := range material.Kinds {
+		if slices.Contains(f.Kinds, k) {
+			out = append(out, b.T("kinds."+string(k)))
+		}
+	}
+	for _, a := range material.Audiences {
+		if slices.Contains(f.Audiences, a) {
+			out = append(out, b.T("audience."+string(a)))
+		}
+	}
+	for _, t := range themes {
+		if slices.Contains(f.ThemeIDs, t.ID) {
+			out = append(out, t.Name)
+		}
+	}
+	for _, g := range material.GradeBands {
+		if slices.Contains(f.Grades, g) {
+			out = append(out, b.T("grade."+string(g)))
+		}
+	}
+	for _, sc := range schools {
+		if slices.Contains(f.SchoolIDs, sc.ID) {
+			out = append(out, sc.Name)
+		}
+	}
+	return out
 }
 
 func appendNew[T comparable](s []T, v T, ok bool) []T {

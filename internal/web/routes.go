@@ -94,6 +94,9 @@ func (s *Server) routeTable() []Route {
 		route("GET", "/static/{name}", Public, s.serveAsset),
 		route("GET", "/brand/{name}", Public, s.serveBrandCSS),
 		route("GET", "/healthz", Public, s.healthz),
+		route("GET", "/feed/rss", Public, s.feedHandler(feedFormats[0])),
+		route("GET", "/feed/atom", Public, s.feedHandler(feedFormats[1])),
+		route("GET", "/feed/json", Public, s.feedHandler(feedFormats[2])),
 
 		route("GET", "/redaktion/login", Guest, s.loginForm),
 		route("POST", "/redaktion/login", Guest, s.login),

@@ -100,6 +100,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	}
 	b.Title, b.Section = b.Brand.Name, "home"
 	b.Description = b.T("home.lead")
+	b.Feeds = feedLinks(b, material.Filter{}, nil, nil)
 
 	facets, err := s.store.PublishedFacets(r.Context())
 	if err != nil {
@@ -313,7 +314,8 @@ func (s *Server) renderListing(w http.ResponseWriter, r *http.Request, p Listing
 		}
 	}
 
-	p.BadFilter = bad
+	p.BadFilter = bad != nil
+	p.Feeds = feedLinks(p.Base, f, themes, schools)
 	p.Groups = filterGroups(p.Base, f, counts, themes, schools, p.HideGroups)
 	p.ClearURL = p.Action // clearing the filters keeps the search
 	if p.Query != "" {

@@ -157,6 +157,8 @@ type Base struct {
 	// the workspace, such as a reviewer's reading view with its forms.
 	WorkspaceCSS bool
 	Unread       int // the user's unread notifications
+	// Feeds are offered to feed readers in the page's head.
+	Feeds []FeedLink
 
 	assets   *assets
 	brandCSS string
@@ -276,6 +278,18 @@ type ErrorPage struct {
 }
 
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, titleKey, textKey string) {
+	s.renderProblem(w, r, status, titleKey, func(b Base) string {
+		if status >= 500 {
+			return b.T(textKey, b.RequestID) // the only text that names the request
+		}
+		return b.T(textKey)
+	})
+}
+
+// renderProblem writes an error page whose text the caller words, such as
+// one that names the part of an address that was not understood.
+func (s *Server) renderProblem(w http.ResponseWriter, r *http.Request, status int, titleKey string,
+	text func(Base) string) {
 	b, err := s.base(r, "")
 	if err != nil {
 		b = Base{Lang: i18n.Danish, Brand: brand.FromMap(nil), assets: s.assets, RequestID: state(r).requestID}
@@ -286,11 +300,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 	if strings.HasPrefix(r.URL.Path, "/redaktion") && b.User != nil {
 		face = "ws/error"
 	}
-	text := b.T(textKey)
-	if status >= 500 {
-		text = b.T(textKey, b.RequestID) // the only text that names the request
-	}
-	p := ErrorPage{Base: b, Heading: b.T(titleKey), Text: text}
+	p := ErrorPage{Base: b, Heading: b.T(titleKey), Text: text(b)}
 	if err := s.render(w, status, face, p); err != nil {
 		s.log.Error("render error page", "err", err)
 		http.Error(w, http.StatusText(status), status)

@@ -1,0 +1,408 @@
+package web_test
+
+import (
+	"encoding/xml"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bindeled/bindeled/internal/auth"
+	"github.com/bindeled/bindeled/internal/material"
+	"github.com/bindeled/bindeled/internal/media"
+	"github.com/bindeled/bindeled/internal/storage"
+	"github.com/bindeled/bindeled/internal/storage/storagetest"
+	"github.com/bindeled/bindeled/internal/web"
+	"github.com/mmcdole/gofeed"
+)
+
+// newHubAt is newHub with a configured public base URL, as --base-url
+// gives it.
+func newHubAt(t *testing.T, st *storage.Store, base string) *hubT {
+	t.Helper()
+	blobs, err := media.NewDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := web.New(ctx, web.Config{BaseURL: u, Passwords: auth.TestParams(), Logger: testLogger(t)}, st, blobs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(w)
+	t.Cleanup(srv.Close)
+	return &hubT{t: t, st: st, srv: srv, web: w, blobs: blobs}
+}
+
+// feedFixture is a hub's published materials of every kind, with files,
+// a theme and a school, and a draft that no feed may show.
+type feedFixture struct {
+	article, film, guide, link, draft *material.Material
+	video, pdf1, pdf2                 storage.Media
+}
+
+func seedFeeds(t *testing.T, h *hubT) *feedFixture {
+	t.Helper()
+	th := storage.Theme{Slug: "trivsel", Name: "Trivsel"}
+	if err := h.st.SaveTheme(ctx, &th); err != nil {
+		t.Fatal(err)
+	}
+	sc := storage.School{Slug: "nordskolen", Name: "Nordskolen"}
+	if err := h.st.CreateSchool(ctx, &sc); err != nil {
+		t.Fatal(err)
+	}
+	fx := &feedFixture{
+		video: storage.Media{Key: "0123456789abcdef01.mp4", Class: "video", ContentType: "video/mp4", Size: 123456},
+		pdf1:  storage.Media{Key: "0123456789abcdef02.pdf", Class: "document", ContentType: "application/pdf", Size: 2048},
+		pdf2:  storage.Media{Key: "0123456789abcdef03.pdf", Class: "document", ContentType: "application/pdf", Size: 4096},
+	}
+	for _, m := range []*storage.Media{&fx.video, &fx.pdf1, &fx.pdf2} {
+		if err := h.st.CreateMedia(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	day := time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)
+	fx.article = h.publish(&material.Material{Title: "Trivsel & <fællesskab> i klassen", ThemeIDs: []int64{th.ID},
+		SchoolID: sc.ID, GradeBands: []material.GradeBand{material.Grades0to3}, PublishedAt: day,
+		Summary: "Sådan taler I om trivsel.",
+		Body: "Læs [den anden side](/materialer/noget) og note[^1].\n\n<script>alert(1)</script>\n\n" +
+			"[^1]: En fodnote."})
+	fx.film = h.publish(&material.Material{Kind: material.Film, Title: "En kort film", VideoID: fx.video.ID,
+		Transcript: "Hej og velkommen.", Body: "Om filmen.", PublishedAt: day.Add(time.Hour),
+		Audiences: []material.Audience{material.Parents, material.Teachers}})
+	fx.guide = h.publish(&material.Material{Kind: material.Guide, Title: "Tjekliste til samtalen", Body: "Brug den.",
+		Attachments: []material.Attachment{{MediaID: fx.pdf1.ID, Title: "Tjekliste"},
+			{MediaID: fx.pdf2.ID, Title: "Spørgsmål"}}, PublishedAt: day.Add(2 * time.Hour)})
+	fx.link = h.publish(&material.Material{Kind: material.Link, Title: "Skole og Forældre",
+		LinkURL: "https://skole-foraeldre.dk/viden", LinkPublisher: "Skole og Forældre", Body: "God viden.",
+		Audiences: []material.Audience{material.SchoolBoard}, PublishedAt: day.Add(3 * time.Hour)})
+	fx.draft = &material.Material{Kind: material.Article, Title: "Hemmelig kladde", Summary: "x",
+		Audiences: []material.Audience{material.Parents}, Language: "da", Status: material.Draft}
+	if err := h.st.CreateMaterial(ctx, fx.draft); err != nil {
+		t.Fatal(err)
+	}
+	return fx
+}
+
+// getFeed fetches a feed, checks that it is well-formed in its format and
+// parses it with gofeed.
+func getFeed(t *testing.T, c *client, path string) (*gofeed.Feed, page) {
+	t.Helper()
+	p := c.get(path)
+	if p.status != http.StatusOK {
+		t.Fatalf("GET %s: status %d\n%s", path, p.status, p.body)
+	}
+	if !strings.HasSuffix(path, "json") && !strings.Contains(path, "json?") {
+		dec := xml.NewDecoder(strings.NewReader(p.body))
+		for {
+			_, err := dec.Token()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				t.Fatalf("GET %s: not well-formed XML: %v", path, err)
+			}
+		}
+	}
+	f, err := gofeed.NewParser().ParseString(p.body)
+	if err != nil {
+		t.Fatalf("GET %s: gofeed: %v\n%s", path, err, p.body)
+	}
+	return f, p
+}
+
+func itemTitles(f *gofeed.Feed) []string {
+	var out []string
+	for _, it := range f.Items {
+		out = append(out, it.Title)
+	}
+	return out
+}
+
+func itemByTitle(t *testing.T, f *gofeed.Feed, title string) *gofeed.Item {
+	t.Helper()
+	for _, it := range f.Items {
+		if it.Title == title {
+			return it
+		}
+	}
+	t.Fatalf("%s: no item %q in %q", f.FeedType, title, itemTitles(f))
+	return nil
+}
+
+func TestFeedsCarryEveryPublishedMaterial(t *testing.T) {
+	eachHubAt(t, "https://skole.example.dk", func(t *testing.T, h *hubT) {
+		fx := seedFeeds(t, h)
+		c := h.client()
+		const base = "https://skole.example.dk"
+		for _, format := range []struct {
+			path, typ, contentType string
+			enclosures             int // of the guide, which has two files
+		}{
+			{"/feed/rss", "rss", "application/rss+xml; charset=utf-8", 1},
+			{"/feed/atom", "atom", "application/atom+xml; charset=utf-8", 2},
+			{"/feed/json", "json", "application/feed+json; charset=utf-8", 2},
+		} {
+			f, p := getFeed(t, c, format.path)
+			if f.FeedType != format.typ {
+				t.Errorf("%s: parsed as %s", format.path, f.FeedType)
+			}
+			if got := p.header.Get("Content-Type"); got != format.contentType {
+				t.Errorf("%s: content type %q", format.path, got)
+			}
+			want := []string{fx.link.Title, fx.guide.Title, fx.film.Title, fx.article.Title}
+			if got := itemTitles(f); !slices.Equal(got, want) {
+				t.Errorf("%s: items %q, want %q (newest first, no draft)", format.path, got, want)
+			}
+			if f.Link != base+"/materialer" || f.Language != "da" || f.Title != "Skole og hjem – Materialer" {
+				t.Errorf("%s: link %q, language %q, title %q", format.path, f.Link, f.Language, f.Title)
+			}
+			if f.FeedLink != base+format.path {
+				t.Errorf("%s: self link %q", format.path, f.FeedLink)
+			}
+
+			a := itemByTitle(t, f, fx.article.Title)
+			if a.Link != base+"/materialer/"+fx.article.Slug {
+				t.Errorf("%s: article link %q", format.path, a.Link)
+			}
+			wantID := "tag:skole.example.dk," + fx.article.CreatedAt.UTC().Format("2006-01-02") + ":materiale-" +
+				strconv.FormatInt(fx.article.ID, 10)
+			if a.GUID != wantID {
+				t.Errorf("%s: id %q, want %q", format.path, a.GUID, wantID)
+			}
+			if a.Description != "Sådan taler I om trivsel." {
+				t.Errorf("%s: summary %q", format.path, a.Description)
+			}
+			for _, cat := range []string{"Artikel", "Forældre", "Trivsel", "0.–3. klasse", "Nordskolen"} {
+				if !slices.Contains(a.Categories, cat) {
+					t.Errorf("%s: article categories %q lack %q", format.path, a.Categories, cat)
+				}
+			}
+			if !a.PublishedParsed.Equal(time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)) {
+				t.Errorf("%s: published %v", format.path, a.PublishedParsed)
+			}
+			if len(a.Authors) == 0 || a.Authors[0].Name != "Nordskolen" {
+				t.Errorf("%s: authors %v", format.path, a.Authors)
+			}
+			for _, must := range []string{`href="` + base + `/materialer/noget"`,
+				`href="` + base + `/materialer/` + fx.article.Slug + `#fn:1"`} {
+				if !strings.Contains(a.Content, must) {
+					t.Errorf("%s: content lacks %s:\n%s", format.path, must, a.Content)
+				}
+			}
+			if strings.Contains(a.Content, "<script") {
+				t.Errorf("%s: content keeps a script: %s", format.path, a.Content)
+			}
+
+			film := itemByTitle(t, f, fx.film.Title)
+			if len(film.Enclosures) != 1 || film.Enclosures[0].URL != base+"/media/"+fx.video.Key ||
+				film.Enclosures[0].Length != "123456" || film.Enclosures[0].Type != "video/mp4" {
+				t.Errorf("%s: film enclosures %+v", format.path, film.Enclosures)
+			}
+			if !strings.Contains(film.Content, "Hej og velkommen.") {
+				t.Errorf("%s: film content lacks the transcript: %s", format.path, film.Content)
+			}
+
+			guide := itemByTitle(t, f, fx.guide.Title)
+			if len(guide.Enclosures) != format.enclosures || guide.Enclosures[0].URL != base+"/media/"+fx.pdf1.Key ||
+				guide.Enclosures[0].Length != "2048" || guide.Enclosures[0].Type != "application/pdf" {
+				t.Errorf("%s: guide enclosures %+v", format.path, guide.Enclosures)
+			}
+			if !strings.Contains(guide.Content, base+"/media/"+fx.pdf2.Key) {
+				t.Errorf("%s: guide content does not link the second file: %s", format.path, guide.Content)
+			}
+
+			link := itemByTitle(t, f, fx.link.Title)
+			if !strings.Contains(link.Content, `href="https://skole-foraeldre.dk/viden"`) {
+				t.Errorf("%s: link content lacks the resource: %s", format.path, link.Content)
+			}
+		}
+	})
+}
+
+// eachHubAt runs fn on every backend with a fresh hub at a base URL.
+func eachHubAt(t *testing.T, base string, fn func(t *testing.T, h *hubT)) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) { fn(t, newHubAt(t, st, base)) })
+}
+
+func TestFeedsFollowTheListingsFilters(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		fx := seedFeeds(t, h)
+		c := h.client()
+		for _, tt := range []struct {
+			query string
+			want  []string
+			title string
+		}{
+			{"tema=trivsel", []string{fx.article.Title}, "Skole og hjem – Trivsel"},
+			{"skole=nordskolen", []string{fx.article.Title}, "Skole og hjem – Nordskolen"},
+			{"type=film&type=link", []string{fx.link.Title, fx.film.Title}, "Skole og hjem – Film, Links"},
+			{"maalgruppe=skolebestyrelser&type=link", []string{fx.link.Title},
+				"Skole og hjem – Links, Skolebestyrelser"},
+			{"maalgruppe=foraeldre&klassetrin=0-3", []string{fx.article.Title},
+				"Skole og hjem – Forældre, 0.–3. klasse"},
+			{"maalgruppe=laerere&type=artikel", nil, "Skole og hjem – Artikler, Lærere"},
+		} {
+			for _, format := range []string{"rss", "atom", "json"} {
+				path := "/feed/" + format + "?" + tt.query
+				f, _ := getFeed(t, c, path)
+				if got := itemTitles(f); !slices.Equal(got, tt.want) {
+					t.Errorf("%s: items %q, want %q", path, got, tt.want)
+				}
+				if f.Title != tt.title {
+					t.Errorf("%s: title %q, want %q", path, f.Title, tt.title)
+				}
+				if !strings.HasSuffix(f.Link, "/materialer?"+canonicalQuery(tt.query)) {
+					t.Errorf("%s: link %q", path, f.Link)
+				}
+			}
+		}
+	})
+}
+
+func canonicalQuery(q string) string {
+	v, _ := url.ParseQuery(q)
+	return v.Encode()
+}
+
+func TestFeedsRefuseUnknownFilters(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		seedFeeds(t, h)
+		c := h.client()
+		many := url.Values{}
+		for i := 0; i < 21; i++ {
+			many.Add("type", "artikel")
+		}
+		for _, tt := range []struct {
+			query  string
+			status int
+			text   string
+		}{
+			{"type=podcast", 400, "Filteret type=podcast findes ikke."},
+			{"maalgruppe=", 400, "Filteret maalgruppe= findes ikke."},
+			{"klassetrin=10", 400, "Filteret klassetrin=10 findes ikke."},
+			{"maalgruppe=foraeldre&type=%FF%FE", 400, "findes ikke"},
+			{"tema=findes-ikke", 404, "Der er intet tema med adressen findes-ikke."},
+			{"skole=findes-ikke", 404, "Der er ingen skole med adressen findes-ikke."},
+			{"q=trivsel", 400, "Et feed kan ikke afgrænses med søgeord."},
+			{many.Encode(), 400, "Der er valgt for mange værdier af type."},
+		} {
+			for _, format := range []string{"rss", "atom", "json"} {
+				path := "/feed/" + format + "?" + tt.query
+				p := c.get(path)
+				if p.status != tt.status {
+					t.Errorf("GET %s: status %d, want %d", path, p.status, tt.status)
+				}
+				if !strings.Contains(p.text("main"), tt.text) {
+					t.Errorf("GET %s: page says %q, want %q", path, p.text("main"), tt.text)
+				}
+				if p.attr("html", "lang") != "da" {
+					t.Errorf("GET %s: not a Danish page", path)
+				}
+			}
+		}
+		// Other parameters, such as a campaign tag, are no filter and no
+		// error.
+		if f, _ := getFeed(t, c, "/feed/rss?utm_source=nyhedsbrev&side=2"); len(f.Items) != 4 {
+			t.Errorf("a feed with unrelated parameters has %d items", len(f.Items))
+		}
+	})
+}
+
+func TestFeedsAnswerConditionalRequests(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		fx := seedFeeds(t, h)
+		c := h.client()
+		for _, path := range []string{"/feed/rss", "/feed/atom", "/feed/json?tema=trivsel"} {
+			first := c.get(path)
+			etag, modified := first.header.Get("ETag"), first.header.Get("Last-Modified")
+			if first.status != 200 || !strings.HasPrefix(etag, `"`) || modified == "" {
+				t.Fatalf("GET %s: status %d, ETag %q, Last-Modified %q", path, first.status, etag, modified)
+			}
+			if cc := first.header.Get("Cache-Control"); cc != "public, max-age=600" {
+				t.Errorf("GET %s: Cache-Control %q", path, cc)
+			}
+			if again := c.get(path); again.header.Get("ETag") != etag || again.body != first.body {
+				t.Errorf("GET %s: a second request gave other bytes", path)
+			}
+			for _, hdr := range [][2]string{{"If-None-Match", etag}, {"If-None-Match", `"x", ` + etag},
+				{"If-Modified-Since", modified}} {
+				req, _ := http.NewRequest("GET", h.srv.URL+path, nil)
+				req.Header.Set(hdr[0], hdr[1])
+				p := c.do(req)
+				if p.status != http.StatusNotModified || p.body != "" {
+					t.Errorf("GET %s with %s: status %d, %d bytes", path, hdr[0], p.status, len(p.body))
+				}
+			}
+			req, _ := http.NewRequest("GET", h.srv.URL+path, nil)
+			req.Header.Set("If-None-Match", `"something-else"`)
+			if p := c.do(req); p.status != http.StatusOK {
+				t.Errorf("GET %s with another ETag: status %d", path, p.status)
+			}
+		}
+
+		// An edit makes a new feed with a new ETag and a later date.
+		before := c.get("/feed/atom")
+		time.Sleep(1100 * time.Millisecond) // Last-Modified counts whole seconds
+		edited := fx.article.Clone()
+		edited.Title = "Trivsel i klassen, opdateret"
+		if err := h.st.UpdateMaterial(ctx, edited); err != nil {
+			t.Fatal(err)
+		}
+		req, _ := http.NewRequest("GET", h.srv.URL+"/feed/atom", nil)
+		req.Header.Set("If-None-Match", before.header.Get("ETag"))
+		req.Header.Set("If-Modified-Since", before.header.Get("Last-Modified"))
+		after := c.do(req)
+		if after.status != http.StatusOK || after.header.Get("ETag") == before.header.Get("ETag") ||
+			!strings.Contains(after.body, "Trivsel i klassen, opdateret") {
+			t.Errorf("after an edit: status %d, ETag %q (was %q)", after.status, after.header.Get("ETag"),
+				before.header.Get("ETag"))
+		}
+		if after.header.Get("Last-Modified") == before.header.Get("Last-Modified") {
+			t.Errorf("after an edit: Last-Modified still %q", after.header.Get("Last-Modified"))
+		}
+	})
+}
+
+func TestListingsOfferTheirFeeds(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		seedFeeds(t, h)
+		c := h.client()
+		for _, tt := range []struct{ path, query string }{
+			{"/", ""},
+			{"/materialer", ""},
+			{"/materialer?type=artikel&maalgruppe=foraeldre&side=1", "?maalgruppe=foraeldre&type=artikel"},
+			{"/temaer/trivsel", "?tema=trivsel"},
+			{"/temaer/trivsel?maalgruppe=foraeldre", "?maalgruppe=foraeldre&tema=trivsel"},
+			{"/skoler/nordskolen", "?skole=nordskolen"},
+		} {
+			p := c.get(tt.path)
+			for _, f := range []struct{ typ, path string }{{"application/rss+xml", "/feed/rss"},
+				{"application/atom+xml", "/feed/atom"}, {"application/feed+json", "/feed/json"}} {
+				sel := "head link[rel=alternate][type='" + f.typ + "']"
+				if href := p.attr(sel, "href"); href != f.path+tt.query {
+					t.Errorf("%s: %s href %q, want %q", tt.path, f.typ, href, f.path+tt.query)
+				}
+				if p.attr(sel, "title") == "" {
+					t.Errorf("%s: %s has no title", tt.path, f.typ)
+				}
+				// Every offered feed answers.
+				if res := c.get(p.attr(sel, "href")); res.status != http.StatusOK {
+					t.Errorf("%s: offered feed %s: %d", tt.path, p.attr(sel, "href"), res.status)
+				}
+			}
+			if tt.path != "/" && p.doc.Find("p.feeds a[href='/feed/rss"+tt.query+"']").Length() != 1 {
+				t.Errorf("%s: no visible link to the feed", tt.path)
+			}
+		}
+	})
+}
