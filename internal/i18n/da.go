@@ -713,4 +713,5 @@ var danish = map[string]string{
 	"feed.unknown_school": "Der er ingen skole med adressen %s. Måske er den omdøbt eller slettet.",
 	"feed.no_query": "Et feed kan ikke afgrænses med søgeord. Brug filtrene for type, målgruppe, " +
 		"tema, klassetrin og skole i stedet.",
+	"share.alt": "Kort med titlen »%[2]s« (%[1]s)",
 }

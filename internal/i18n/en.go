@@ -713,4 +713,5 @@ var english = map[string]string{
 	"feed.unknown_school": "There is no school at the address %s. It may have been renamed or deleted.",
 	"feed.no_query": "A feed cannot be narrowed by search words. Use the filters for kind, audience, " +
 		"theme, grade and school instead.",
+	"share.alt": "Card with the title “%[2]s” (%[1]s)",
 }

@@ -1,9 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -129,12 +126,7 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, ff feedFormat
 		return err
 	}
 
-	sum := sha256.Sum256(body)
-	h := w.Header()
-	h.Set("Content-Type", ff.Type+"; charset=utf-8")
-	h.Set("Cache-Control", "public, max-age="+strconv.Itoa(int(feedMaxAge.Seconds())))
-	h.Set("ETag", `"`+hex.EncodeToString(sum[:12])+`"`)
-	http.ServeContent(w, r, "", fd.Updated, bytes.NewReader(body))
+	serveCached(w, r, ff.Type+"; charset=utf-8", feedMaxAge, fd.Updated, body)
 	return nil
 }
 
@@ -223,6 +215,8 @@ func (s *Server) feedItem(r *http.Request, b Base, m *material.Material, files m
 	}
 	if img := coverOf(m, files); img != nil {
 		it.ImageURL = base + "/media/" + img.Key
+	} else {
+		it.ImageURL = base + sharePath + shareImageOf(b, m, files).Name
 	}
 	if v := files[m.VideoID]; v != nil && m.Kind == material.Film {
 		it.Enclosures = append(it.Enclosures, feed.Enclosure{URL: base + "/media/" + v.Key, Type: v.ContentType,

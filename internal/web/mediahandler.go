@@ -157,6 +157,10 @@ func (s *Server) wsWithdrawMedia(w http.ResponseWriter, r *http.Request) error {
 		s.log.Error("withdrawn file not deleted", "media_id", f.ID, "err", err)
 		return err
 	}
+	if err := s.forgetSharePhoto(r.Context(), f.Key); err != nil {
+		s.log.Error("share image of a withdrawn file not deleted", "media_id", f.ID, "err", err)
+		return err
+	}
 	subject := "fil " + formatIDs([]int64{f.ID}) + " på materiale " + formatIDs(affected)
 	s.audit(r, "material:withdraw_file", subject)
 	back := "/redaktion"

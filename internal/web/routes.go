@@ -97,6 +97,9 @@ func (s *Server) routeTable() []Route {
 		route("GET", "/feed/rss", Public, s.feedHandler(feedFormats[0])),
 		route("GET", "/feed/atom", Public, s.feedHandler(feedFormats[1])),
 		route("GET", "/feed/json", Public, s.feedHandler(feedFormats[2])),
+		route("GET", "/delingsbillede/{name}", Public, s.serveShareImage),
+		route("GET", "/sitemap.xml", Public, s.sitemap),
+		route("GET", "/robots.txt", Public, s.robots),
 
 		route("GET", "/redaktion/login", Guest, s.loginForm),
 		route("POST", "/redaktion/login", Guest, s.login),

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/bindeled/bindeled/internal/auth"
@@ -63,9 +64,11 @@ type Server struct {
 	// Password links asked for, per address and per account.
 	resetByAddr    *auth.Limiter
 	resetByAccount *auth.Limiter
-	routes         []Route
-	mux            *http.ServeMux
-	handler        http.Handler
+	// shareMu makes share images one at a time.
+	shareMu sync.Mutex
+	routes  []Route
+	mux     *http.ServeMux
+	handler http.Handler
 }
 
 // New builds a Server. It parses every template and fingerprints every

@@ -101,6 +101,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	b.Title, b.Section = b.Brand.Name, "home"
 	b.Description = b.T("home.lead")
 	b.Feeds = feedLinks(b, material.Filter{}, nil, nil)
+	s.siteMeta(r, &b, "/")
 
 	facets, err := s.store.PublishedFacets(r.Context())
 	if err != nil {
@@ -316,6 +317,7 @@ func (s *Server) renderListing(w http.ResponseWriter, r *http.Request, p Listing
 
 	p.BadFilter = bad != nil
 	p.Feeds = feedLinks(p.Base, f, themes, schools)
+	s.siteMeta(r, &p.Base, listingPath(p.Action, fixedFilter(f, p.HideGroups), p.Query, p.Page, themes, schools))
 	p.Groups = filterGroups(p.Base, f, counts, themes, schools, p.HideGroups)
 	p.ClearURL = p.Action // clearing the filters keeps the search
 	if p.Query != "" {
@@ -369,6 +371,9 @@ func (s *Server) materialPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.ShowVideo = r.URL.Query().Get("video") == "vis"
+	if err := s.materialMeta(r, &p, p.files); err != nil {
+		return err
+	}
 	return s.render(w, http.StatusOK, "site/material", p)
 }
 
@@ -428,6 +433,9 @@ func (s *Server) printPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.materialMeta(r, &p, p.files); err != nil {
+		return err
+	}
 	return s.render(w, http.StatusOK, "site/print", p)
 }
 
@@ -481,14 +489,19 @@ type MaterialPage struct {
 	MediaPrefix string
 	EditURL     string
 	Review      *ReviewPanel
+
+	// ShareImage is the absolute address of the material's share image.
+	ShareImage string
+	files      map[int64]*storage.Media
 }
 
 // AttachmentView is a downloadable file with its type and size.
 type AttachmentView struct {
-	Title string
-	URL   string
-	Type  string
-	Size  string
+	Title       string
+	URL         string
+	Type        string
+	Size        string
+	ContentType string
 }
 
 func (s *Server) materialView(r *http.Request, m *material.Material, mediaPrefix string) (MaterialPage, error) {
@@ -510,11 +523,12 @@ func (s *Server) materialView(r *http.Request, m *material.Material, mediaPrefix
 	if err != nil {
 		return p, err
 	}
+	p.files = files
 	p.Cover, p.Video, p.Captions, p.Poster = files[m.CoverID], files[m.VideoID], files[m.CaptionsID], files[m.PosterID]
 	for _, a := range m.Attachments {
 		if f := files[a.MediaID]; f != nil {
 			p.Attachments = append(p.Attachments, AttachmentView{Title: a.Title, URL: mediaPrefix + f.Key,
-				Type: media.TypeLabel(f.ContentType), Size: media.HumanSize(f.Size)})
+				Type: media.TypeLabel(f.ContentType), Size: media.HumanSize(f.Size), ContentType: f.ContentType})
 		}
 	}
 	if v, ok := material.ParseExternalVideo(m.ExternalURL); ok && m.Kind == material.Film {
@@ -611,6 +625,7 @@ func (s *Server) themes(w http.ResponseWriter, r *http.Request) error {
 	if p.Themes, err = s.themeLinks(r, counts); err != nil {
 		return err
 	}
+	s.siteMeta(r, &p.Base, "/temaer")
 	return s.render(w, http.StatusOK, "site/themes", p)
 }
 
@@ -662,6 +677,7 @@ func (s *Server) schools(w http.ResponseWriter, r *http.Request) error {
 	for _, sc := range schools {
 		p.Schools = append(p.Schools, SchoolLink{School: sc, Count: counts.Schools[sc.ID]})
 	}
+	s.siteMeta(r, &p.Base, "/skoler")
 	return s.render(w, http.StatusOK, "site/schools", p)
 }
 
@@ -702,6 +718,7 @@ func (s *Server) about(w http.ResponseWriter, r *http.Request) error {
 	if p.Body, err = markdown.ToHTML(aboutText(b)); err != nil {
 		return err
 	}
+	s.siteMeta(r, &p.Base, "/om")
 	return s.render(w, http.StatusOK, "site/about", p)
 }
 
@@ -725,6 +742,7 @@ func (s *Server) accessibility(w http.ResponseWriter, r *http.Request) error {
 	if t, err := time.Parse("2006-01-02", b.Brand.A11yReviewed); err == nil {
 		p.Reviewed = t
 	}
+	s.siteMeta(r, &p.Base, "/tilgaengelighed")
 	return s.render(w, http.StatusOK, "site/accessibility", p)
 }
 

@@ -159,6 +159,10 @@ type Base struct {
 	Unread       int // the user's unread notifications
 	// Feeds are offered to feed readers in the page's head.
 	Feeds []FeedLink
+	// Social describes a public page for links shared elsewhere, and
+	// JSONLD describes its material in schema.org terms.
+	Social *SocialMeta
+	JSONLD template.JS
 
 	assets   *assets
 	brandCSS string
