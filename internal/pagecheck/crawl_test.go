@@ -54,9 +54,11 @@ type crawler struct {
 	editor bool
 }
 
-// skipPath reports addresses that are files, not pages.
+// skipPath reports addresses that are files, not pages: media, assets,
+// feeds, share images, the sitemap and robots.txt.
 func skipPath(p string) bool {
-	for _, prefix := range []string{"/media/", "/static/", "/brand/", "/redaktion/medier/", "/healthz"} {
+	for _, prefix := range []string{"/media/", "/static/", "/brand/", "/redaktion/medier/", "/healthz",
+		"/feed/", "/delingsbillede/", "/sitemap.xml", "/robots.txt"} {
 		if strings.HasPrefix(p, prefix) {
 			return true
 		}

@@ -48,7 +48,11 @@ func (s *Server) siteMeta(r *http.Request, b *Base, path string) {
 	} else {
 		title = b.Brand.Name
 	}
-	b.Social = &SocialMeta{Type: "website", Title: title, Description: b.Description, URL: b.Canonical,
+	description := b.Description
+	if description == "" {
+		description = b.T("home.lead")
+	}
+	b.Social = &SocialMeta{Type: "website", Title: title, Description: description, URL: b.Canonical,
 		Locale: locales["da"]}
 }
 
