@@ -159,3 +159,26 @@ func TestLongTitlesFitAndOddLettersAreDropped(t *testing.T) {
 }
 
 func measure(face font.Face, s string) int { return font.MeasureString(face, s).Ceil() }
+
+func BenchmarkRender(b *testing.B) {
+	c := Card{Title: "Tjekliste: Sådan forbereder I jer til skole-hjem-samtalen", Kind: "Vejledning",
+		Site: "Skole og hjem", Owner: "Skoleforvaltningen", Colour: brand.DefaultColour}
+	for b.Loop() {
+		if _, err := Render(c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCrop crops a photo of the largest size the media store keeps.
+func BenchmarkCrop(b *testing.B) {
+	var src bytes.Buffer
+	if err := jpeg.Encode(&src, photo(2400, 1600, image.Rect(300, 200, 1200, 900)), nil); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := Crop(src.Bytes()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -24,7 +24,7 @@ import (
 
 // newHubAt is newHub with a configured public base URL, as --base-url
 // gives it.
-func newHubAt(t *testing.T, st *storage.Store, base string) *hubT {
+func newHubAt(t testing.TB, st *storage.Store, base string) *hubT {
 	t.Helper()
 	blobs, err := media.NewDisk(t.TempDir())
 	if err != nil {
@@ -405,4 +405,21 @@ func TestListingsOfferTheirFeeds(t *testing.T) {
 			}
 		}
 	})
+}
+
+// BenchmarkFeed makes a full feed of 50 articles, as a reader without a
+// cached copy asks for it.
+func BenchmarkFeed(b *testing.B) {
+	h := newHubAt(b, storagetest.Open(b, storage.SQLite), "https://skole.example.dk")
+	body := strings.Repeat("Et afsnit om samarbejdet mellem skole og hjem, med [et link](/materialer).\n\n", 40)
+	for i := 0; i < 60; i++ {
+		h.publish(&material.Material{Title: "Artikel nummer " + strconv.Itoa(i), Body: body})
+	}
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		h.web.ServeHTTP(rec, httptest.NewRequest("GET", "/feed/atom", nil))
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d", rec.Code)
+		}
+	}
 }

@@ -49,29 +49,25 @@ func (si shareImage) ContentType() string {
 func shareImageOf(b Base, m *material.Material, files map[int64]*storage.Media) shareImage {
 	si := shareImage{card: shareimage.Card{Title: m.Title, Kind: b.T("kind." + string(m.Kind)),
 		Site: b.Brand.Name, Owner: b.Brand.Owner, Colour: b.Brand.Colour}}
+	var hash, ext string
 	if img := coverOf(m, files); img != nil && shareimage.UsablePhoto(img.Width, img.Height) {
 		si.photo = img
-		si.key = sharePhotoKey(img.Key)
+		hash, ext = sharePhotoHash(img.Key), ".jpg"
 	} else {
 		sum := sha256.Sum256([]byte(strings.Join([]string{"share-card-v1", si.card.Title, si.card.Kind,
 			si.card.Site, si.card.Owner, si.card.Colour.Hex()}, "\x00")))
-		si.key = "og" + hex.EncodeToString(sum[:20]) + ".png"
+		hash, ext = hex.EncodeToString(sum[:20]), ".png"
 	}
-	hash := strings.TrimSuffix(strings.TrimPrefix(si.key, "og"), ".png")
-	hash = strings.TrimSuffix(hash, ".jpg")
-	ext := ".png"
-	if si.photo != nil {
-		ext = ".jpg"
-	}
+	si.key = "og" + hash + ext
 	si.Name = strconv.FormatInt(m.ID, 10) + "-" + hash[:20] + ext
 	return si
 }
 
-// sharePhotoKey is where the crop of the stored photo photoKey is kept. It
-// depends on the photo alone, so withdrawing the photo can delete it.
-func sharePhotoKey(photoKey string) string {
+// sharePhotoHash names the crop of the stored photo photoKey. It depends
+// on the photo alone, so withdrawing the photo can delete the crop.
+func sharePhotoHash(photoKey string) string {
 	sum := sha256.Sum256([]byte("share-photo-v1\x00" + photoKey))
-	return "og" + hex.EncodeToString(sum[:20]) + ".jpg"
+	return hex.EncodeToString(sum[:20])
 }
 
 // shareImageMaxAge is how long a share image is cached: for good, as its
@@ -187,5 +183,5 @@ func (s *Server) forgetSharePhoto(ctx context.Context, photoKey string) error {
 	if !media.ValidKey(photoKey) {
 		return nil
 	}
-	return s.blobs.Delete(ctx, sharePhotoKey(photoKey))
+	return s.blobs.Delete(ctx, "og"+sharePhotoHash(photoKey)+".jpg")
 }

@@ -32,7 +32,7 @@ var ctx = context.Background()
 
 // hubT is a running web server on a real store and media folder.
 type hubT struct {
-	t     *testing.T
+	t     testing.TB
 	st    *storage.Store
 	srv   *httptest.Server
 	web   *web.Server
@@ -58,11 +58,11 @@ func newHub(t *testing.T, st *storage.Store) *hubT {
 }
 
 // testLogger sends the hub's log to the test's log, shown when it fails.
-func testLogger(t *testing.T) *slog.Logger {
+func testLogger(t testing.TB) *slog.Logger {
 	return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 }
 
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(b []byte) (int, error) {
 	w.t.Helper()
@@ -195,7 +195,7 @@ func (h *hubT) loginWith(role storage.Role, schools []int64) (*client, string) {
 	return c, token
 }
 
-func pngBytes(t *testing.T, w, h int) []byte {
+func pngBytes(t testing.TB, w, h int) []byte {
 	t.Helper()
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	for x := 0; x < w; x++ {
