@@ -34,7 +34,8 @@ func TestAwkwardTextStaysWellFormed(t *testing.T) {
 		SelfURL: "https://example.dk/feed", Author: "Kommunen", Updated: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
 		Items: []Item{{ID: "tag:example.dk,2026-01-01:materiale-1", URL: "https://example.dk/materialer/a",
 			Title: awkward, Summary: awkward, ContentHTML: "<p>" + awkward + "</p>",
-			Published: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Updated: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)}}}
+			Published: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
+			Updated:   time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)}}}
 	empty := &Feed{Title: "Tom", HomeURL: "https://example.dk/", SelfURL: "https://example.dk/feed"}
 
 	for _, f := range []*Feed{full, empty} {

@@ -62,8 +62,10 @@ func seedFeeds(t *testing.T, h *hubT) *feedFixture {
 	}
 	fx := &feedFixture{
 		video: storage.Media{Key: "0123456789abcdef01.mp4", Class: "video", ContentType: "video/mp4", Size: 123456},
-		pdf1:  storage.Media{Key: "0123456789abcdef02.pdf", Class: "document", ContentType: "application/pdf", Size: 2048},
-		pdf2:  storage.Media{Key: "0123456789abcdef03.pdf", Class: "document", ContentType: "application/pdf", Size: 4096},
+		pdf1: storage.Media{Key: "0123456789abcdef02.pdf", Class: "document", ContentType: "application/pdf",
+			Size: 2048},
+		pdf2: storage.Media{Key: "0123456789abcdef03.pdf", Class: "document", ContentType: "application/pdf",
+			Size: 4096},
 	}
 	for _, m := range []*storage.Media{&fx.video, &fx.pdf1, &fx.pdf2} {
 		if err := h.st.CreateMedia(ctx, m); err != nil {

@@ -187,15 +187,16 @@ func TestSitePagesHaveCanonicalAddresses(t *testing.T) {
 		for path, want := range map[string]string{
 			"/":           "/",
 			"/materialer": "/materialer",
-			"/materialer?type=artikel&maalgruppe=foraeldre&side=1&utm_source=x": "/materialer?maalgruppe=foraeldre&type=artikel",
-			"/materialer?q=trivsel&type=nope":                                   "/materialer?q=trivsel",
-			"/temaer":                                                           "/temaer",
-			"/temaer/trivsel?tema=trivsel":                                      "/temaer/trivsel",
-			"/temaer/trivsel?maalgruppe=foraeldre":                              "/temaer/trivsel?maalgruppe=foraeldre",
-			"/skoler":                                                           "/skoler",
-			"/skoler/nordskolen":                                                "/skoler/nordskolen",
-			"/om":                                                               "/om",
-			"/tilgaengelighed":                                                  "/tilgaengelighed",
+			"/materialer?type=artikel&maalgruppe=foraeldre&side=1&utm_source=x": "/materialer?" +
+				"maalgruppe=foraeldre&type=artikel",
+			"/materialer?q=trivsel&type=nope":      "/materialer?q=trivsel",
+			"/temaer":                              "/temaer",
+			"/temaer/trivsel?tema=trivsel":         "/temaer/trivsel",
+			"/temaer/trivsel?maalgruppe=foraeldre": "/temaer/trivsel?maalgruppe=foraeldre",
+			"/skoler":                              "/skoler",
+			"/skoler/nordskolen":                   "/skoler/nordskolen",
+			"/om":                                  "/om",
+			"/tilgaengelighed":                     "/tilgaengelighed",
 		} {
 			p := c.get(path)
 			if got := p.attr("link[rel=canonical]", "href"); got != site+want {
@@ -273,8 +274,10 @@ func TestShareImages(t *testing.T) {
 		// A large cover is cropped; a small one gives way to a card.
 		big := h.storeImage(1600, 900)
 		small := h.storeImage(300, 200)
-		withCover := h.publish(&material.Material{Title: "Med billede", CoverID: big.ID, CoverAlt: "Børn i en skolegård"})
-		withSmall := h.publish(&material.Material{Title: "Med lille billede", CoverID: small.ID, CoverAlt: "Et lille billede"})
+		withCover := h.publish(&material.Material{Title: "Med billede", CoverID: big.ID,
+			CoverAlt: "Børn i en skolegård"})
+		withSmall := h.publish(&material.Material{Title: "Med lille billede", CoverID: small.ID,
+			CoverAlt: "Et lille billede"})
 		p = c.get("/materialer/" + withCover.Slug)
 		cropped := strings.TrimPrefix(p.meta("og:image"), site)
 		getImage(t, c, cropped, "image/jpeg")
@@ -298,7 +301,8 @@ func TestShareImages(t *testing.T) {
 		if _, err := h.blobs.Open(ctx, cropKey); !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("the crop of a withdrawn photo is still stored: %v", err)
 		}
-		if got := c.get(cropped); got.status != http.StatusFound || !strings.HasSuffix(got.header.Get("Location"), ".png") {
+		if got := c.get(cropped); got.status != http.StatusFound ||
+			!strings.HasSuffix(got.header.Get("Location"), ".png") {
 			t.Errorf("the withdrawn crop's address: %d to %q", got.status, got.header.Get("Location"))
 		}
 
@@ -307,7 +311,8 @@ func TestShareImages(t *testing.T) {
 		if err := h.st.CreateMaterial(ctx, draft); err != nil {
 			t.Fatal(err)
 		}
-		for _, path := range []string{"/delingsbillede/" + strconv.FormatInt(draft.ID, 10) + "-0123456789abcdef0123.png",
+		draftImage := "/delingsbillede/" + strconv.FormatInt(draft.ID, 10) + "-0123456789abcdef0123.png"
+		for _, path := range []string{draftImage,
 			"/delingsbillede/abc", "/delingsbillede/-1-x.png", "/delingsbillede/999999-x.png",
 			"/delingsbillede/99999999999999999999999-x.png", "/delingsbillede/%ff"} {
 			if got := c.get(path); got.status != http.StatusNotFound {
