@@ -72,6 +72,8 @@ var tables = []table{
 	{name: "mail_optouts", columns: []string{"user_id", "kind"}, key: "user_id, kind"},
 	{name: "mails", columns: []string{"id", "to_addr", "subject", "body", "created_at", "sent_at"},
 		key: "id", serial: true},
+	{name: "channel_visits", columns: []string{"material_id", "channel", "day", "visits"},
+		key: "material_id, channel, day"},
 }
 
 // ownTables are kept by each database for itself and not copied: the

@@ -138,6 +138,9 @@ func fill(t *testing.T, st *storage.Store) {
 	if err := st.SetMailOptOuts(ctx, u.ID, []string{"comment"}); err != nil {
 		t.Fatal(err)
 	}
+	if err := st.CountVisit(ctx, m.ID, "aula", "2030-04-02"); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func compareAll(t *testing.T, a, b *storage.Store) {

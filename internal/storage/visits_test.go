@@ -1,0 +1,108 @@
+package storage_test
+
+import (
+	"reflect"
+	"sync"
+	"testing"
+
+	"github.com/bindeled/bindeled/internal/material"
+	"github.com/bindeled/bindeled/internal/storage"
+	"github.com/bindeled/bindeled/internal/storage/storagetest"
+)
+
+// TestVisitsCountedAcrossInstances: two stores on one database, as two
+// instances of a hub are, count concurrent visits without losing one.
+func TestVisitsCountedAcrossInstances(t *testing.T) {
+	for _, b := range storagetest.Backends(t) {
+		t.Run(string(b), func(t *testing.T) {
+			dsn := storagetest.DSN(t, b)
+			one, two := openMigrated(t, dsn), openMigrated(t, dsn)
+			m := article("Delt i Aula", material.Published)
+			if err := one.CreateMaterial(ctx, m); err != nil {
+				t.Fatal(err)
+			}
+
+			const perWorker = 25
+			var wg sync.WaitGroup
+			errs := make(chan error, 4*perWorker)
+			for _, st := range []*storage.Store{one, two, one, two} {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for range perWorker {
+						errs <- st.CountVisit(ctx, m.ID, "aula", "2030-04-02")
+					}
+				}()
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+
+			got, err := two.MaterialVisits(ctx, m.ID, "2030-04-01", "2030-04-30")
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []storage.DayVisits{{Day: "2030-04-02", Channel: "aula", Visits: 4 * perWorker}}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("visits: got %+v, want %+v", got, want)
+			}
+		})
+	}
+}
+
+func TestVisitsPerDayAndTotals(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		a := article("Aula-materialet", material.Published)
+		b := article("Plakaten", material.Published)
+		for _, m := range []*material.Material{a, b} {
+			if err := st.CreateMaterial(ctx, m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		visits := []struct {
+			id           int64
+			channel, day string
+			times        int
+		}{
+			{a.ID, "aula", "2030-03-31", 1}, // before the period
+			{a.ID, "aula", "2030-04-01", 2},
+			{a.ID, "aula", "2030-04-03", 3},
+			{a.ID, "qr", "2030-04-03", 1},
+			{b.ID, "plakat", "2030-04-30", 4},
+			{b.ID, "plakat", "2030-05-01", 9}, // after it
+		}
+		for _, v := range visits {
+			for range v.times {
+				if err := st.CountVisit(ctx, v.id, v.channel, v.day); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+
+		got, err := st.MaterialVisits(ctx, a.ID, "2030-04-01", "2030-04-30")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []storage.DayVisits{{"2030-04-03", "aula", 3}, {"2030-04-03", "qr", 1}, {"2030-04-01", "aula", 2}}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("per day: got %+v, want %+v", got, want)
+		}
+
+		totals, err := st.VisitTotals(ctx, "2030-04-01", "2030-04-30")
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantTotals := []storage.ChannelTotal{
+			{MaterialID: a.ID, Title: "Aula-materialet", Channel: "aula", Visits: 5},
+			{MaterialID: a.ID, Title: "Aula-materialet", Channel: "qr", Visits: 1},
+			{MaterialID: b.ID, Title: "Plakaten", Channel: "plakat", Visits: 4},
+		}
+		if !reflect.DeepEqual(totals, wantTotals) {
+			t.Errorf("totals: got %+v, want %+v", totals, wantTotals)
+		}
+	})
+}
