@@ -715,4 +715,12 @@ var danish = map[string]string{
 	"feed.no_query": "Et feed kan ikke afgrænses med søgeord. Brug filtrene for type, målgruppe, " +
 		"tema, klassetrin og skole i stedet.",
 	"share.alt": "Kort med titlen »%[2]s« (%[1]s)",
+	// Sharing: the share kit's texts, in the material's language.
+	"ws.share.msg.action_article": "Læs artiklen her",
+	"ws.share.msg.action_film":    "Se filmen her",
+	"ws.share.msg.action_guide":   "Læs og hent vejledningen her",
+	"ws.share.msg.action_link":    "Se anbefalingen her",
+	"ws.share.msg.from":           "Materialet kommer fra %s.",
+	"ws.share.poster.scan":        "Scan koden med mobilens kamera",
+	"ws.share.poster.type":        "eller gå til %s",
 }

@@ -715,4 +715,12 @@ var english = map[string]string{
 	"feed.no_query": "A feed cannot be narrowed by search words. Use the filters for kind, audience, " +
 		"theme, grade and school instead.",
 	"share.alt": "Card with the title “%[2]s” (%[1]s)",
+	// Sharing: the share kit's texts, in the material's language.
+	"ws.share.msg.action_article": "Read the article here",
+	"ws.share.msg.action_film":    "Watch the film here",
+	"ws.share.msg.action_guide":   "Read and download the guide here",
+	"ws.share.msg.action_link":    "See the recommendation here",
+	"ws.share.msg.from":           "This material comes from %s.",
+	"ws.share.poster.scan":        "Scan the code with your phone's camera",
+	"ws.share.poster.type":        "or go to %s",
 }

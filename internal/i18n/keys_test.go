@@ -112,7 +112,7 @@ func collectUsedKeys(dir string) (keyUses, error) {
 		errs = append(errs, templateKeys(used, relName(dir, path), string(src))...)
 	}
 
-	for _, pkg := range []string{"web", "material", "auth", "notify"} {
+	for _, pkg := range []string{"web", "material", "auth", "notify", "share"} {
 		paths, err := filepath.Glob(filepath.Join(dir, pkg, "*.go"))
 		if err != nil {
 			return nil, err
@@ -382,6 +382,7 @@ func f(b B, k string) {
 		"auth/policy.go":       "package auth\n\nconst ProblemShort = \"error.password_short\"\n",
 		"auth/policy_test.go":  "package auth\n\nvar _ = \"error.only_in_a_test\"\n",
 		"notify/notify.go":     "package notify\n\nvar k = \"notify.kind.published\"\n",
+		"share/share.go":       "package share\n\nvar k = \"ws.share.poster.scan\"\n",
 	}
 	for name, src := range files {
 		path := filepath.Join(dir, filepath.FromSlash(name))
@@ -397,7 +398,7 @@ func f(b B, k string) {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"site.home", "list.page", "grade.sfo", "ws.title", "kinds.guide", "error.password_short",
-		"notify.kind.published"} {
+		"notify.kind.published", "ws.share.poster.scan"} {
 		if _, ok := used[k]; !ok {
 			t.Errorf("scan missed the use of %q", k)
 		}
