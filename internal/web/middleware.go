@@ -94,12 +94,19 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 
 // The Content-Security-Policy of every page. No inline script or style
 // anywhere, so public pages are the same bytes for every reader. Frames
-// are allowed only from the two video hosts' privacy-mode players, and
-// only after the reader asks for the film.
-const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; " +
+// are allowed only from the hub itself (the previews of its embed pages)
+// and the two video hosts' privacy-mode players, and those only after the
+// reader asks for the film. No other site may frame a page of the hub.
+const contentSecurityPolicy = cspSources + "frame-ancestors 'none'"
+
+// framedContentSecurityPolicy is the policy of the embed pages, which any
+// site may frame.
+const framedContentSecurityPolicy = cspSources + "frame-ancestors *"
+
+const cspSources = "default-src 'self'; script-src 'self'; style-src 'self'; " +
 	"img-src 'self'; media-src 'self'; font-src 'self'; connect-src 'self'; " +
-	"frame-src https://www.youtube-nocookie.com https://player.vimeo.com; " +
-	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+	"frame-src 'self' https://www.youtube-nocookie.com https://player.vimeo.com; " +
+	"object-src 'none'; base-uri 'none'; form-action 'self'; "
 
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -66,6 +66,9 @@ type Route struct {
 	// checks the CSRF token as the form streams in. Every other POST
 	// takes a plain form, checked before the handler runs.
 	Multipart bool
+	// Framed routes serve the embed pages, the only pages other sites may
+	// show in a frame; every other page refuses to be framed.
+	Framed bool
 }
 
 // route makes an entry of the route table.
@@ -76,6 +79,11 @@ func route(method, pattern string, access Access, h func(http.ResponseWriter, *h
 // withFiles makes an entry for a POST route that takes multipart forms.
 func withFiles(pattern string, access Access, h func(http.ResponseWriter, *http.Request) error) Route {
 	return Route{Method: http.MethodPost, Pattern: pattern, Access: access, Handle: h, Multipart: true}
+}
+
+// embedPage makes an entry for a public page that other sites may frame.
+func embedPage(pattern string, h func(http.ResponseWriter, *http.Request) error) Route {
+	return Route{Method: http.MethodGet, Pattern: pattern, Access: Public, Handle: h, Framed: true}
 }
 
 func (s *Server) routeTable() []Route {
@@ -100,6 +108,11 @@ func (s *Server) routeTable() []Route {
 		route("GET", "/delingsbillede/{name}", Public, s.serveShareImage),
 		route("GET", "/sitemap.xml", Public, s.sitemap),
 		route("GET", "/robots.txt", Public, s.robots),
+		route("GET", "/oembed", Public, s.oembed),
+		embedPage("/indlejr/materialer/{slug}", s.embedCard),
+		embedPage("/indlejr/liste", s.embedList),
+		route("GET", "/indlejr/farve/{name}", Public, s.embedColourCSS),
+		route("GET", widgetScriptPath, Public, s.widgetScript),
 
 		route("GET", "/redaktion/login", Guest, s.loginForm),
 		route("POST", "/redaktion/login", Guest, s.login),
@@ -146,6 +159,12 @@ func (s *Server) routeTable() []Route {
 		route("POST", "/redaktion/brugere", Admin, s.wsInvite),
 		route("GET", "/redaktion/brugere/{id}", Admin, s.wsUser),
 		route("POST", "/redaktion/brugere/{id}", Admin, s.wsSaveUser),
+		route("GET", "/redaktion/materialer/{id}/deling", Editor, s.wsShareKit),
+		route("GET", "/redaktion/materialer/{id}/deling/qr.png", Editor, s.wsQRPNG),
+		route("GET", "/redaktion/materialer/{id}/deling/qr.svg", Editor, s.wsQRSVG),
+		route("GET", "/redaktion/materialer/{id}/deling/plakat.pdf", Editor, s.wsPoster),
+		route("GET", "/redaktion/deling", Editor, s.wsVisits),
+		route("GET", "/redaktion/deling/indlejring", Editor, s.wsWidgetBuilder),
 	}
 }
 
@@ -172,6 +191,10 @@ func (s *Server) wrap(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := state(r)
 		cleanQuery(r)
+		if rt.Framed {
+			w.Header().Set("Content-Security-Policy", framedContentSecurityPolicy)
+			w.Header().Del("X-Frame-Options")
+		}
 		if rt.Access != Public {
 			s.loadSession(r, st)
 			w.Header().Set("Cache-Control", "no-store")

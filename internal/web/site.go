@@ -14,6 +14,7 @@ import (
 	"github.com/bindeled/bindeled/internal/material"
 	"github.com/bindeled/bindeled/internal/media"
 	"github.com/bindeled/bindeled/internal/search"
+	"github.com/bindeled/bindeled/internal/share"
 	"github.com/bindeled/bindeled/internal/storage"
 )
 
@@ -374,7 +375,30 @@ func (s *Server) materialPage(w http.ResponseWriter, r *http.Request) error {
 	if err := s.materialMeta(r, &p, p.files); err != nil {
 		return err
 	}
+	base := s.publicBase(r)
+	p.OEmbedJSON = base + "/oembed?" + url.Values{"url": {p.Canonical}, "format": {"json"}}.Encode()
+	p.OEmbedXML = base + "/oembed?" + url.Values{"url": {p.Canonical}, "format": {"xml"}}.Encode()
+	s.countVisit(r, m)
 	return s.render(w, http.StatusOK, "site/material", p)
+}
+
+// countVisit counts a visit that came through a tagged link (?k=aula)
+// for the material, on today's date in Copenhagen. Untagged visits and
+// unknown tags are not counted, and nothing about the visitor is kept.
+// The page is the same whether the visit counted or not; a count that
+// fails is logged and the page served.
+func (s *Server) countVisit(r *http.Request, m *material.Material) {
+	if r.Method != http.MethodGet {
+		return
+	}
+	c, ok := share.ParseChannel(r.URL.Query().Get(share.TagParam))
+	if !ok {
+		return
+	}
+	day := time.Now().In(copenhagen).Format(time.DateOnly)
+	if err := s.store.CountVisit(r.Context(), m.ID, string(c), day); err != nil {
+		s.log.Warn("count a visit", "request_id", state(r).requestID, "err", err)
+	}
 }
 
 // wsViewMaterial shows a material of any status as readers would see it,
@@ -453,6 +477,9 @@ func (s *Server) publishedBySlug(w http.ResponseWriter, r *http.Request) (*mater
 			return nil, rerr
 		}
 		target := strings.Replace(r.URL.Path, "/"+slug, "/"+current, 1)
+		if r.URL.RawQuery != "" { // a channel tag or a film's choice goes along
+			target += "?" + r.URL.RawQuery
+		}
 		http.Redirect(w, r, target, http.StatusMovedPermanently)
 		return nil, errHandled
 	}
@@ -482,6 +509,11 @@ type MaterialPage struct {
 	School      *storage.School
 	LinkHost    string
 	Related     []Card
+
+	// OEmbedJSON and OEmbedXML are the oEmbed addresses that the page
+	// names for sites that embed it.
+	OEmbedJSON string
+	OEmbedXML  string
 
 	// Draft is set when the workspace shows the material before it is
 	// public; its files then come from MediaPrefix.

@@ -77,7 +77,7 @@ type views struct {
 
 func parseViews(a *assets) (*views, error) {
 	v := &views{pages: map[string]*template.Template{}}
-	for _, face := range []string{"site", "ws"} {
+	for _, face := range []string{"site", "ws", "embed"} {
 		names, err := fs.Glob(templateFS, "templates/"+face+"/*.html")
 		if err != nil {
 			return nil, err

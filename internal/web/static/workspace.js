@@ -51,3 +51,23 @@
     update();
   });
 })();
+
+// Copy buttons of the share kit and the widget builder: each copies the
+// field it names. Without the script the buttons stay hidden and the
+// fields are selected and copied by hand.
+(function () {
+  "use strict";
+  var status = document.getElementById("copy-status");
+  Array.prototype.forEach.call(document.querySelectorAll("button[data-copy]"), function (button) {
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    if (!field || !navigator.clipboard) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(field.value).then(function () {
+        if (status) status.textContent = status.getAttribute("data-done");
+      }, function () {
+        field.select();
+      });
+    });
+  });
+})();
