@@ -54,12 +54,18 @@ type crawler struct {
 	editor bool
 }
 
-// skipPath reports addresses that are files, not pages: media, assets,
-// feeds, share images, the sitemap and robots.txt.
+// skipPath reports addresses that are files or answers for programs, not
+// pages: media, assets, feeds, share images, the sitemap, robots.txt,
+// oEmbed and the widget's colours.
 func skipPath(p string) bool {
 	for _, prefix := range []string{"/media/", "/static/", "/brand/", "/redaktion/medier/", "/healthz",
-		"/feed/", "/delingsbillede/", "/sitemap.xml", "/robots.txt"} {
+		"/feed/", "/delingsbillede/", "/sitemap.xml", "/robots.txt", "/oembed", "/indlejr/farve/"} {
 		if strings.HasPrefix(p, prefix) {
+			return true
+		}
+	}
+	for _, ext := range []string{".png", ".svg", ".pdf", ".js", ".css"} {
+		if strings.HasSuffix(p, ext) {
 			return true
 		}
 	}
@@ -162,7 +168,11 @@ func allPages(t *testing.T, e *env) []page {
 				p == "/redaktion/glemt-adgangskode" || p == "/redaktion/adgangskode"
 		})
 	editor := &crawler{t: t, e: e, seen: map[string]bool{}, types: map[string]int{}, editor: true}
-	editor.crawl([]string{"/redaktion"}, func(p string) bool { return strings.HasPrefix(p, "/redaktion") })
+	// The editor also follows the previews of the embed pages, which are
+	// public but linked only from the workspace; a light colour checks the
+	// widget's text on it.
+	editor.crawl([]string{"/redaktion", "/redaktion/deling/indlejring?farve=%23ffd700&antal=3"},
+		func(p string) bool { return strings.HasPrefix(p, "/redaktion") || strings.HasPrefix(p, "/indlejr/") })
 	return append(public.pages, editor.pages...)
 }
 

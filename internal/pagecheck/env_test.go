@@ -149,6 +149,14 @@ func seedWorkflow(t *testing.T, h *hub.Hub, adminID int64) {
 	if err != nil || len(live) == 0 {
 		t.Fatalf("no published starter material to edit: %v", err)
 	}
+	// Visits through shared links, for the share kit's and the overview's
+	// tables.
+	today := time.Now().Format(time.DateOnly)
+	for _, c := range []string{"aula", "aula", "qr", "plakat"} {
+		if err := h.Store.CountVisit(ctx, live[0].ID, c, today); err != nil {
+			t.Fatal(err)
+		}
+	}
 	edit := live[0].Clone()
 	edit.Summary += " Opdateret."
 	if err := h.Store.SavePending(ctx, edit, material.Draft, adminID, time.Time{}); err != nil {
