@@ -85,7 +85,8 @@ func TestWidgetFitsOnAnotherSite(t *testing.T) {
 		chromedp.Navigate(host.URL),
 		chromedp.Poll(`(function () {
 			var f = document.querySelectorAll("iframe[data-bindeled-liste]");
-			return f.length == 2 && f[0].style.height && f[1].style.height ? [f[0].style.height, f[1].style.height] : null;
+			var ready = f.length == 2 && f[0].style.height && f[1].style.height;
+			return ready ? [f[0].style.height, f[1].style.height] : null;
 		})()`, &heights, chromedp.WithPollingTimeout(20*time.Second)),
 	)
 	if err != nil {

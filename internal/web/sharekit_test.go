@@ -106,7 +106,8 @@ func TestShareKit(t *testing.T) {
 			t.Errorf("overview row: %q", first.Text())
 		}
 		for _, q := range []string{"?dage=7", "?dage=365", "?dage=abc", "?dage=-1", "?dage=%00"} {
-			if p := ed.get("/redaktion/deling" + q); p.status != http.StatusOK || p.text("tbody tr td:last-child") != "3" {
+			p := ed.get("/redaktion/deling" + q)
+			if p.status != http.StatusOK || p.text("tbody tr td:last-child") != "3" {
 				t.Errorf("overview %s: %d %q", q, p.status, p.text("tbody tr td:last-child"))
 			}
 		}
@@ -131,7 +132,8 @@ func TestShareKitOnlyForPublished(t *testing.T) {
 				t.Errorf("%s of a draft: %d", file, p.status)
 			}
 		}
-		for _, path := range []string{"/redaktion/materialer/999999/deling", "/redaktion/materialer/abc/deling/qr.png"} {
+		for _, path := range []string{"/redaktion/materialer/999999/deling",
+			"/redaktion/materialer/abc/deling/qr.png"} {
 			if p := ed.get(path); p.status != http.StatusNotFound {
 				t.Errorf("%s: %d", path, p.status)
 			}
