@@ -811,4 +811,17 @@ var danish = map[string]string{
 	"ws.widget.code_label":  "HTML-kode",
 	"ws.widget.code_help": "Sæt koden ind, hvor listen skal stå. Scriptet tilpasser listens højde; listen sætter " +
 		"ingen cookies.",
+
+
+	// Social channels.
+	"notify.kind.social_problem":    "Opslag på sociale medier, der ikke gik igennem",
+	"notify.social_problem.subject": "Opslag ikke sendt: %s",
+	"notify.social_problem.text":    "Et opslag om »%[2]s« på de sociale medier kræver din opmærksomhed.",
+	"notify.social_problem.failed":  "Opslaget på %s blev ikke sendt. Se hvorfor på materialets side om kanaler.",
+	"notify.social_problem.unknown": "Hubben ved ikke, om opslaget på %s nåede frem. Tjek siden, og markér opslaget som delt eller send det igen.",
+	"notify.kind.token_expiry":      "Adgang til sociale kanaler, der snart udløber",
+	"notify.token_expiry.subject":   "Adgangen til %s udløber snart",
+	"notify.token_expiry.text":      "Hubbens adgang til kanalen »%[2]s« udløber snart.",
+	"notify.token_expiry.note":      "Adgangen udløber %s. En administrator skal forbinde kanalen igen, før opslag kan sendes.",
+	"notify.mail.open_channels":     "Se kanalerne her:",
 }

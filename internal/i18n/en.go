@@ -813,4 +813,17 @@ var english = map[string]string{
 	"ws.widget.code_label": "HTML code",
 	"ws.widget.code_help": "Paste the code where the list should be. The script fits the list's height; the list " +
 		"sets no cookies.",
+
+
+	// Social channels.
+	"notify.kind.social_problem":    "Social media posts that did not go through",
+	"notify.social_problem.subject": "Post not sent: %s",
+	"notify.social_problem.text":    "A social media post about “%[2]s” needs your attention.",
+	"notify.social_problem.failed":  "The post on %s was not sent. See why on the material's channels page.",
+	"notify.social_problem.unknown": "The hub does not know whether the post on %s arrived. Check the page, and mark the post as shared or send it again.",
+	"notify.kind.token_expiry":      "Access to social channels that expires soon",
+	"notify.token_expiry.subject":   "Access to %s expires soon",
+	"notify.token_expiry.text":      "The hub's access to the channel “%[2]s” expires soon.",
+	"notify.token_expiry.note":      "The access expires %s. An admin must connect the channel again before posts can be sent.",
+	"notify.mail.open_channels":     "See the channels here:",
 }

@@ -1,7 +1,7 @@
 // Package jobs runs the hub's work that must happen at a time: it claims
 // due jobs from the database one at a time, so that several instances
-// share the work and each job runs once. It publishes scheduled materials
-// and sends queued mail.
+// share the work and each job runs once. It publishes scheduled materials,
+// sends queued mail and hands posts on social channels to their poster.
 package jobs
 
 import (
@@ -47,6 +47,15 @@ type Notifier interface {
 	Notify(ctx context.Context, ev notify.Event) error
 }
 
+// SocialPoster sends posts on social channels; *social.Poster is one.
+// An error asks for another try; one with a RetryAfter method says how
+// long to wait at least.
+type SocialPoster interface {
+	Send(ctx context.Context, postID int64, attempt int) error
+	Rescrape(ctx context.Context, materialID int64, attempt int) error
+	Housekeeping(ctx context.Context)
+}
+
 // Runner claims and runs due jobs.
 type Runner struct {
 	Store    Store
@@ -61,6 +70,9 @@ type Runner struct {
 	Mailer Sender
 	// Notifier hears about publications on schedule; nil tells nobody.
 	Notifier Notifier
+	// Social sends posts on social channels; nil leaves their jobs to
+	// fail and be tried again.
+	Social SocialPoster
 }
 
 // MaxMailAttempts is how often a mail is tried before it is given up,
@@ -99,8 +111,12 @@ func (r *Runner) Run(ctx context.Context) {
 
 // Housekeeping deletes what is kept no longer than its time: audit log
 // entries older than the retention, mail older than 30 days, and searches
-// that found nothing not asked for 90 days.
+// that found nothing not asked for 90 days. It also lets the social
+// poster warn of tokens that expire soon.
 func (r *Runner) Housekeeping(ctx context.Context) {
+	if r.Social != nil {
+		r.Social.Housekeeping(ctx)
+	}
 	if n, err := r.Store.PruneMails(ctx, r.now().Add(-mailRetention)); err != nil {
 		r.Log.Error("prune mail", "err", err)
 	} else if n > 0 {
@@ -146,6 +162,10 @@ func (r *Runner) runOne(ctx context.Context, job *storage.Job) {
 	err := r.handle(ctx, job)
 	if err != nil {
 		retry := start.Add(backoff(job.Attempts))
+		var wait interface{ RetryAfter() time.Duration }
+		if errors.As(err, &wait) && start.Add(wait.RetryAfter()).After(retry) {
+			retry = start.Add(wait.RetryAfter()) // the platform asked for a longer pause
+		}
 		r.Log.Error("job failed", "job_id", job.ID, "kind", job.Kind, "attempt", job.Attempts,
 			"retry_at", retry, "err", err)
 		if err := r.Store.RetryJob(ctx, job.ID, err.Error(), retry); err != nil {
@@ -174,6 +194,8 @@ func (r *Runner) handle(ctx context.Context, job *storage.Job) error {
 		return r.unpublish(ctx, job)
 	case storage.JobMail:
 		return r.sendMail(ctx, job)
+	case storage.JobSocialPost, storage.JobSocialScrape:
+		return r.social(ctx, job)
 	}
 	return fmt.Errorf("unknown job kind %q", job.Kind)
 }
@@ -307,4 +329,20 @@ func (r *Runner) sendMail(ctx context.Context, job *storage.Job) error {
 		return err
 	}
 	return r.Store.MarkMailSent(ctx, id, r.now())
+}
+
+// social hands a post, or a page to read again, to the social poster.
+func (r *Runner) social(ctx context.Context, job *storage.Job) error {
+	if r.Social == nil {
+		return errors.New("no social poster")
+	}
+	id, err := strconv.ParseInt(strings.TrimPrefix(job.Key, job.Kind+":"), 10, 64)
+	if err != nil {
+		r.Log.Error("social job without an id", "job_id", job.ID, "key", job.Key)
+		return nil
+	}
+	if job.Kind == storage.JobSocialScrape {
+		return r.Social.Rescrape(ctx, id, job.Attempts)
+	}
+	return r.Social.Send(ctx, id, job.Attempts)
 }

@@ -29,6 +29,11 @@ const (
 	KindApproved         Kind = "approved"
 	KindScheduled        Kind = "scheduled"
 	KindPublished        Kind = "published"
+	// KindSocialProblem: a post on a social channel failed, or the hub
+	// cannot know whether it reached the platform.
+	KindSocialProblem Kind = "social_problem"
+	// KindTokenExpiry: a social channel's access runs out soon.
+	KindTokenExpiry Kind = "token_expiry"
 )
 
 // kindText holds the message keys of a kind.
@@ -47,6 +52,9 @@ var kindTexts = []kindText{
 	{KindApproved, "notify.kind.approved", "notify.approved.subject", "notify.approved.text"},
 	{KindScheduled, "notify.kind.scheduled", "notify.scheduled.subject", "notify.scheduled.text"},
 	{KindPublished, "notify.kind.published", "notify.published.subject", "notify.published.text"},
+	{KindSocialProblem, "notify.kind.social_problem", "notify.social_problem.subject",
+		"notify.social_problem.text"},
+	{KindTokenExpiry, "notify.kind.token_expiry", "notify.token_expiry.subject", "notify.token_expiry.text"},
 }
 
 func textOf(k Kind) (kindText, bool) {
@@ -94,8 +102,10 @@ func Text(lang i18n.Lang, k Kind, actorName, title string) string {
 
 // Event is something that happened to a material, for its recipients.
 type Event struct {
-	Kind          Kind
-	MaterialID    int64
+	Kind       Kind
+	MaterialID int64 // 0 for a token's expiry
+	// MaterialTitle is the material's title, or for a token's expiry
+	// the channel's name.
 	MaterialTitle string
 	ActorID       int64   // 0 = the scheduler
 	Recipients    []int64 // user ids; the actor is dropped
@@ -206,6 +216,20 @@ func MaterialPath(role storage.Role, id int64) string {
 	return p
 }
 
+// LinkPath is where a notification of kind about a material leads a
+// user in the workspace, or "" for nowhere.
+func LinkPath(role storage.Role, k Kind, materialID int64) string {
+	switch {
+	case k == KindTokenExpiry:
+		return "/redaktion/kanaler"
+	case materialID == 0:
+		return ""
+	case k == KindSocialProblem:
+		return "/redaktion/materialer/" + strconv.FormatInt(materialID, 10) + "/kanaler"
+	}
+	return MaterialPath(role, materialID)
+}
+
 // eventMail writes the Danish mail for one recipient of an event.
 func (n *Notifier) eventMail(u *storage.User, ev Event, actorName, brandName string) *storage.Mail {
 	t, _ := textOf(ev.Kind)
@@ -219,7 +243,13 @@ func (n *Notifier) eventMail(u *storage.User, ev Event, actorName, brandName str
 	if ev.Message != "" {
 		b.WriteString(i18n.T(da, "notify.mail.message") + "\n\n" + ev.Message + "\n\n")
 	}
-	b.WriteString(i18n.T(da, "notify.mail.open") + "\n" + n.baseURL + MaterialPath(u.Role, ev.MaterialID) + "\n\n")
+	if link := LinkPath(u.Role, ev.Kind, ev.MaterialID); link != "" {
+		open := "notify.mail.open"
+		if ev.Kind == KindTokenExpiry {
+			open = "notify.mail.open_channels"
+		}
+		b.WriteString(i18n.T(da, open) + "\n" + n.baseURL + link + "\n\n")
+	}
 	b.WriteString("-- \n" + i18n.T(da, "notify.mail.footer", brandName, n.baseURL+"/redaktion/profil") + "\n")
 	return &storage.Mail{To: u.Email, Subject: i18n.T(da, t.subject, oneLine(ev.MaterialTitle)), Body: b.String()}
 }

@@ -74,6 +74,14 @@ var tables = []table{
 		key: "id", serial: true},
 	{name: "channel_visits", columns: []string{"material_id", "channel", "day", "visits"},
 		key: "material_id, channel, day"},
+
+	{name: "social_channels", columns: []string{"id", "platform", "name", "target", "url", "token",
+		"token_expires_at", "warned_for", "created_by", "created_at", "updated_at"}, key: "id", serial: true},
+	{name: "social_posts", columns: []string{"id", "material_id", "channel_id", "text", "mode", "state", "run_at",
+		"site_url", "remote_id", "remote_url", "problem", "attempts", "created_by", "created_at", "updated_at",
+		"sending_at", "sent_at"}, key: "id", serial: true},
+	{name: "social_grants", columns: []string{"id", "state_hash", "session_hash", "user_id", "platform", "choices",
+		"created_at", "expires_at"}, key: "id", serial: true},
 }
 
 // ownTables are kept by each database for itself and not copied: the

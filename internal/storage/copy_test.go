@@ -141,6 +141,20 @@ func fill(t *testing.T, st *storage.Store) {
 	if err := st.CountVisit(ctx, m.ID, "aula", "2030-04-02"); err != nil {
 		t.Fatal(err)
 	}
+	ch := &storage.Channel{Platform: "linkedin", Name: "LinkedIn", Target: "urn:li:organization:5", Token: "v1.x",
+		TokenExpiresAt: now.Add(24 * time.Hour), CreatedBy: u.ID}
+	if err := st.SaveChannel(ctx, ch); err != nil {
+		t.Fatal(err)
+	}
+	post := &storage.Post{MaterialID: m.ID, ChannelID: ch.ID, Text: "Læs den", SiteURL: "https://h.dk",
+		RunAt: now.Add(time.Hour), CreatedBy: u.ID}
+	if err := st.PlanPosts(ctx, []*storage.Post{post}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CreateGrant(ctx, &storage.Grant{StateHash: "g", SessionHash: "s", UserID: u.ID,
+		Platform: "linkedin", ExpiresAt: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func compareAll(t *testing.T, a, b *storage.Store) {
@@ -180,7 +194,7 @@ func TestCopyRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if counts["materials"] != 2 || counts["users"] != 2 || counts["jobs"] != 2 || counts["mails"] != 1 {
+	if counts["materials"] != 2 || counts["users"] != 2 || counts["jobs"] != 3 || counts["mails"] != 1 {
 		t.Errorf("counts %v", counts)
 	}
 	compareAll(t, src, back)

@@ -47,7 +47,10 @@ func recordSave(ctx context.Context, c q, m *material.Material, sv Save) error {
 			return fmt.Errorf("record move: %w", err)
 		}
 	}
-	return addRevision(ctx, c, m, sv.UserID, now, "")
+	if err := addRevision(ctx, c, m, sv.UserID, now, ""); err != nil {
+		return err
+	}
+	return socialAfterSave(ctx, c, m, sv.From)
 }
 
 // addRevision keeps m as its material's next revision; pending is the
@@ -279,6 +282,9 @@ func (s *Store) ApplyPending(ctx context.Context, m *material.Material, sv Save,
 			}
 		}
 		if err := addRevision(ctx, c, m, sv.UserID, millis(time.Now()), ""); err != nil {
+			return err
+		}
+		if err := queueScrape(ctx, c, m.ID, time.Now().UTC()); err != nil {
 			return err
 		}
 		_, err := c.exec(ctx, `

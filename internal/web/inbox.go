@@ -44,9 +44,7 @@ func (s *Server) wsInbox(w http.ResponseWriter, r *http.Request) error {
 	for _, n := range list {
 		item := InboxItem{Notification: n,
 			Text: notify.Text(b.Lang, notify.Kind(n.Kind), n.ActorName, n.MaterialTitle)}
-		if n.MaterialID != 0 {
-			item.Link = notify.MaterialPath(u.Role, n.MaterialID)
-		}
+		item.Link = notify.LinkPath(u.Role, notify.Kind(n.Kind), n.MaterialID)
 		p.Items = append(p.Items, item)
 	}
 	p.Total = total
