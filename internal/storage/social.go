@@ -92,7 +92,9 @@ const (
 )
 
 // SocialPostJobKey is the de-duplication key of a post's job.
-func SocialPostJobKey(postID int64) string { return JobSocialPost + ":" + strconv.FormatInt(postID, 10) }
+func SocialPostJobKey(postID int64) string {
+	return JobSocialPost + ":" + strconv.FormatInt(postID, 10)
+}
 
 // SocialScrapeJobKey is the de-duplication key of a material's scrape job.
 func SocialScrapeJobKey(materialID int64) string {
