@@ -10,6 +10,7 @@ import (
 	"github.com/bindeled/bindeled/internal/auth"
 	"github.com/bindeled/bindeled/internal/mail"
 	"github.com/bindeled/bindeled/internal/media"
+	"github.com/bindeled/bindeled/internal/social"
 )
 
 // envFlags is a flag set whose flags fall back to BINDELED_* variables.
@@ -119,4 +120,20 @@ func mailFlags(f envFlags) *mail.Config {
 	f.StringVar(&c.Password, "smtp-password", "", "SMTP password; better given as BINDELED_SMTP_PASSWORD")
 	f.StringVar(&c.From, "smtp-from", "", "sender of the hub's mail, e.g. \"Skole og hjem <noreply@kommune.dk>\"")
 	return &c
+}
+
+// socialFlags registers the platforms' addresses and versions, which
+// default to the real hosts, and the key that seals their tokens.
+func socialFlags(f envFlags) (*social.Config, *string) {
+	c := social.DefaultConfig()
+	f.StringVar(&c.GraphURL, "facebook-graph-url", c.GraphURL, "Facebook Graph API address")
+	f.StringVar(&c.FacebookURL, "facebook-dialog-url", c.FacebookURL, "Facebook login dialog address")
+	f.StringVar(&c.GraphVersion, "facebook-api-version", c.GraphVersion, "Graph API version in every path")
+	f.StringVar(&c.LinkedInAPIURL, "linkedin-api-url", c.LinkedInAPIURL, "LinkedIn REST API address")
+	f.StringVar(&c.LinkedInOAuthURL, "linkedin-oauth-url", c.LinkedInOAuthURL, "LinkedIn OAuth address")
+	f.StringVar(&c.LinkedInVersion, "linkedin-api-version", c.LinkedInVersion,
+		"LinkedIn-Version header (YYYYMM); LinkedIn serves each version for about a year")
+	key := f.String("secret-key", "", "32-byte key that encrypts the Facebook and LinkedIn tokens, as base64 or hex\n"+
+		"(openssl rand -base64 32); better given as BINDELED_SECRET_KEY. Without it tokens cannot be stored.")
+	return &c, key
 }

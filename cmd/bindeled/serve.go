@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bindeled/bindeled/internal/hub"
+	"github.com/bindeled/bindeled/internal/social"
 )
 
 const serveSummary = `Runs the hub: the public site at / and the editors' workspace at /redaktion.
@@ -23,7 +24,11 @@ BINDELED_DATABASE). Media files stay in --data.
 
 E-mail (invitations, password links, notifications) is off until
 --smtp-host is given; it then needs --smtp-from and --base-url. Give the
-password in BINDELED_SMTP_PASSWORD rather than on the command line.`
+password in BINDELED_SMTP_PASSWORD rather than on the command line.
+
+Social channels: Facebook Pages and LinkedIn organisation pages need
+BINDELED_SECRET_KEY (32 random bytes, e.g. openssl rand -base64 32) to
+store their tokens encrypted; without it only channels by hand work.`
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newFlags("serve", serveSummary, stderr)
@@ -43,8 +48,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	passwords := passwordFlags(f)
 	uploads := uploadFlags(f)
 	smtp := mailFlags(f)
+	socialCfg, secretKey := socialFlags(f)
 	if err := f.parse(args); err != nil {
 		return err
+	}
+	var key []byte
+	if *secretKey != "" {
+		var err error
+		if key, err = social.ParseKey(*secretKey); err != nil {
+			return fmt.Errorf("BINDELED_SECRET_KEY: %w", err)
+		}
 	}
 	if smtp.Host != "" && *baseURL == "" {
 		return fmt.Errorf("--smtp-host needs --base-url: the links in mails must point to the hub")
@@ -61,7 +74,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Addr: *addr, DataDir: *data, Database: *database, BaseURL: *baseURL,
 		TrustedProxies: *proxies, Starter: *starter, Passwords: *passwords, Uploads: *uploads,
 		Logger: log, Version: versionString(), JobInterval: *jobInterval,
-		AuditRetention: time.Duration(*auditDays) * 24 * time.Hour, Mail: *smtp,
+		AuditRetention: time.Duration(*auditDays) * 24 * time.Hour, Mail: *smtp, Social: *socialCfg,
+		SecretKey: key,
 	})
 	if err != nil {
 		return err

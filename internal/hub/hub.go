@@ -21,6 +21,7 @@ import (
 	"github.com/bindeled/bindeled/internal/mail"
 	"github.com/bindeled/bindeled/internal/media"
 	"github.com/bindeled/bindeled/internal/notify"
+	"github.com/bindeled/bindeled/internal/social"
 	"github.com/bindeled/bindeled/internal/storage"
 	"github.com/bindeled/bindeled/internal/web"
 )
@@ -43,6 +44,12 @@ type Config struct {
 	AuditRetention time.Duration
 	// Mail is the SMTP server to send through; an empty host sends none.
 	Mail mail.Config
+	// Social holds the platforms' addresses; empty fields are the real
+	// hosts.
+	Social social.Config
+	// SecretKey seals the platforms' tokens (social.KeySize bytes); nil
+	// leaves the hub unable to store or use any token.
+	SecretKey []byte
 }
 
 // Hub is an opened hub, ready to serve.
@@ -52,6 +59,7 @@ type Hub struct {
 	Web      *web.Server
 	Jobs     *jobs.Runner
 	Notifier *notify.Notifier
+	Poster   *social.Poster
 	baseURL  *url.URL
 	log      *slog.Logger
 }
@@ -130,15 +138,49 @@ func open(ctx context.Context, cfg Config, st *storage.Store, base *url.URL, pro
 	notifier := notify.New(st, baseString, cfg.Mail.Enabled(), cfg.Logger)
 	runner.Notifier = notifier
 
+	poster, sealer, err := newPoster(cfg, st, blobs, notifier, runner.Lease)
+	if err != nil {
+		return nil, err
+	}
+	runner.Social = poster
+
 	w, err := web.New(ctx, web.Config{
 		BaseURL: base, Proxies: proxies, Passwords: cfg.Passwords, Uploads: cfg.Uploads,
-		Logger: cfg.Logger, Version: cfg.Version, Notifier: notifier,
+		Logger: cfg.Logger, Version: cfg.Version, Notifier: notifier, Social: cfg.Social, Sealer: sealer,
 	}, st, blobs)
 	if err != nil {
 		return nil, err
 	}
-	return &Hub{Store: st, Blobs: blobs, Web: w, Jobs: runner, Notifier: notifier, baseURL: base,
+	return &Hub{Store: st, Blobs: blobs, Web: w, Jobs: runner, Notifier: notifier, Poster: poster, baseURL: base,
 		log: cfg.Logger}, nil
+}
+
+// newPoster builds what sends posts to the social channels. A post must
+// be sent well within the job's lease, or another instance could take
+// the job over mid-send.
+func newPoster(cfg Config, st *storage.Store, blobs media.Blobs, n *notify.Notifier,
+	lease time.Duration) (*social.Poster, *social.Sealer, error) {
+	if err := cfg.Social.Check(); err != nil {
+		return nil, nil, err
+	}
+	var sealer *social.Sealer
+	if cfg.SecretKey != nil {
+		var err error
+		if sealer, err = social.NewSealer(cfg.SecretKey); err != nil {
+			return nil, nil, err
+		}
+	} else {
+		cfg.Logger.Warn("no secret key: social channels can only be posted to by hand " +
+			"(set BINDELED_SECRET_KEY to connect Facebook and LinkedIn)")
+	}
+	timeout := lease / 3
+	sc := cfg.Social
+	if sc.HTTP == nil {
+		sc.HTTP = social.NewHTTPClient(timeout)
+	}
+	return &social.Poster{Store: st, Facebook: social.NewFacebook(sc), LinkedIn: social.NewLinkedIn(sc),
+		Sealer: sealer, Images: social.CoverImages{Store: st, Blobs: blobs}, Notifier: n, Log: cfg.Logger,
+		Timeout: timeout}, sealer, nil
 }
 
 func parseBaseURL(s string) (*url.URL, error) {

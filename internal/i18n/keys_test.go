@@ -43,7 +43,7 @@ var dynamicValues = map[string][]string{
 	"licence": {"own", "cc-by", "cc-by-sa", "cc0", "permission"},
 	"weekday": {"mon", "tue", "wed", "thu", "fri", "sat", "sun"},
 	"month":   {"01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"},
-	"audit":   {"login", "material", "theme", "school", "settings", "user"},
+	"audit":   {"login", "material", "theme", "school", "settings", "user", "channel"},
 	"lang":    {"da", "en"},
 }
 

@@ -155,3 +155,19 @@ func KindOf(err error) Kind {
 	}
 	return Transient
 }
+
+// PageURL is the address people open to see a channel's page: a
+// Facebook Page by its id, a LinkedIn organisation by its URN's number.
+func PageURL(p Platform, target string) string {
+	switch p {
+	case Facebook:
+		if target != "" {
+			return "https://www.facebook.com/" + target
+		}
+	case LinkedIn:
+		if id, ok := strings.CutPrefix(target, "urn:li:organization:"); ok {
+			return "https://www.linkedin.com/company/" + id + "/"
+		}
+	}
+	return ""
+}

@@ -28,7 +28,7 @@ func auditMaterial(m *material.Material) string {
 }
 
 // auditActions are the groups the log can be filtered by.
-var auditActions = []string{"login", "material", "theme", "school", "settings", "user"}
+var auditActions = []string{"login", "material", "theme", "school", "settings", "user", "channel"}
 
 // WSAuditPage shows the audit log to admins.
 type WSAuditPage struct {

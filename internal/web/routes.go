@@ -165,6 +165,12 @@ func (s *Server) routeTable() []Route {
 		route("GET", "/redaktion/materialer/{id}/deling/plakat.pdf", Editor, s.wsPoster),
 		route("GET", "/redaktion/deling", Editor, s.wsVisits),
 		route("GET", "/redaktion/deling/indlejring", Editor, s.wsWidgetBuilder),
+
+		route("GET", "/redaktion/kanaler", Editor, s.wsChannels),
+		route("POST", "/redaktion/kanaler", Admin, s.wsSaveChannels),
+		route("GET", "/redaktion/kanaler/retur", Admin, s.wsChannelReturn),
+		route("GET", "/redaktion/materialer/{id}/kanaler", Editor, s.wsPosts),
+		route("POST", "/redaktion/materialer/{id}/kanaler", Editor, s.wsSavePosts),
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/bindeled/bindeled/internal/clientip"
 	"github.com/bindeled/bindeled/internal/media"
 	"github.com/bindeled/bindeled/internal/notify"
+	"github.com/bindeled/bindeled/internal/social"
 	"github.com/bindeled/bindeled/internal/storage"
 )
 
@@ -41,6 +42,12 @@ type Config struct {
 	// Notifier fills inboxes and queues mail; nil makes one that sends
 	// no mail.
 	Notifier *notify.Notifier
+	// Social holds the platforms' addresses for connecting channels; its
+	// empty fields are the real hosts.
+	Social social.Config
+	// Sealer seals the platforms' tokens; nil when the hub was started
+	// without a secret key, and then no token is stored.
+	Sealer *social.Sealer
 }
 
 // Server handles every HTTP request of the hub.
@@ -55,6 +62,11 @@ type Server struct {
 	secret []byte
 	// notifier tells people what happened to their materials.
 	notifier *notify.Notifier
+	// The platforms, for connecting social channels, and the sealer of
+	// their tokens.
+	facebook *social.FacebookClient
+	linkedin *social.LinkedInClient
+	sealer   *social.Sealer
 	// Failed logins are limited per account from one address, per address,
 	// and per account from everywhere with a higher bound, so that a
 	// stranger cannot lock a user out from another address.
@@ -120,6 +132,9 @@ func New(ctx context.Context, cfg Config, st *storage.Store, blobs media.Blobs) 
 		log:            cfg.Logger,
 		secret:         secret,
 		notifier:       cfg.Notifier,
+		facebook:       social.NewFacebook(cfg.Social),
+		linkedin:       social.NewLinkedIn(cfg.Social),
+		sealer:         cfg.Sealer,
 		resetByAddr:    auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow),
 		resetByAccount: auth.NewLimiter(3, cfg.LoginWindow),
 		byAccountAddr:  auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow),

@@ -52,8 +52,8 @@
   });
 })();
 
-// Copy buttons of the share kit and the widget builder: each copies the
-// field it names. Without the script the buttons stay hidden and the
+// Copy buttons of the share kit, the widget builder and a material's
+// posts: each copies the field it names. Without the script the buttons stay hidden and the
 // fields are selected and copied by hand.
 (function () {
   "use strict";
@@ -69,5 +69,27 @@
         field.select();
       });
     });
+  });
+})();
+
+// Character counts of a material's posts on the social channels, as each
+// platform counts them: LinkedIn counts its reserved characters twice.
+(function () {
+  "use strict";
+  var reserved = "\\|{}@[]()<>#*_~";
+  Array.prototype.forEach.call(document.querySelectorAll("textarea[data-social-max]"), function (field) {
+    var counter = document.getElementById(field.id + "-count");
+    var max = parseInt(field.getAttribute("data-social-max"), 10);
+    var escape = field.hasAttribute("data-escape");
+    if (!counter) return;
+    function update() {
+      var n = 0;
+      Array.from(field.value.replace(/\r\n/g, "\n").trim()).forEach(function (c) {
+        n += escape && reserved.indexOf(c) >= 0 ? 2 : 1;
+      });
+      counter.textContent = counter.getAttribute("data-template").replace("%n", n).replace("%max", max);
+    }
+    field.addEventListener("input", update);
+    update();
   });
 })();
