@@ -170,9 +170,12 @@ func allPages(t *testing.T, e *env) []page {
 	editor := &crawler{t: t, e: e, seen: map[string]bool{}, types: map[string]int{}, editor: true}
 	// The editor also follows the previews of the embed pages, which are
 	// public but linked only from the workspace; a light colour checks the
-	// widget's text on it.
-	editor.crawl([]string{"/redaktion", "/redaktion/deling/indlejring?farve=%23ffd700&antal=3"},
-		func(p string) bool { return strings.HasPrefix(p, "/redaktion") || strings.HasPrefix(p, "/indlejr/") })
+	// widget's text on it. The social channels' pages start from seeds
+	// that show every state.
+	seeds := append([]string{"/redaktion", "/redaktion/deling/indlejring?farve=%23ffd700&antal=3"}, e.social...)
+	editor.crawl(seeds, func(p string) bool {
+		return strings.HasPrefix(p, "/redaktion") || strings.HasPrefix(p, "/indlejr/")
+	})
 	return append(public.pages, editor.pages...)
 }
 

@@ -66,13 +66,16 @@ type env struct {
 	token   string // a valid first-admin setup token
 	invite  string // a valid invitation token
 	reset   string // a valid password link token (the admin's)
+	// social are workspace pages with every state of the social
+	// channels: a material's posts and a connection's choice.
+	social []string
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	ctx := context.Background()
 	h, err := hub.Open(ctx, hub.Config{DataDir: t.TempDir(), Starter: true, Passwords: auth.TestParams(),
-		Logger: storagetest.Logger()})
+		Logger: storagetest.Logger(), Social: loopbackPlatforms(t), SecretKey: secretKey})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,6 +103,7 @@ func newEnv(t *testing.T) *env {
 	seedWorkflow(t, h, admin.ID)
 	e.seedAccounts(t, admin)
 	e.login(t)
+	e.seedSocial(t, admin)
 	return e
 }
 

@@ -161,6 +161,17 @@ func (b Base) PlatformName(platform string) string {
 	return b.T("ws.social.platform.manual")
 }
 
+// PlatformBrand is the platform's own name, as in "Connect with Facebook".
+func (b Base) PlatformBrand(platform string) string {
+	switch social.Platform(platform) {
+	case social.Facebook:
+		return "Facebook"
+	case social.LinkedIn:
+		return "LinkedIn"
+	}
+	return b.T("ws.social.platform.manual")
+}
+
 func (s *Server) wsChannels(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.channelsPage(r)
 	if err != nil {
@@ -537,7 +548,7 @@ func (s *Server) connectFailed(w http.ResponseWriter, r *http.Request, g *storag
 	if err != nil {
 		return err
 	}
-	p.PlatformProblem = p.PlatformName(g.Platform) + ": " + e.Describe()
+	p.PlatformProblem = p.PlatformBrand(g.Platform) + ": " + e.Describe()
 	return s.render(w, http.StatusBadGateway, "ws/channels", p)
 }
 
