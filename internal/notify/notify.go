@@ -217,14 +217,12 @@ func MaterialPath(role storage.Role, id int64) string {
 }
 
 // LinkPath is where a notification of kind about a material leads a
-// user in the workspace, or "" for nowhere.
+// user in the workspace: the material, its posts, or the channels.
 func LinkPath(role storage.Role, k Kind, materialID int64) string {
-	switch {
-	case k == KindTokenExpiry:
+	switch k {
+	case KindTokenExpiry:
 		return "/redaktion/kanaler"
-	case materialID == 0:
-		return ""
-	case k == KindSocialProblem:
+	case KindSocialProblem:
 		return "/redaktion/materialer/" + strconv.FormatInt(materialID, 10) + "/kanaler"
 	}
 	return MaterialPath(role, materialID)
@@ -243,13 +241,11 @@ func (n *Notifier) eventMail(u *storage.User, ev Event, actorName, brandName str
 	if ev.Message != "" {
 		b.WriteString(i18n.T(da, "notify.mail.message") + "\n\n" + ev.Message + "\n\n")
 	}
-	if link := LinkPath(u.Role, ev.Kind, ev.MaterialID); link != "" {
-		open := "notify.mail.open"
-		if ev.Kind == KindTokenExpiry {
-			open = "notify.mail.open_channels"
-		}
-		b.WriteString(i18n.T(da, open) + "\n" + n.baseURL + link + "\n\n")
+	open := "notify.mail.open"
+	if ev.Kind == KindTokenExpiry {
+		open = "notify.mail.open_channels"
 	}
+	b.WriteString(i18n.T(da, open) + "\n" + n.baseURL + LinkPath(u.Role, ev.Kind, ev.MaterialID) + "\n\n")
 	b.WriteString("-- \n" + i18n.T(da, "notify.mail.footer", brandName, n.baseURL+"/redaktion/profil") + "\n")
 	return &storage.Mail{To: u.Email, Subject: i18n.T(da, t.subject, oneLine(ev.MaterialTitle)), Body: b.String()}
 }

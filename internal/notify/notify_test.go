@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	netmail "net/mail"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -319,6 +320,46 @@ func TestInvitedButNotJoinedAreNotTold(t *testing.T) {
 		}
 		if us, _ := st.UsersWithRole(ctx, storage.RoleEditor); len(us) != 1 || us[0].ID != actor.ID {
 			t.Errorf("editors who can act: %+v", us)
+		}
+	})
+}
+
+func TestSocialNotifications(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		editor := user(t, st, "Eva", storage.RoleEditor, true)
+		n := notify.New(st, "https://skoleoghjem.example.dk", true, storagetest.Logger())
+		err := n.Notify(ctx, notify.Event{Kind: notify.KindTokenExpiry, MaterialTitle: "Kommunen på LinkedIn",
+			Recipients: []int64{editor.ID}, Note: "Adgangen udløber 2026-12-20 10:00 +01:00."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := &material.Material{Kind: material.Article, Title: "Trivsel", Summary: "x", Language: "da",
+			Status: material.Published, Audiences: []material.Audience{material.Parents}}
+		if err := st.CreateMaterial(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		err = n.Notify(ctx, notify.Event{Kind: notify.KindSocialProblem, MaterialID: m.ID, MaterialTitle: "Trivsel",
+			Recipients: []int64{editor.ID}, Note: "Opslaget på Facebook blev ikke sendt."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mails := queuedMails(t, st)
+		if len(mails) != 2 {
+			t.Fatalf("%d mails", len(mails))
+		}
+		for i, want := range []struct{ subject, link string }{
+			{"Adgangen til Kommunen på LinkedIn udløber snart", "Se kanalerne her:\n" +
+				"https://skoleoghjem.example.dk/redaktion/kanaler\n"},
+			{"Opslag ikke sendt: Trivsel", "https://skoleoghjem.example.dk/redaktion/materialer/" +
+				strconv.FormatInt(m.ID, 10) + "/kanaler\n"},
+		} {
+			if mails[i].Subject != want.subject || !strings.Contains(mails[i].Body, want.link) {
+				t.Errorf("mail %d: %q\n%s", i, mails[i].Subject, mails[i].Body)
+			}
+		}
+		if got := notify.Text(i18n.Danish, notify.KindTokenExpiry, "", "Kommunen på LinkedIn"); got !=
+			"Hubbens adgang til kanalen »Kommunen på LinkedIn« udløber snart." {
+			t.Errorf("inbox text %q", got)
 		}
 	})
 }

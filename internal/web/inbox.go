@@ -44,7 +44,9 @@ func (s *Server) wsInbox(w http.ResponseWriter, r *http.Request) error {
 	for _, n := range list {
 		item := InboxItem{Notification: n,
 			Text: notify.Text(b.Lang, notify.Kind(n.Kind), n.ActorName, n.MaterialTitle)}
-		item.Link = notify.LinkPath(u.Role, notify.Kind(n.Kind), n.MaterialID)
+		if n.MaterialID != 0 || n.Kind == string(notify.KindTokenExpiry) {
+			item.Link = notify.LinkPath(u.Role, notify.Kind(n.Kind), n.MaterialID)
+		}
 		p.Items = append(p.Items, item)
 	}
 	p.Total = total
