@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"encoding/base64"
+	"image"
+	_ "image/jpeg" // share images of photos
+	_ "image/png"  // share images drawn as cards
 	"net/http"
 	"net/url"
 	"regexp"
@@ -117,8 +120,13 @@ func socialEndToEnd(t *testing.T, h *running, fb *socialtest.Facebook, li *socia
 		!strings.Contains(doc.Find("h1").Text(), "Et godt første forældremøde") {
 		t.Errorf("the posted link: %d %q", status, doc.Find("h1").Text())
 	}
-	if img := li.Image(liPosts[0].Article.Thumbnail); img == nil || !bytes.HasPrefix(img.Data, []byte{0xff, 0xd8}) {
-		t.Error("LinkedIn's thumbnail is not the material's cover")
+	img := li.Image(liPosts[0].Article.Thumbnail)
+	if img == nil {
+		t.Fatal("no thumbnail was uploaded")
+	}
+	if cfg, _, err := image.DecodeConfig(bytes.NewReader(img.Data)); err != nil || cfg.Width != 1200 ||
+		cfg.Height != 630 {
+		t.Errorf("LinkedIn's thumbnail is not the 1200×630 share image: %v %v", cfg, err)
 	}
 	if liPosts[0].Shown != "Sådan bliver skoleårets første forældremøde godt (0.-9. klasse)." {
 		t.Errorf("LinkedIn shows %q", liPosts[0].Shown)

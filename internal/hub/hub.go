@@ -138,7 +138,7 @@ func open(ctx context.Context, cfg Config, st *storage.Store, base *url.URL, pro
 	notifier := notify.New(st, baseString, cfg.Mail.Enabled(), cfg.Logger)
 	runner.Notifier = notifier
 
-	poster, sealer, err := newPoster(cfg, st, blobs, notifier, runner.Lease)
+	poster, sealer, err := newPoster(cfg, st, notifier, runner.Lease)
 	if err != nil {
 		return nil, err
 	}
@@ -151,6 +151,7 @@ func open(ctx context.Context, cfg Config, st *storage.Store, base *url.URL, pro
 	if err != nil {
 		return nil, err
 	}
+	poster.Images = w // a post shows the material's share image
 	return &Hub{Store: st, Blobs: blobs, Web: w, Jobs: runner, Notifier: notifier, Poster: poster, baseURL: base,
 		log: cfg.Logger}, nil
 }
@@ -158,7 +159,7 @@ func open(ctx context.Context, cfg Config, st *storage.Store, base *url.URL, pro
 // newPoster builds what sends posts to the social channels. A post must
 // be sent well within the job's lease, or another instance could take
 // the job over mid-send.
-func newPoster(cfg Config, st *storage.Store, blobs media.Blobs, n *notify.Notifier,
+func newPoster(cfg Config, st *storage.Store, n *notify.Notifier,
 	lease time.Duration) (*social.Poster, *social.Sealer, error) {
 	if err := cfg.Social.Check(); err != nil {
 		return nil, nil, err
@@ -179,8 +180,7 @@ func newPoster(cfg Config, st *storage.Store, blobs media.Blobs, n *notify.Notif
 		sc.HTTP = social.NewHTTPClient(timeout)
 	}
 	return &social.Poster{Store: st, Facebook: social.NewFacebook(sc), LinkedIn: social.NewLinkedIn(sc),
-		Sealer: sealer, Images: social.CoverImages{Store: st, Blobs: blobs}, Notifier: n, Log: cfg.Logger,
-		Timeout: timeout}, sealer, nil
+		Sealer: sealer, Notifier: n, Log: cfg.Logger, Timeout: timeout}, sealer, nil
 }
 
 func parseBaseURL(s string) (*url.URL, error) {

@@ -37,7 +37,8 @@ type PostStore interface {
 	PruneGrants(ctx context.Context, now time.Time) (int64, error)
 }
 
-// Images finds the picture a post of a material shows; nil for none.
+// Images finds the picture a post of a material shows, its share image;
+// nil for none. *web.Server is one.
 type Images interface {
 	ShareImage(ctx context.Context, m *material.Material) (*Image, error)
 }
@@ -56,7 +57,7 @@ type Poster struct {
 	Facebook *FacebookClient
 	LinkedIn *LinkedInClient
 	Sealer   *Sealer
-	Images   Images   // nil: posts show no picture of their own
+	Images   Images   // nil: LinkedIn posts show no picture
 	Notifier Notifier // nil: nobody is told of failures and expiries
 	Log      *slog.Logger
 	Now      func() time.Time

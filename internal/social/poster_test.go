@@ -2,7 +2,9 @@ package social_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -77,6 +79,30 @@ func (r *rig) channel(platform, name, target, token string, expires time.Time) *
 	return ch
 }
 
+// coverImages gives a post the material's stored cover, as the hub's
+// share images do for a cover that needs no crop.
+type coverImages struct {
+	st    *storage.Store
+	blobs media.Blobs
+}
+
+func (c coverImages) ShareImage(ctx context.Context, m *material.Material) (*social.Image, error) {
+	if m.CoverID == 0 {
+		return nil, nil
+	}
+	rec, err := c.st.GetMedia(ctx, m.CoverID)
+	if err != nil {
+		return nil, err
+	}
+	blob, err := c.blobs.Open(ctx, rec.Key)
+	if err != nil {
+		return nil, err
+	}
+	defer blob.Close()
+	data, err := io.ReadAll(blob)
+	return &social.Image{Data: data, ContentType: rec.ContentType}, err
+}
+
 func (r *rig) clock() time.Time {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -95,7 +121,7 @@ func (r *rig) poster(timeout time.Duration) *social.Poster {
 	r.fb.Configure(&cfg)
 	r.li.Configure(&cfg)
 	return &social.Poster{Store: r.st, Facebook: social.NewFacebook(cfg), LinkedIn: social.NewLinkedIn(cfg),
-		Sealer: r.sealer, Images: social.CoverImages{Store: r.st, Blobs: r.blobs},
+		Sealer: r.sealer, Images: coverImages{st: r.st, blobs: r.blobs},
 		Notifier: notify.New(r.st, site, false, storagetest.Logger()), Log: storagetest.Logger(), Now: r.clock,
 		Timeout: timeout}
 }

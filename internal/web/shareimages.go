@@ -14,9 +14,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bindeled/bindeled/internal/brand"
+	"github.com/bindeled/bindeled/internal/i18n"
 	"github.com/bindeled/bindeled/internal/material"
 	"github.com/bindeled/bindeled/internal/media"
 	"github.com/bindeled/bindeled/internal/shareimage"
+	"github.com/bindeled/bindeled/internal/social"
 	"github.com/bindeled/bindeled/internal/storage"
 )
 
@@ -184,4 +187,29 @@ func (s *Server) forgetSharePhoto(ctx context.Context, photoKey string) error {
 		return nil
 	}
 	return s.blobs.Delete(ctx, "og"+sharePhotoHash(photoKey)+".jpg")
+}
+
+// ShareImage returns a material's share image for a post on a social
+// channel: the same picture its page names in its Open Graph tags. It
+// makes *Server a social.Images.
+func (s *Server) ShareImage(ctx context.Context, m *material.Material) (*social.Image, error) {
+	kv, err := s.store.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	b := Base{Lang: i18n.Danish, Brand: brand.FromMap(kv), assets: s.assets}
+	files, err := s.store.MediaByIDs(ctx, []int64{m.CoverID, m.PosterID})
+	if err != nil {
+		return nil, err
+	}
+	si := shareImageOf(b, m, files)
+	rs, _, err := s.shareImageBytes(ctx, si)
+	if err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(rs)
+	if err != nil {
+		return nil, err
+	}
+	return &social.Image{Data: data, ContentType: si.ContentType()}, nil
 }

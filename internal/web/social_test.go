@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"image"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -61,7 +62,7 @@ func newSocialHub(t *testing.T, st *storage.Store, withKey bool) *socialHub {
 // runJobs runs the due jobs as the hub's job runner would.
 func (h *socialHub) runJobs() {
 	p := &social.Poster{Store: h.st, Facebook: social.NewFacebook(h.cfg), LinkedIn: social.NewLinkedIn(h.cfg),
-		Sealer: h.sealer, Images: social.CoverImages{Store: h.st, Blobs: h.blobs},
+		Sealer: h.sealer, Images: h.web,
 		Notifier: notify.New(h.st, "", false, testLogger(h.t)), Log: testLogger(h.t), Timeout: 2 * time.Second}
 	r := &jobs.Runner{Store: h.st, Log: testLogger(h.t), Interval: time.Minute, Lease: 5 * time.Minute, Social: p}
 	r.RunDue(ctx)
@@ -430,6 +431,15 @@ func TestPostsPlannedAndSettled(t *testing.T) {
 		h.runJobs()
 		if len(h.fb.Posts()) != 1 || len(h.li.Posts()) != 1 || h.li.Posts()[0].Shown != "Til LinkedIn (nyt)" {
 			t.Fatalf("posts made: %+v %+v", h.fb.Posts(), h.li.Posts())
+		}
+		// LinkedIn's preview shows the material's share image, a card here as it has no cover.
+		thumb := h.li.Image(h.li.Posts()[0].Article.Thumbnail)
+		if thumb == nil {
+			t.Fatal("no thumbnail uploaded")
+		}
+		if cfg, format, err := image.DecodeConfig(bytes.NewReader(thumb.Data)); err != nil || format != "png" ||
+			cfg.Width != 1200 || cfg.Height != 630 {
+			t.Errorf("thumbnail: %s %dx%d %v", format, cfg.Width, cfg.Height, err)
 		}
 
 		page := editor.get(path)
