@@ -248,59 +248,22 @@ var facebookPageID = regexp.MustCompile(`^[0-9]{1,30}$`)
 
 func (s *Server) addChannel(w http.ResponseWriter, r *http.Request) error {
 	f := r.PostForm
-	form := ChannelForm{Platform: f.Get("platform"), Name: strings.TrimSpace(f.Get("name")),
-		Target: strings.TrimSpace(f.Get("target")), URL: strings.TrimSpace(f.Get("url")),
-		Token: strings.TrimSpace(f.Get("token")), Expires: strings.TrimSpace(f.Get("expires"))}
 	p, err := s.channelsPage(r)
 	if err != nil {
 		return err
 	}
-	p.Add = form
-	platform := social.Platform(form.Platform)
-	if !platform.Valid() {
-		p.Problems.add("platform", p.T("error.social_platform"))
-	}
-	switch n := utf8.RuneCountInString(form.Name); {
-	case n == 0:
-		p.Problems.add("name", p.T("error.required"))
-	case n > 80:
-		p.Problems.add("name", p.T("error.name_too_long"))
-	}
-	if form.URL != "" && !material.IsWebURL(form.URL) {
-		p.Problems.add("url", p.T("error.url"))
-	}
-	var expires time.Time
-	if form.Expires != "" {
-		if expires, err = localtime.Parse(form.Expires, "00:00", localtime.Earlier); err != nil {
-			p.Problems.add("expires", p.T("error.date"))
-		}
-	}
-	switch platform {
-	case social.Facebook:
-		if !facebookPageID.MatchString(form.Target) {
-			p.Problems.add("target", p.T("error.social_page_id"))
-		}
-	case social.LinkedIn:
-		if !social.ValidOrganisation(form.Target) {
-			p.Problems.add("target", p.T("error.social_urn"))
-		}
-	case social.Manual:
-		form.Target, form.Token, expires = "", "", time.Time{}
-	}
-	if platform.HasAPI() {
-		switch {
-		case !s.sealer.Ready():
-			p.Problems.add("token", p.T("error.social_no_key"))
-		case form.Token == "":
-			p.Problems.add("token", p.T("error.required"))
-		case len(form.Token) > 4096 || strings.ContainsAny(form.Token, " \t\r\n"):
-			p.Problems.add("token", p.T("error.social_token"))
-		}
-	}
+	p.Add = ChannelForm{Platform: f.Get("platform"), Name: strings.TrimSpace(f.Get("name")),
+		Target: strings.TrimSpace(f.Get("target")), URL: strings.TrimSpace(f.Get("url")),
+		Token: strings.TrimSpace(f.Get("token")), Expires: strings.TrimSpace(f.Get("expires"))}
+	expires := s.checkChannel(&p)
 	if len(p.Problems) > 0 {
 		return s.render(w, http.StatusUnprocessableEntity, "ws/channels", p)
 	}
 
+	form, platform := p.Add, social.Platform(p.Add.Platform)
+	if platform == social.Manual {
+		form.Target, form.Token, expires = "", "", time.Time{}
+	}
 	ch := &storage.Channel{Platform: form.Platform, Name: form.Name, Target: form.Target, URL: form.URL,
 		TokenExpiresAt: expires, CreatedBy: state(r).user.ID}
 	if ch.URL == "" {
@@ -317,6 +280,50 @@ func (s *Server) addChannel(w http.ResponseWriter, r *http.Request) error {
 	s.audit(r, "channel:add", form.Platform+" "+strconv.FormatInt(ch.ID, 10)+": "+ch.Name)
 	http.Redirect(w, r, "/redaktion/kanaler?besked=kanal-gemt", http.StatusSeeOther)
 	return nil
+}
+
+// checkChannel puts what is wrong with the add form on the page and
+// returns the token's expiry.
+func (s *Server) checkChannel(p *WSChannelsPage) time.Time {
+	form := p.Add
+	platform := social.Platform(form.Platform)
+	if !platform.Valid() {
+		p.Problems.add("platform", p.T("error.social_platform"))
+	}
+	switch n := utf8.RuneCountInString(form.Name); {
+	case n == 0:
+		p.Problems.add("name", p.T("error.required"))
+	case n > 80:
+		p.Problems.add("name", p.T("error.name_too_long"))
+	}
+	if form.URL != "" && !material.IsWebURL(form.URL) {
+		p.Problems.add("url", p.T("error.url"))
+	}
+	var expires time.Time
+	if form.Expires != "" && platform.HasAPI() {
+		var err error
+		if expires, err = localtime.Parse(form.Expires, "00:00", localtime.Earlier); err != nil {
+			p.Problems.add("expires", p.T("error.date"))
+		}
+	}
+	switch {
+	case platform == social.Facebook && !facebookPageID.MatchString(form.Target):
+		p.Problems.add("target", p.T("error.social_page_id"))
+	case platform == social.LinkedIn && !social.ValidOrganisation(form.Target):
+		p.Problems.add("target", p.T("error.social_urn"))
+	}
+	if !platform.HasAPI() {
+		return expires
+	}
+	switch {
+	case !s.sealer.Ready():
+		p.Problems.add("token", p.T("error.social_no_key"))
+	case form.Token == "":
+		p.Problems.add("token", p.T("error.required"))
+	case len(form.Token) > 4096 || strings.ContainsAny(form.Token, " \t\r\n"):
+		p.Problems.add("token", p.T("error.social_token"))
+	}
+	return expires
 }
 
 func (s *Server) removeChannel(w http.ResponseWriter, r *http.Request) error {

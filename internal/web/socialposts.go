@@ -196,40 +196,13 @@ func (s *Server) planPosts(w http.ResponseWriter, r *http.Request, m *material.M
 		return err
 	}
 	f := r.PostForm
-	chosen := map[int64]bool{}
-	for _, v := range f["channel"] {
-		chosen[formID(v)] = true
+	posts := p.readRows(f, s.publicBase(r), state(r).user.ID)
+	if len(posts) == 0 {
+		p.Problems.add("channel", p.T("error.social_no_channel"))
 	}
 	p.When = f.Get("when")
 	if p.When != "time" {
 		p.When = "publish"
-	}
-	var posts []*storage.Post
-	for i := range p.Rows {
-		row := &p.Rows[i]
-		platform := social.Platform(row.Channel.Platform)
-		row.Checked = chosen[row.Channel.ID]
-		row.Text = strings.TrimSpace(strings.ReplaceAll(f.Get(row.Field("text")), "\r\n", "\n"))
-		row.ByHand = f.Get(row.Field("hand")) == "on" || !row.Channel.HasAPI()
-		row.Length = social.TextLength(platform, row.Text)
-		if !row.Checked {
-			continue
-		}
-		switch {
-		case row.Text == "":
-			row.Problems = append(row.Problems, p.T("error.required"))
-		case row.Length > row.Max:
-			row.Problems = append(row.Problems, p.T("error.social_too_long", row.Max, row.Length))
-		}
-		mode := storage.PostByAPI
-		if row.ByHand {
-			mode = storage.PostByHand
-		}
-		posts = append(posts, &storage.Post{MaterialID: m.ID, ChannelID: row.Channel.ID, Text: row.Text, Mode: mode,
-			SiteURL: s.publicBase(r), CreatedBy: state(r).user.ID})
-	}
-	if len(posts) == 0 {
-		p.Problems.add("channel", p.T("error.social_no_channel"))
 	}
 	var at time.Time
 	if p.When == "time" {
@@ -251,6 +224,39 @@ func (s *Server) planPosts(w http.ResponseWriter, r *http.Request, m *material.M
 	s.audit(r, "channel:plan", auditMaterial(m)+" ("+strconv.Itoa(len(posts))+")")
 	http.Redirect(w, r, postsURL(m.ID, "opslag-planlagt"), http.StatusSeeOther)
 	return nil
+}
+
+// readRows reads each channel's part of the form into its row, with its
+// problems, and returns the posts of the channels ticked.
+func (p *WSPostsPage) readRows(f url.Values, siteURL string, userID int64) []*storage.Post {
+	chosen := map[int64]bool{}
+	for _, v := range f["channel"] {
+		chosen[formID(v)] = true
+	}
+	var posts []*storage.Post
+	for i := range p.Rows {
+		row := &p.Rows[i]
+		row.Checked = chosen[row.Channel.ID]
+		row.Text = strings.TrimSpace(strings.ReplaceAll(f.Get(row.Field("text")), "\r\n", "\n"))
+		row.ByHand = f.Get(row.Field("hand")) == "on" || !row.Channel.HasAPI()
+		row.Length = social.TextLength(social.Platform(row.Channel.Platform), row.Text)
+		if !row.Checked {
+			continue
+		}
+		switch {
+		case row.Text == "":
+			row.Problems = append(row.Problems, p.T("error.required"))
+		case row.Length > row.Max:
+			row.Problems = append(row.Problems, p.T("error.social_too_long", row.Max, row.Length))
+		}
+		mode := storage.PostByAPI
+		if row.ByHand {
+			mode = storage.PostByHand
+		}
+		posts = append(posts, &storage.Post{MaterialID: p.M.ID, ChannelID: row.Channel.ID, Text: row.Text,
+			Mode: mode, SiteURL: siteURL, CreatedBy: userID})
+	}
+	return posts
 }
 
 // readPostTime reads the time of the posts' own; it must fall when the
