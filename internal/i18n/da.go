@@ -812,7 +812,6 @@ var danish = map[string]string{
 	"ws.widget.code_help": "Sæt koden ind, hvor listen skal stå. Scriptet tilpasser listens højde; listen sætter " +
 		"ingen cookies.",
 
-
 	// Social channels.
 	"notify.kind.social_problem":    "Opslag på sociale medier, der ikke gik igennem",
 	"notify.social_problem.subject": "Opslag ikke sendt: %s",

@@ -814,7 +814,6 @@ var english = map[string]string{
 	"ws.widget.code_help": "Paste the code where the list should be. The script fits the list's height; the list " +
 		"sets no cookies.",
 
-
 	// Social channels.
 	"notify.kind.social_problem":    "Social media posts that did not go through",
 	"notify.social_problem.subject": "Post not sent: %s",
