@@ -111,14 +111,22 @@ func socialEndToEnd(t *testing.T, h *running, fb *socialtest.Facebook, li *socia
 	if len(fbPosts) != 1 || len(liPosts) != 1 {
 		t.Fatalf("posts: %d on Facebook, %d on LinkedIn; log:\n%s", len(fbPosts), len(liPosts), h.stderr)
 	}
+	// Each link carries its platform's tag, so the visits it brings are counted.
 	link := fbPosts[0].Link
-	if !strings.HasPrefix(link, h.base+"/materialer/") || liPosts[0].Article.Source != link {
+	if !strings.HasPrefix(link, h.base+"/materialer/") || !strings.HasSuffix(link, "?k=fb") ||
+		liPosts[0].Article.Source != strings.TrimSuffix(link, "fb")+"li" {
 		t.Errorf("links: Facebook %q, LinkedIn %q", link, liPosts[0].Article.Source)
 	}
 	reader := newBrowser()
-	if doc, status := getDoc(t, reader, link); status != http.StatusOK ||
-		!strings.Contains(doc.Find("h1").Text(), "Et godt første forældremøde") {
-		t.Errorf("the posted link: %d %q", status, doc.Find("h1").Text())
+	for _, l := range []string{link, liPosts[0].Article.Source} {
+		if doc, status := getDoc(t, reader, l); status != http.StatusOK ||
+			!strings.Contains(doc.Find("h1").Text(), "Et godt første forældremøde") {
+			t.Errorf("the posted link %s: %d %q", l, status, doc.Find("h1").Text())
+		}
+	}
+	doc, _ = getDoc(t, c, h.base+"/redaktion/deling")
+	if got := strings.TrimSpace(doc.Find("tfoot td").Last().Text()); got != "2" {
+		t.Errorf("visits counted from the two posts: %q, want 2", got)
 	}
 	img := li.Image(liPosts[0].Article.Thumbnail)
 	if img == nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/bindeled/bindeled/internal/localtime"
 	"github.com/bindeled/bindeled/internal/material"
 	"github.com/bindeled/bindeled/internal/notify"
+	"github.com/bindeled/bindeled/internal/share"
 	"github.com/bindeled/bindeled/internal/storage"
 )
 
@@ -100,10 +101,19 @@ func (p *Poster) maxAttempts() int {
 	return 8
 }
 
-// MaterialLink is the public address of a material for a post planned
-// on a hub at siteURL.
-func MaterialLink(siteURL string, m *material.Material) string {
-	return siteURL + "/materialer/" + url.PathEscape(m.Slug)
+// MaterialLink is the public address of a material in a post on a
+// platform, planned on a hub at siteURL. On Facebook and LinkedIn it
+// carries the platform's channel tag, so the hub counts the visits each
+// brought (package share); a manual channel's link has none.
+func MaterialLink(siteURL string, p Platform, m *material.Material) string {
+	link := siteURL + "/materialer/" + url.PathEscape(m.Slug)
+	switch p {
+	case Facebook:
+		return share.Tagged(link, share.Facebook)
+	case LinkedIn:
+		return share.Tagged(link, share.LinkedIn)
+	}
+	return link
 }
 
 // Send sends a post; attempt is the job's attempt, counting from 1. An
@@ -181,7 +191,7 @@ func (p *Poster) openToken(ch *storage.Channel) (string, string) {
 // ctx, which outlives it, records the outcome.
 func (p *Poster) deliver(sctx, ctx context.Context, post *storage.Post, ch *storage.Channel,
 	m *material.Material, token string, attempt int) error {
-	link := MaterialLink(post.SiteURL, m)
+	link := MaterialLink(post.SiteURL, Platform(ch.Platform), m)
 	var send func() (Result, error)
 	switch Platform(ch.Platform) {
 	case Facebook:
@@ -349,7 +359,7 @@ func (p *Poster) Rescrape(ctx context.Context, materialID int64, attempt int) er
 			continue
 		}
 		sctx, cancel := context.WithTimeout(ctx, p.timeout())
-		err = p.Facebook.Scrape(sctx, token, MaterialLink(post.SiteURL, m))
+		err = p.Facebook.Scrape(sctx, token, MaterialLink(post.SiteURL, Facebook, m))
 		cancel()
 		if err != nil && KindOf(err) != Permanent && attempt < 5 {
 			var e *Error

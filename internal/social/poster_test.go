@@ -211,7 +211,8 @@ func TestPostsGoOutWhenPublished(t *testing.T) {
 
 		link := site + "/materialer/" + m.Slug
 		fbPosts := r.fb.Posts()
-		if len(fbPosts) != 1 || fbPosts[0].Message != "Nyt materiale om forældremøder." || fbPosts[0].Link != link ||
+		if len(fbPosts) != 1 || fbPosts[0].Message != "Nyt materiale om forældremøder." ||
+			fbPosts[0].Link != link+"?k=fb" ||
 			fbPosts[0].PageID != "1122334455" {
 			t.Errorf("Facebook posts = %+v", fbPosts)
 		}
@@ -220,7 +221,7 @@ func TestPostsGoOutWhenPublished(t *testing.T) {
 			t.Fatalf("LinkedIn posts = %+v", liPosts)
 		}
 		lp := liPosts[0]
-		if lp.Shown != "Forældremøder (0.-3. klasse) #skolehjem" || lp.Article.Source != link ||
+		if lp.Shown != "Forældremøder (0.-3. klasse) #skolehjem" || lp.Article.Source != link+"?k=li" ||
 			lp.Article.Title != m.Title || lp.Article.Description != m.Summary {
 			t.Errorf("LinkedIn post = %+v", lp)
 		}
@@ -539,7 +540,7 @@ func TestFacebookScrapesAfterAnEdit(t *testing.T) {
 			t.Fatal(err)
 		}
 		run.RunDue(ctx)
-		if got := r.fb.Scrapes(); len(got) != 1 || got[0] != site+"/materialer/"+m.Slug {
+		if got := r.fb.Scrapes(); len(got) != 1 || got[0] != site+"/materialer/"+m.Slug+"?k=fb" {
 			t.Errorf("scrapes = %v", got)
 		}
 

@@ -154,7 +154,8 @@ func (s *Server) postsPage(r *http.Request, m *material.Material) (WSPostsPage, 
 		return p, err
 	}
 	for _, post := range posts {
-		v := PostView{Post: post, CopyText: post.Text + "\n\n" + social.MaterialLink(post.SiteURL, m)}
+		link := social.MaterialLink(post.SiteURL, social.Platform(post.ChannelPlatform), m)
+		v := PostView{Post: post, CopyText: post.Text + "\n\n" + link}
 		if key, ok := hubProblems[post.Problem]; ok {
 			v.ProblemText = b.T(key)
 		} else {
