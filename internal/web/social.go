@@ -119,7 +119,9 @@ type WSChannelsPage struct {
 	Connect     *ConnectView
 	// PlatformProblem is the platform's message when connecting failed.
 	PlatformProblem string
-	Problems        fieldTexts
+	// Trouble is what did not happen, as a redirect reported it.
+	Trouble  string
+	Problems fieldTexts
 }
 
 // AppFormView is one platform's app form.
@@ -190,9 +192,7 @@ func (s *Server) channelsPage(r *http.Request) (WSChannelsPage, error) {
 		return WSChannelsPage{}, err
 	}
 	b.Section = "channels"
-	if key, ok := socialFlashes[r.URL.Query().Get("besked")]; ok {
-		b.Flash = b.T(key)
-	}
+	trouble := socialMessages(&b, r)
 	chs, err := s.store.Channels(r.Context())
 	if err != nil {
 		return WSChannelsPage{}, err
@@ -201,7 +201,7 @@ func (s *Server) channelsPage(r *http.Request) (WSChannelsPage, error) {
 	if err != nil {
 		return WSChannelsPage{}, err
 	}
-	p := WSChannelsPage{Base: b, KeyReady: s.sealer.Ready(), Problems: fieldTexts{},
+	p := WSChannelsPage{Base: b, Trouble: trouble, KeyReady: s.sealer.Ready(), Problems: fieldTexts{},
 		RedirectURI: s.publicBase(r) + "/redaktion/kanaler/retur",
 		Facebook:    AppView{ClientID: kv[keyFacebookAppID], HasSecret: kv[keyFacebookAppSecret] != ""},
 		LinkedIn:    AppView{ClientID: kv[keyLinkedInClientID], HasSecret: kv[keyLinkedInSecret] != ""},
@@ -210,20 +210,37 @@ func (s *Server) channelsPage(r *http.Request) (WSChannelsPage, error) {
 	return p, nil
 }
 
-// socialFlashes are the messages a redirect to a social page may leave.
-var socialFlashes = map[string]string{
-	"kanal-gemt":           "ws.social.channel_saved",
-	"kanal-slettet":        "ws.social.channel_removed",
-	"kanal-forbundet":      "ws.social.channel_connected",
-	"app-gemt":             "ws.social.app_saved",
-	"forbindelse-ugyldig":  "ws.social.connect_invalid",
-	"forbindelse-afbrudt":  "ws.social.connect_cancelled",
-	"opslag-planlagt":      "ws.social.posts_planned",
-	"opslag-slettet":       "ws.social.post_deleted",
-	"opslag-delt":          "ws.social.post_marked",
-	"opslag-igen":          "ws.social.post_resent",
-	"opslag-uaendret":      "ws.social.post_unchanged",
-	"forbindelse-udloebet": "ws.social.connect_expired",
+// socialFlashes are the messages of success a redirect to a social page
+// may leave, and socialTroubles those of something that did not happen.
+var (
+	socialFlashes = map[string]string{
+		"kanal-gemt":      "ws.social.channel_saved",
+		"kanal-slettet":   "ws.social.channel_removed",
+		"kanal-forbundet": "ws.social.channel_connected",
+		"app-gemt":        "ws.social.app_saved",
+		"opslag-planlagt": "ws.social.posts_planned",
+		"opslag-slettet":  "ws.social.post_deleted",
+		"opslag-delt":     "ws.social.post_marked",
+		"opslag-igen":     "ws.social.post_resent",
+	}
+	socialTroubles = map[string]string{
+		"forbindelse-ugyldig":  "ws.social.connect_invalid",
+		"forbindelse-afbrudt":  "ws.social.connect_cancelled",
+		"forbindelse-udloebet": "ws.social.connect_expired",
+		"opslag-uaendret":      "ws.social.post_unchanged",
+	}
+)
+
+// socialMessages reads the message a redirect left: a flash, or a trouble.
+func socialMessages(b *Base, r *http.Request) (trouble string) {
+	key := r.URL.Query().Get("besked")
+	if k, ok := socialFlashes[key]; ok {
+		b.Flash = b.T(k)
+	}
+	if k, ok := socialTroubles[key]; ok {
+		return b.T(k)
+	}
+	return ""
 }
 
 // wsSaveChannels does what the button pressed on the channels page says.

@@ -319,10 +319,12 @@ func TestConnectRefusals(t *testing.T) {
 			t.Errorf("wrong secret: %d %q", p.status, p.text("[role=alert]"))
 		}
 
-		// A made-up state.
-		if p := admin.get("/redaktion/kanaler/retur?code=x&state=made-up"); !strings.Contains(
-			p.header.Get("Location"), "forbindelse-ugyldig") {
-			t.Errorf("made-up state: %q", p.header.Get("Location"))
+		// A made-up state: the page says the connection was not made.
+		p = admin.get("/redaktion/kanaler/retur?code=x&state=made-up")
+		if loc := p.header.Get("Location"); !strings.Contains(loc, "forbindelse-ugyldig") {
+			t.Errorf("made-up state: %q", loc)
+		} else if back := admin.get(loc); back.text(".flash.error[role=alert]") == "" || back.text(".flash") == "" {
+			t.Errorf("no message after a made-up state: %q", back.text(".flash"))
 		}
 		if chs, _ := st.Channels(ctx); len(chs) != 0 {
 			t.Errorf("channels = %v", chs)

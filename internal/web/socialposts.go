@@ -102,6 +102,10 @@ type WSPostsPage struct {
 	When      string // "publish" or "time"
 	At        TimeFields
 	Problems  fieldTexts
+	// Trouble is what did not happen, as a redirect reported it.
+	Trouble string
+	// Invalid says the form came back with problems.
+	Invalid bool
 }
 
 func (s *Server) wsPosts(w http.ResponseWriter, r *http.Request) error {
@@ -144,10 +148,8 @@ func (s *Server) postsPage(r *http.Request, m *material.Material) (WSPostsPage, 
 	}
 	b.Title = m.Title + " – " + b.Title
 	b.Section = "materials"
-	if key, ok := socialFlashes[r.URL.Query().Get("besked")]; ok {
-		b.Flash = b.T(key)
-	}
-	p := WSPostsPage{Base: b, M: m, PublicURL: s.publicBase(r) + "/materialer/" + url.PathEscape(m.Slug),
+	trouble := socialMessages(&b, r)
+	p := WSPostsPage{Base: b, Trouble: trouble, M: m, PublicURL: s.publicBase(r) + "/materialer/" + url.PathEscape(m.Slug),
 		When: "publish", Problems: fieldTexts{}, At: TimeFields{P: "post", Page: b}}
 	posts, err := s.store.PostsOfMaterial(r.Context(), m.ID)
 	if err != nil {
@@ -214,6 +216,7 @@ func (s *Server) planPosts(w http.ResponseWriter, r *http.Request, m *material.M
 		bad = bad || len(row.Problems) > 0
 	}
 	if bad {
+		p.Invalid = true
 		return s.render(w, http.StatusUnprocessableEntity, "ws/posts", p)
 	}
 	for _, post := range posts {
@@ -347,6 +350,7 @@ func (s *Server) postProblem(w http.ResponseWriter, r *http.Request, m *material
 		}
 	}
 	p.prefill()
+	p.Invalid = true
 	return s.render(w, http.StatusUnprocessableEntity, "ws/posts", p)
 }
 
