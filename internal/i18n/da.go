@@ -967,7 +967,8 @@ var danish = map[string]string{
 	"error.social_urn":      "Skriv organisationens URN, for eksempel urn:li:organization:2414183.",
 	"error.social_no_key": "Hubben kan ikke gemme adgang uden en hemmelig nøgle. Start den med " +
 		"BINDELED_SECRET_KEY.",
-	"error.social_token": "Indsæt nøglen uden mellemrum eller linjeskift.",
+	"error.social_token_again": "Nøglen vises ikke igen af hensyn til sikkerheden. Indsæt den igen.",
+	"error.social_token":       "Indsæt nøglen uden mellemrum eller linjeskift.",
 	"error.social_client_id": "Skriv appens id med bogstaver, tal, punktum, bindestreg eller " +
 		"understregning.",
 	"error.social_app_missing":        "Sæt platformens app op herunder, før du forbinder en side.",

@@ -968,7 +968,8 @@ var english = map[string]string{
 	"error.social_urn":             "Enter the organisation's URN, for example urn:li:organization:2414183.",
 	"error.social_no_key": "The hub cannot store access without a secret key. Start it with " +
 		"BINDELED_SECRET_KEY.",
-	"error.social_token": "Paste the token without spaces or line breaks.",
+	"error.social_token_again": "For safety the key is not shown again. Paste it again.",
+	"error.social_token":       "Paste the token without spaces or line breaks.",
 	"error.social_client_id": "Enter the app's id with letters, digits, full stops, hyphens or " +
 		"underscores.",
 	"error.social_app_missing":        "Set up the platform's app below before you connect a page.",

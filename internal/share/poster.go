@@ -4,13 +4,16 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
 	"golang.org/x/image/font/gofont/gobold"
 	"golang.org/x/image/font/gofont/goregular"
+	"golang.org/x/image/font/sfnt"
 
 	"github.com/bindeled/bindeled/internal/brand"
+	"github.com/bindeled/bindeled/internal/shareimage"
 )
 
 // The poster's page, in millimetres.
@@ -25,6 +28,16 @@ const (
 	lineGap = 1.25 // line height as a multiple of the font size
 )
 
+// posterFont is the poster's font, for knowing what it can draw; the bold
+// face has the same letters.
+var posterFont = sync.OnceValue(func() *sfnt.Font {
+	f, err := sfnt.Parse(goregular.TTF)
+	if err != nil {
+		panic("the embedded Go font does not parse: " + err.Error())
+	}
+	return f
+})
+
 // ptToMM converts a font size to millimetres.
 const ptToMM = 25.4 / 72
 
@@ -35,6 +48,11 @@ const ptToMM = 25.4 / 72
 // embedded, so Danish letters print on every printer. made is the
 // document's date, so the same material gives the same file.
 func PosterPDF(it Item, colour brand.Colour, made time.Time) ([]byte, error) {
+	// What the fonts cannot draw (emoji, other scripts) is left out,
+	// rather than printed as boxes or refused by the PDF writer.
+	f := posterFont()
+	it.Title, it.Summary, it.Hub = shareimage.Printable(f, it.Title), shareimage.Printable(f, it.Summary),
+		shareimage.Printable(f, it.Hub)
 	code, err := NewCode(Tagged(it.URL, Poster))
 	if err != nil {
 		return nil, err

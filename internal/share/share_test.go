@@ -268,6 +268,25 @@ func drawRects(rects []pdf.Rect, pageH float64) image.Image {
 	return img
 }
 
+// TestPosterLeavesOutWhatTheFontCannotDraw: emoji, scripts the fonts
+// lack and separate accents do not stop the poster.
+func TestPosterLeavesOutWhatTheFontCannotDraw(t *testing.T) {
+	it := item
+	it.Title = "Skolestart med madpakke 🎒 og cafe\u0301 中文"
+	it.Summary = "Husk madpakken 🎒 og godt humør 💥"
+	b, err := share.PosterPDF(it, brand.DefaultColour, time.Date(2030, 4, 2, 7, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatalf("a poster with emoji: %v", err)
+	}
+	text, _, _ := pdfPage(t, b)
+	flat := strings.Join(strings.Fields(text), "")
+	for _, want := range []string{"Skolestartmedmadpakkeogcafé", "Huskmadpakkenoggodthumør"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the poster's text lacks %q:\n%s", want, text)
+		}
+	}
+}
+
 func TestPosterLongTextStaysOnThePage(t *testing.T) {
 	long := item
 	long.Title = strings.Repeat("Forældresamarbejde på tværs af årgangene ", 4)[:160]

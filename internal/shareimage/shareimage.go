@@ -9,6 +9,7 @@ package shareimage
 import (
 	"bytes"
 	"fmt"
+	"golang.org/x/text/unicode/norm"
 	"image"
 	"image/color"
 	"image/draw"
@@ -264,7 +265,12 @@ func drawTitle(img *image.RGBA, fg color.RGBA, title string) error {
 
 // printable drops what the font cannot draw, such as emoji, which would
 // otherwise show as empty boxes, and folds white space to single spaces.
-func printable(f *sfnt.Font, s string) string {
+func printable(f *sfnt.Font, s string) string { return Printable(f, s) }
+
+// Printable is s as the Go fonts can draw it: composed (NFC, so a letter
+// with a separate accent is one letter), without what the font has no
+// glyph for, such as emoji, and with white space folded to single spaces.
+func Printable(f *sfnt.Font, s string) string {
 	var buf sfnt.Buffer
 	s = strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) {
@@ -274,7 +280,7 @@ func printable(f *sfnt.Font, s string) string {
 			return -1
 		}
 		return r
-	}, s)
+	}, norm.NFC.String(s))
 	return strings.Join(strings.Fields(s), " ")
 }
 

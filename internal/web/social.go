@@ -78,7 +78,7 @@ type ChannelForm struct {
 	Name     string
 	Target   string
 	URL      string
-	Token    string // kept only while the form comes back with problems
+	Token    string // never shown again, not even when the form comes back with problems
 	Expires  string // YYYY-MM-DD, optional
 }
 
@@ -274,6 +274,11 @@ func (s *Server) addChannel(w http.ResponseWriter, r *http.Request) error {
 		Token: strings.TrimSpace(f.Get("token")), Expires: strings.TrimSpace(f.Get("expires"))}
 	expires := s.checkChannel(&p)
 	if len(p.Problems) > 0 {
+		// The secret never goes back into a page: the admin pastes it again.
+		if p.Add.Token != "" && p.Problems["token"] == nil {
+			p.Problems.add("token", p.T("error.social_token_again"))
+		}
+		p.Add.Token = ""
 		return s.render(w, http.StatusUnprocessableEntity, "ws/channels", p)
 	}
 

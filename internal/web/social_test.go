@@ -109,6 +109,15 @@ func TestChannelsAddedByHand(t *testing.T) {
 			p.doc.Find("#add-platform-facebook[checked]").Length() != 1 {
 			t.Error("the form lost what was typed")
 		}
+		// A token typed with another field wrong is not written back into
+		// the page; the admin is asked to paste it again.
+		p = admin.post("/redaktion/kanaler", url.Values{"csrf": {csrf}, "action": {"add"}, "platform": {"facebook"},
+			"name": {"Kommunens side"}, "target": {"1122334455"}, "token": {token}, "expires": {"2020-13-45"}})
+		if p.status != http.StatusUnprocessableEntity || strings.Contains(p.body, token) ||
+			!strings.Contains(p.text("#add-token-problem"), "igen") {
+			t.Errorf("a token after a form error: %d, in the page %v, message %q", p.status,
+				strings.Contains(p.body, token), p.text("#add-token-problem"))
+		}
 		p = admin.post("/redaktion/kanaler", url.Values{"csrf": {csrf}, "action": {"add"}, "platform": {"linkedin"},
 			"name": {"LinkedIn"}, "target": {"urn:li:company:1"}, "token": {"x"}})
 		if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.text("#add-target-problem"), "URN") {
