@@ -62,6 +62,12 @@ func TestAwkwardTextStaysWellFormed(t *testing.T) {
 			if len(f.Items) > 0 && !strings.Contains(parsed.Items[0].Title, "<b>fed</b> ]]>") {
 				t.Errorf("%s: title %q", format.name, parsed.Items[0].Title)
 			}
+			// A summary is text: in RSS, whose readers take a description
+			// as HTML, its markup is escaped once more.
+			if format.name == "rss" && len(f.Items) > 0 &&
+				!strings.Contains(parsed.Items[0].Description, "&lt;b&gt;fed&lt;/b&gt;") {
+				t.Errorf("rss: description %q", parsed.Items[0].Description)
+			}
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"html"
 	"strconv"
 	"time"
 )
@@ -18,7 +19,9 @@ func RSS(f *Feed) ([]byte, error) {
 	doc := rssDoc{Version: "2.0", NSAtom: "http://www.w3.org/2005/Atom",
 		NSContent: "http://purl.org/rss/1.0/modules/content/", NSDC: "http://purl.org/dc/elements/1.1/"}
 	ch := &doc.Channel
-	ch.Title, ch.Link, ch.Description, ch.Language = f.Title, f.HomeURL, f.Description, f.Language
+	// Readers take an RSS description as HTML: plain text is escaped for
+	// that first, so "forældre <3" stays text.
+	ch.Title, ch.Link, ch.Description, ch.Language = f.Title, f.HomeURL, html.EscapeString(f.Description), f.Language
 	ch.Self = rssAtomLink{Href: f.SelfURL, Rel: "self", Type: RSSType}
 	ch.Generator = "Bindeled"
 	if !f.Updated.IsZero() {
@@ -29,7 +32,7 @@ func RSS(f *Feed) ([]byte, error) {
 	}
 	for _, it := range f.Items {
 		ri := rssItem{Title: it.Title, Link: it.URL, GUID: rssGUID{Value: it.ID, IsPermaLink: "false"},
-			Description: it.Summary, Content: it.ContentHTML, Creator: it.Author, PubDate: rssDate(it.Published)}
+			Description: html.EscapeString(it.Summary), Content: it.ContentHTML, Creator: it.Author, PubDate: rssDate(it.Published)}
 		for _, c := range it.Categories {
 			ri.Categories = append(ri.Categories, rssCategory{Domain: c.Scheme, Value: c.Label})
 		}

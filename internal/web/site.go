@@ -476,6 +476,11 @@ func (s *Server) publishedBySlug(w http.ResponseWriter, r *http.Request) (*mater
 		if rerr != nil {
 			return nil, rerr
 		}
+		// An old address leads on only to a public material: its new
+		// address is not for readers while it is not.
+		if cur, err := s.store.GetMaterialBySlug(r.Context(), current); err != nil || cur.Status != material.Published {
+			return nil, errNotFound
+		}
 		target := strings.Replace(r.URL.Path, "/"+slug, "/"+current, 1)
 		if r.URL.RawQuery != "" { // a channel tag or a film's choice goes along
 			target += "?" + r.URL.RawQuery

@@ -192,6 +192,16 @@ func TestRenamedMaterialRedirects(t *testing.T) {
 				t.Errorf("GET %s: %d to %q, want 301 to %q", path, p.status, p.header.Get("Location"), want)
 			}
 		}
+		// Once it is no longer public, the old address tells nothing of
+		// the new one.
+		m.Status = material.Unpublished
+		if err := h.st.UpdateMaterial(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		if p := c.get("/materialer/foerste-skoledag?k=aula"); p.status != http.StatusNotFound ||
+			p.header.Get("Location") != "" {
+			t.Errorf("old address of an unpublished material: %d to %q", p.status, p.header.Get("Location"))
+		}
 	})
 }
 
