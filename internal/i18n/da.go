@@ -798,6 +798,7 @@ var danish = map[string]string{
 	"ws.widget": "Liste til en anden hjemmeside",
 	"ws.widget.lead": "Byg en liste med de nyeste materialer, som en skole eller kommunen kan sætte ind på sin egen " +
 		"hjemmeside. Listen følger selv med, når der udgives nyt.",
+	"ws.widget.bad_filter":  "Filteret %s=%s findes ikke, så listen ville vise alle materialer. Vælg filtrene her.",
 	"ws.widget.count":       "Antal materialer",
 	"ws.widget.colour":      "Farve (valgfri)",
 	"ws.widget.colour_help": "Hjemmesidens farve som hex-kode, for eksempel #005a9c. Uden farve bruges sidens egen.",

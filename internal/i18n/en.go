@@ -799,6 +799,8 @@ var english = map[string]string{
 	"ws.widget": "List for another website",
 	"ws.widget.lead": "Build a list of the newest materials that a school or the municipality can put on its own " +
 		"website. The list keeps up by itself when something new is published.",
+	"ws.widget.bad_filter": "The filter %s=%s does not exist, so the list would show every material. " +
+		"Choose the filters here.",
 	"ws.widget.count":  "Number of materials",
 	"ws.widget.colour": "Colour (optional)",
 	"ws.widget.colour_help": "The website's colour as a hex code, for example #005a9c. Without a colour, this site's " +

@@ -318,7 +318,7 @@ func (s *Server) wsWidgetBuilder(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f, _ := parseFilter(wd.Query, themes, schools)
+	f, bad := parseFilter(wd.Query, themes, schools)
 	facets, err := s.store.PublishedFacets(r.Context())
 	if err != nil {
 		return err
@@ -332,6 +332,10 @@ func (s *Server) wsWidgetBuilder(w http.ResponseWriter, r *http.Request) error {
 	}
 	for name, key := range problems {
 		p.Problems[name] = b.T(key)
+	}
+	if bad != nil { // a widget with a typing mistake would show everything
+		p.Problems["filter"] = b.T("ws.widget.bad_filter", bad.Param, bad.Value)
+		problems["filter"] = "ws.widget.bad_filter"
 	}
 	if len(problems) > 0 {
 		p.Flash = b.T("error.form")

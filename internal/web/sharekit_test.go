@@ -150,6 +150,12 @@ func TestWidgetBuilder(t *testing.T) {
 		if p.status != http.StatusOK {
 			t.Fatalf("builder: %d", p.status)
 		}
+		// A filter value that does not exist is named, not a snippet made
+		// for a list that would show everything.
+		if bad := ed.get("/redaktion/deling/indlejring?type=podcast"); bad.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(bad.text("#filter-problem"), "type=podcast") || bad.doc.Find("textarea").Length() != 0 {
+			t.Errorf("unknown filter in the builder: %d %q", bad.status, bad.text("#filter-problem"))
+		}
 		preview := "/indlejr/liste?antal=3&farve=ffd700&maalgruppe=foraeldre"
 		if got := p.attr("iframe.widget-preview", "src"); got != preview {
 			t.Errorf("preview %q, want %q", got, preview)
