@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"slices"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -61,6 +62,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "user":
 		if len(args) > 1 && args[1] == "add" {
 			return userAdd(ctx, args[2:], stdin, stdout, stderr)
+		}
+		if len(args) > 1 && slices.Contains([]string{"help", "--help", "-h", "-help"}, args[1]) {
+			fmt.Fprint(stdout, usage)
+			return nil
 		}
 		fmt.Fprint(stderr, usage)
 		return errUsage

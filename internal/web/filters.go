@@ -79,6 +79,9 @@ func parseFilter(q url.Values, themes []storage.Theme, schools []storage.School)
 	var bad *filterProblem
 	each := func(name string, fn func(string) bool) {
 		for i, v := range q[name] {
+			if v == "" { // "type=" chooses nothing, as an unticked box would
+				continue
+			}
 			if (i >= maxFilterValues || !fn(v)) && bad == nil {
 				bad = &filterProblem{Param: name, Value: v}
 			}

@@ -1,0 +1,28 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+)
+
+// TestHelpAndUnknownCommands: help is asked for and answered on standard
+// output with success; an unknown command is an error with the usage.
+func TestHelpAndUnknownCommands(t *testing.T) {
+	for _, args := range [][]string{{"help"}, {"--help"}, {"user", "--help"}, {"user", "help"}} {
+		var out, errOut bytes.Buffer
+		if err := run(context.Background(), args, strings.NewReader(""), &out, &errOut); err != nil ||
+			!strings.Contains(out.String(), "bindeled user add") {
+			t.Errorf("%q: %v, output %q", args, err, out.String())
+		}
+	}
+	for _, args := range [][]string{{"nonsense"}, {"user"}, {"user", "remove"}} {
+		var out, errOut bytes.Buffer
+		if err := run(context.Background(), args, strings.NewReader(""), &out, &errOut); !errors.Is(err, errUsage) ||
+			!strings.Contains(errOut.String(), "Usage:") {
+			t.Errorf("%q: %v, errors %q", args, err, errOut.String())
+		}
+	}
+}
