@@ -32,7 +32,8 @@ func RSS(f *Feed) ([]byte, error) {
 	}
 	for _, it := range f.Items {
 		ri := rssItem{Title: it.Title, Link: it.URL, GUID: rssGUID{Value: it.ID, IsPermaLink: "false"},
-			Description: html.EscapeString(it.Summary), Content: it.ContentHTML, Creator: it.Author, PubDate: rssDate(it.Published)}
+			Description: html.EscapeString(it.Summary), Content: it.ContentHTML, Creator: it.Author,
+			PubDate: rssDate(it.Published)}
 		for _, c := range it.Categories {
 			ri.Categories = append(ri.Categories, rssCategory{Domain: c.Scheme, Value: c.Label})
 		}

@@ -233,7 +233,7 @@ func Render(c Card) ([]byte, error) {
 // drawTitle sets the title in the largest size at which it fits in the
 // title's band, and cuts it with an ellipsis at the smallest.
 func drawTitle(img *image.RGBA, fg color.RGBA, title string) error {
-	title = printable(bold, title)
+	title = Printable(bold, title)
 	width := Width - 2*margin
 	var lines []string
 	var face font.Face
@@ -262,10 +262,6 @@ func drawTitle(img *image.RGBA, fg color.RGBA, title string) error {
 	}
 	return nil
 }
-
-// printable drops what the font cannot draw, such as emoji, which would
-// otherwise show as empty boxes, and folds white space to single spaces.
-func printable(f *sfnt.Font, s string) string { return Printable(f, s) }
 
 // Printable is s as the Go fonts can draw it: composed (NFC, so a letter
 // with a separate accent is one letter), without what the font has no
@@ -340,7 +336,7 @@ func text(img *image.RGBA, f *sfnt.Font, size float64, fg color.RGBA, x, y int, 
 	if err != nil {
 		return err
 	}
-	s = printable(f, s)
+	s = Printable(f, s)
 	if width := markLeft - x - 20; font.MeasureString(face, s).Ceil() > width {
 		s = ellipsize(face, s, width)
 	}

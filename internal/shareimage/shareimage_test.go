@@ -150,10 +150,10 @@ func TestLongTitlesFitAndOddLettersAreDropped(t *testing.T) {
 			t.Errorf("line %q is %d px, more than 400", l, w)
 		}
 	}
-	if got := printable(bold, "Trivsel 🎉 i\tklassen\x07"); got != "Trivsel i klassen" {
+	if got := Printable(bold, "Trivsel 🎉 i\tklassen\x07"); got != "Trivsel i klassen" {
 		t.Errorf("printable: %q", got)
 	}
-	if got := printable(bold, "Æbler, øl og ålegræs"); got != "Æbler, øl og ålegræs" {
+	if got := Printable(bold, "Æbler, øl og ålegræs"); got != "Æbler, øl og ålegræs" {
 		t.Errorf("Danish letters dropped: %q", got)
 	}
 }

@@ -352,11 +352,7 @@ func (s *Server) embedList(w http.ResponseWriter, r *http.Request) error {
 	}
 	b.Title = b.T("site.widget.title")
 	wd, _ := parseWidget(r.URL.Query())
-	themes, err := s.store.Themes(r.Context())
-	if err != nil {
-		return err
-	}
-	schools, err := s.store.Schools(r.Context())
+	themes, schools, err := s.filterLists(r.Context())
 	if err != nil {
 		return err
 	}

@@ -79,11 +79,7 @@ func (s *Server) feedHandler(ff feedFormat) func(http.ResponseWriter, *http.Requ
 // that would look as if nothing were published.
 func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, ff feedFormat) error {
 	ctx := r.Context()
-	themes, err := s.store.Themes(ctx)
-	if err != nil {
-		return err
-	}
-	schools, err := s.store.Schools(ctx)
+	themes, schools, err := s.filterLists(ctx)
 	if err != nil {
 		return err
 	}

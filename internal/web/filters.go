@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"slices"
@@ -69,6 +70,19 @@ const maxFilterValues = 20
 type filterProblem struct {
 	Param string
 	Value string
+}
+
+// filterLists reads the themes and schools that filters name.
+func (s *Server) filterLists(ctx context.Context) ([]storage.Theme, []storage.School, error) {
+	themes, err := s.store.Themes(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	schools, err := s.store.Schools(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return themes, schools, nil
 }
 
 // parseFilter reads the listing's filter from the query. Unknown values

@@ -310,11 +310,7 @@ func (s *Server) wsWidgetBuilder(w http.ResponseWriter, r *http.Request) error {
 	b.Section = "sharing"
 	q := r.URL.Query()
 	wd, problems := parseWidget(q)
-	themes, err := s.store.Themes(r.Context())
-	if err != nil {
-		return err
-	}
-	schools, err := s.store.Schools(r.Context())
+	themes, schools, err := s.filterLists(r.Context())
 	if err != nil {
 		return err
 	}

@@ -235,11 +235,7 @@ func (s *Server) listing(w http.ResponseWriter, r *http.Request) error {
 // to a theme or a school and hides that facet's group.
 func (s *Server) renderListing(w http.ResponseWriter, r *http.Request, p ListingPage,
 	fixed func(*material.Filter)) error {
-	themes, err := s.store.Themes(r.Context())
-	if err != nil {
-		return err
-	}
-	schools, err := s.store.Schools(r.Context())
+	themes, schools, err := s.filterLists(r.Context())
 	if err != nil {
 		return err
 	}
