@@ -982,4 +982,24 @@ var danish = map[string]string{
 	"error.social_post_url": "Skriv opslagets hele adresse, der begynder med https://.",
 	"error.social_confirm_resend": "Sæt flueben for at bekræfte, at opslaget ikke er på siden, før det " +
 		"sendes igen.",
+
+	// Imports.
+	"import.problem.no_key":         "Punktet har ingen nøgle, så en ny kørsel ikke kan genkende det (%s).",
+	"import.problem.duplicate_key":  "Nøglen %s findes allerede i importen.",
+	"import.problem.invalid":        "Punktet kan ikke gemmes. Tjek felterne: %s.",
+	"import.problem.unknown_theme":  "Punktet nævner et tema, som importen ikke har: %s.",
+	"import.problem.slug_clash":     "Adressen %s bruges af et andet punkt i importen.",
+	"import.problem.schedule_time":  "Punktet er planlagt, men har intet tidspunkt.",
+	"import.problem.unknown_author": "Forfatteren %s findes ikke i importen. Materialet får ingen forfatter.",
+	"import.problem.user_email":     "Personen har ingen brugbar e-mailadresse (%s) og oprettes ikke.",
+	"import.problem.unknown_school": "Skolen %s findes ikke i hubben. Materialet kommer ikke fra en skole.",
+	"import.problem.media_missing":  "Filen %s kunne ikke hentes og er udeladt.",
+	"import.problem.media_refused": "Filen %s er ikke en slags fil, hubben tager imod, eller den er for stor. " +
+		"Den er udeladt.",
+	"ws.fix": "Materialer der skal rettes",
+	"ws.fix_lead": "Disse materialer er udgivet, men består ikke udgivelsestjekket, typisk fordi de " +
+		"er importeret. De forbliver udgivet. Når et materiale er rettet, forsvinder det fra listen.",
+	"ws.fix_none":     "Alle udgivne materialer består udgivelsestjekket.",
+	"ws.fix_material": "Materiale",
+	"ws.fix_reasons":  "Det skal rettes",
 }

@@ -984,4 +984,24 @@ var english = map[string]string{
 	"error.social_post_url": "Enter the post's full address, starting with https://.",
 	"error.social_confirm_resend": "Tick the box to confirm that the post is not on the page before it is " +
 		"sent again.",
+
+	// Imports.
+	"import.problem.no_key":         "The item has no key, so a later run could not recognise it (%s).",
+	"import.problem.duplicate_key":  "The key %s is already in the import.",
+	"import.problem.invalid":        "The item cannot be saved. Check the fields: %s.",
+	"import.problem.unknown_theme":  "The item names a theme the import does not have: %s.",
+	"import.problem.slug_clash":     "The address %s is used by another item in the import.",
+	"import.problem.schedule_time":  "The item is scheduled but has no time.",
+	"import.problem.unknown_author": "The author %s is not in the import. The material gets no author.",
+	"import.problem.user_email":     "The person has no usable e-mail address (%s) and is not created.",
+	"import.problem.unknown_school": "The school %s is not in the hub. The material is left without a school.",
+	"import.problem.media_missing":  "The file %s could not be had and is left out.",
+	"import.problem.media_refused": "The file %s is not a kind of file the hub takes, or it is too large. " +
+		"It is left out.",
+	"ws.fix": "Materials to fix",
+	"ws.fix_lead": "These materials are published but fail the publication checks, usually because " +
+		"they were imported. They stay published. Once a material is fixed, it leaves the list.",
+	"ws.fix_none":     "Every published material passes the publication checks.",
+	"ws.fix_material": "Material",
+	"ws.fix_reasons":  "To fix",
 }

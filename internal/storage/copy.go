@@ -82,6 +82,11 @@ var tables = []table{
 		"sending_at", "sent_at"}, key: "id", serial: true},
 	{name: "social_grants", columns: []string{"id", "state_hash", "session_hash", "user_id", "platform", "choices",
 		"created_at", "expires_at"}, key: "id", serial: true},
+
+	{name: "import_items", columns: []string{"source", "key", "material_id", "hash"}, key: "source, key"},
+	{name: "import_files", columns: []string{"source", "key", "media_id", "hash"}, key: "source, key"},
+	{name: "old_paths", columns: []string{"path", "material_id"}, key: "path"},
+	{name: "material_inline_media", columns: []string{"material_id", "media_id"}, key: "material_id, media_id"},
 }
 
 // ownTables are kept by each database for itself and not copied: the

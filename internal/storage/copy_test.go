@@ -155,6 +155,16 @@ func fill(t *testing.T, st *storage.Store) {
 		Platform: "linkedin", ExpiresAt: now.Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
+	imported := &material.Material{Kind: material.Article, Title: "Importeret", Summary: "x", Language: "da",
+		Status: material.Published, Audiences: []material.Audience{material.Parents},
+		Body: "![Et foto](/media/ghi.png)"}
+	if _, err := st.Import(ctx, &storage.ImportSet{Source: "test:copy", Message: "Importeret",
+		Files: []storage.ImportFile{{Key: "uploads/foto.png", Hash: "ab", Media: storage.Media{Key: "ghi.png",
+			Class: "image", ContentType: "image/png", Size: 5, Width: 1, Height: 1, Name: "foto.png"}}},
+		Items: []storage.ImportItem{{Key: "post:1", Hash: "cd", Slug: "importeret", M: imported,
+			InlineFiles: []string{"uploads/foto.png"}, OldPaths: []string{"/?p=1"}}}}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func compareAll(t *testing.T, a, b *storage.Store) {
@@ -194,7 +204,7 @@ func TestCopyRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if counts["materials"] != 2 || counts["users"] != 2 || counts["jobs"] != 3 || counts["mails"] != 1 {
+	if counts["materials"] != 3 || counts["users"] != 2 || counts["jobs"] != 3 || counts["mails"] != 1 {
 		t.Errorf("counts %v", counts)
 	}
 	compareAll(t, src, back)

@@ -55,7 +55,6 @@ func (s *Store) CancelSchedule(ctx context.Context, m *material.Material, sv Sav
 // saveWithJob saves m and plans its job of kind for at, replacing an
 // earlier plan, or drops the plan when at is zero, in one transaction.
 func (s *Store) saveWithJob(ctx context.Context, m *material.Material, sv Save, kind string, at time.Time) error {
-	key := kind + ":" + strconv.FormatInt(m.ID, 10)
 	return s.inTx(ctx, func(c q) error {
 		if err := updateMaterial(ctx, c, m); err != nil {
 			return err
@@ -63,21 +62,28 @@ func (s *Store) saveWithJob(ctx context.Context, m *material.Material, sv Save, 
 		if err := recordSave(ctx, c, m, sv); err != nil {
 			return err
 		}
-		var err error
-		if at.IsZero() {
-			_, err = c.exec(ctx, `DELETE FROM jobs WHERE dedupe_key = ? AND done_at IS NULL`, key)
-		} else {
-			_, err = c.exec(ctx, `
-				INSERT INTO jobs (kind, dedupe_key, material_id, run_at) VALUES (?, ?, ?, ?)
-				ON CONFLICT (dedupe_key) DO UPDATE
-				SET run_at = excluded.run_at, claimed_until = NULL, attempts = 0, last_error = '', done_at = NULL`,
-				kind, key, m.ID, millis(at))
-		}
-		if err != nil {
-			return fmt.Errorf("plan %s of material %d: %w", kind, m.ID, err)
-		}
-		return nil
+		return planJob(ctx, c, kind, m.ID, at)
 	})
+}
+
+// planJob plans a material's job of kind for at, replacing an earlier
+// plan, or drops the plan when at is zero.
+func planJob(ctx context.Context, c q, kind string, materialID int64, at time.Time) error {
+	key := kind + ":" + strconv.FormatInt(materialID, 10)
+	var err error
+	if at.IsZero() {
+		_, err = c.exec(ctx, `DELETE FROM jobs WHERE dedupe_key = ? AND done_at IS NULL`, key)
+	} else {
+		_, err = c.exec(ctx, `
+			INSERT INTO jobs (kind, dedupe_key, material_id, run_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (dedupe_key) DO UPDATE
+			SET run_at = excluded.run_at, claimed_until = NULL, attempts = 0, last_error = '', done_at = NULL`,
+			kind, key, materialID, millis(at))
+	}
+	if err != nil {
+		return fmt.Errorf("plan %s of material %d: %w", kind, materialID, err)
+	}
+	return nil
 }
 
 // ClaimJob takes the oldest job that is due at now and that nobody holds,

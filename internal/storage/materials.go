@@ -56,6 +56,12 @@ func (s *Store) CreateMaterials(ctx context.Context, ms []*material.Material) er
 }
 
 func insertMaterial(ctx context.Context, c q, m *material.Material) error {
+	return insertMaterialSlug(ctx, c, m, material.Slugify(m.Title))
+}
+
+// insertMaterialSlug stores a new material under base as its slug, or
+// base with the lowest free number appended.
+func insertMaterialSlug(ctx context.Context, c q, m *material.Material, base string) error {
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	if m.CreatedAt.IsZero() {
 		m.CreatedAt = now
@@ -66,7 +72,7 @@ func insertMaterial(ctx context.Context, c q, m *material.Material) error {
 	if m.Status == material.Published && m.PublishedAt.IsZero() {
 		m.PublishedAt = now
 	}
-	slug, err := uniqueSlug(ctx, c, material.Slugify(m.Title), 0)
+	slug, err := uniqueSlug(ctx, c, base, 0)
 	if err != nil {
 		return err
 	}
@@ -102,6 +108,12 @@ func (s *Store) UpdateMaterial(ctx context.Context, m *material.Material) error 
 }
 
 func updateMaterial(ctx context.Context, c q, m *material.Material) error {
+	return updateMaterialSlug(ctx, c, m, "")
+}
+
+// updateMaterialSlug is updateMaterial with the slug made from base
+// instead of the title, unless base is "".
+func updateMaterialSlug(ctx context.Context, c q, m *material.Material, base string) error {
 	m.UpdatedAt = time.Now().UTC().Truncate(time.Millisecond)
 	if m.Status == material.Published && m.PublishedAt.IsZero() {
 		m.PublishedAt = m.UpdatedAt
@@ -123,7 +135,7 @@ func updateMaterial(ctx context.Context, c q, m *material.Material) error {
 		if version != m.Version {
 			return ErrStale
 		}
-		if err := renameSlug(ctx, c, m, oldSlug); err != nil {
+		if err := renameSlug(ctx, c, m, oldSlug, base); err != nil {
 			return err
 		}
 
@@ -169,10 +181,12 @@ func consentJSON(c material.Consent) string {
 	return string(b)
 }
 
-// renameSlug gives m the slug of its title and records the old one as a
-// redirect when they differ.
-func renameSlug(ctx context.Context, c q, m *material.Material, oldSlug string) error {
-	base := material.Slugify(m.Title)
+// renameSlug gives m the slug of base, or of its title when base is "",
+// and records the old one as a redirect when they differ.
+func renameSlug(ctx context.Context, c q, m *material.Material, oldSlug, base string) error {
+	if base == "" {
+		base = material.Slugify(m.Title)
+	}
 	if base == "" {
 		base = fallbackSlug
 	}

@@ -100,7 +100,8 @@ func (s *Store) MediaByIDs(ctx context.Context, ids []int64) (map[int64]*Media, 
 }
 
 // MediaIsPublic reports whether a media file may be shown to anyone: it
-// belongs to a published material, is a school's logo or is the hub's logo.
+// belongs to a published material (its body's images included), is a
+// school's logo or is the hub's logo.
 // Files of drafts stay private however their key becomes known.
 func (s *Store) MediaIsPublic(ctx context.Context, id int64, brandLogoID int64) (bool, error) {
 	if id == brandLogoID {
@@ -115,9 +116,12 @@ func (s *Store) MediaIsPublic(ctx context.Context, id int64, brandLogoID int64) 
 			SELECT a.material_id FROM attachments a JOIN materials m ON m.id = a.material_id
 			WHERE m.status = ? AND a.media_id = ?
 			UNION ALL
+			SELECT i.material_id FROM material_inline_media i JOIN materials m ON m.id = i.material_id
+			WHERE m.status = ? AND i.media_id = ?
+			UNION ALL
 			SELECT id FROM schools WHERE logo_id = ?
 		) refs`,
-		"published", id, id, id, id, "published", id, id).Scan(&n)
+		"published", id, id, id, id, "published", id, "published", id, id).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("media %d public: %w", id, err)
 	}
@@ -145,7 +149,8 @@ func (s *Store) WithdrawMedia(ctx context.Context, id int64) ([]int64, error) {
 		}
 		if affected, err = collectIDs(ctx, c, `
 			SELECT id FROM materials WHERE cover_id = ? OR video_id = ? OR captions_id = ? OR poster_id = ?
-			UNION SELECT material_id FROM attachments WHERE media_id = ?`, id, id, id, id, id); err != nil {
+			UNION SELECT material_id FROM attachments WHERE media_id = ?
+			UNION SELECT material_id FROM material_inline_media WHERE media_id = ?`, id, id, id, id, id, id); err != nil {
 			return err
 		}
 		if _, err := c.exec(ctx, `UPDATE materials SET cover_alt = '' WHERE cover_id = ?`, id); err != nil {
@@ -158,6 +163,9 @@ func (s *Store) WithdrawMedia(ctx context.Context, id int64) ([]int64, error) {
 			}
 		}
 		if _, err := c.exec(ctx, `DELETE FROM attachments WHERE media_id = ?`, id); err != nil {
+			return err
+		}
+		if _, err := c.exec(ctx, `DELETE FROM material_inline_media WHERE media_id = ?`, id); err != nil {
 			return err
 		}
 		for _, mid := range pending {
@@ -230,7 +238,11 @@ func (s *Store) MediaUses(ctx context.Context, mediaID int64) ([]MediaUse, error
 		WHERE cover_id = ? OR video_id = ? OR captions_id = ? OR poster_id = ?
 		UNION
 		SELECT m.id, COALESCE(m.school_id, 0), m.status FROM attachments a JOIN materials m ON m.id = a.material_id
-		WHERE a.media_id = ?`, mediaID, mediaID, mediaID, mediaID, mediaID)
+		WHERE a.media_id = ?
+		UNION
+		SELECT m.id, COALESCE(m.school_id, 0), m.status
+		FROM material_inline_media i JOIN materials m ON m.id = i.material_id
+		WHERE i.media_id = ?`, mediaID, mediaID, mediaID, mediaID, mediaID, mediaID)
 	if err != nil {
 		return nil, err
 	}
