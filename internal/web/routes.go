@@ -138,6 +138,7 @@ func (s *Server) routeTable() []Route {
 		route("GET", "/redaktion/materialer/{id}/versioner", Member, s.wsRevisions),
 		route("GET", "/redaktion/kalender", Editor, s.wsCalendar),
 		route("GET", "/redaktion/soegninger", Editor, s.wsMissedSearches),
+		route("GET", "/redaktion/at-rette", Editor, s.wsFix),
 		route("POST", "/redaktion/soegninger", Editor, s.wsDeleteMissedSearch),
 		route("GET", "/redaktion/synonymer", Editor, s.wsSynonyms),
 		route("POST", "/redaktion/synonymer", Editor, s.wsSaveSynonyms),

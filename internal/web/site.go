@@ -95,6 +95,11 @@ type ThemeLink struct {
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	if r.URL.RawQuery != "" { // an old site's "/?p=123"
+		if done, err := s.oldAddress(w, r); done {
+			return err
+		}
+	}
 	b, err := s.base(r, "")
 	if err != nil {
 		return err
@@ -778,8 +783,6 @@ func (s *Server) accessibility(w http.ResponseWriter, r *http.Request) error {
 	s.siteMeta(r, &p.Base, "/tilgaengelighed")
 	return s.render(w, http.StatusOK, "site/accessibility", p)
 }
-
-func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error { return errNotFound }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")

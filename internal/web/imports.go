@@ -1,0 +1,109 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+
+	"github.com/bindeled/bindeled/internal/material"
+	"github.com/bindeled/bindeled/internal/storage"
+)
+
+// oldAddress answers a request for an address an imported material had
+// on the old site: 301 to the material's page while it is public, 404
+// while it is not. It reports false, having written nothing, when the
+// address is not one an import brought.
+func (s *Server) oldAddress(w http.ResponseWriter, r *http.Request) (bool, error) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false, nil
+	}
+	raw := r.URL.EscapedPath()
+	if r.URL.RawQuery != "" {
+		raw += "?" + r.URL.RawQuery
+	}
+	path, ok := storage.OldPath(raw)
+	if !ok {
+		return false, nil
+	}
+	slug, public, err := s.store.OldPathTarget(r.Context(), path)
+	if errors.Is(err, storage.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return true, err
+	}
+	if !public {
+		return true, errNotFound
+	}
+	http.Redirect(w, r, "/materialer/"+url.PathEscape(slug), http.StatusMovedPermanently)
+	return true, nil
+}
+
+// notFound answers every address no route serves: an old address of an
+// imported material leads on, anything else is not found.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
+	if done, err := s.oldAddress(w, r); done {
+		return err
+	}
+	return errNotFound
+}
+
+// WSFixPage lists the public materials that fail the publication checks.
+type WSFixPage struct {
+	Base
+	Items []FixItem
+}
+
+// FixItem is a material to fix and what is wrong with it.
+type FixItem struct {
+	ID      int64
+	Title   string
+	Slug    string
+	Reasons []string
+}
+
+// wsFix shows the published materials that fail the publication checks,
+// as imported material can: it stays public, and the list is worked out
+// on every request, so a material leaves it once it is fixed.
+func (s *Server) wsFix(w http.ResponseWriter, r *http.Request) error {
+	b, err := s.wsBase(r, "ws.fix")
+	if err != nil {
+		return err
+	}
+	b.Section = "fix"
+	ms, err := s.store.MaterialsInStatus(r.Context(), material.Published)
+	if err != nil {
+		return err
+	}
+	p := WSFixPage{Base: b}
+	for _, m := range ms {
+		problems := material.CheckPublishable(m)
+		if problems == nil {
+			continue
+		}
+		p.Items = append(p.Items, FixItem{ID: m.ID, Title: m.Title, Slug: m.Slug, Reasons: reasons(b, problems)})
+	}
+	sort.SliceStable(p.Items, func(i, j int) bool { return p.Items[i].Title < p.Items[j].Title })
+	return s.render(w, http.StatusOK, "ws/fix", p)
+}
+
+// reasons translates the problems of a material, each once, in the
+// order of their fields.
+func reasons(b Base, problems material.Problems) []string {
+	fields := make([]string, 0, len(problems))
+	for f := range problems {
+		fields = append(fields, f)
+	}
+	sort.Strings(fields)
+	var out []string
+	for _, f := range fields {
+		for _, key := range problems[f] {
+			if text := b.T(key); !slices.Contains(out, text) {
+				out = append(out, text)
+			}
+		}
+	}
+	return out
+}
