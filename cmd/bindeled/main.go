@@ -23,6 +23,7 @@ Usage:
   bindeled user add [flags]    create a user
   bindeled copy-db [flags]     copy a whole hub between SQLite and PostgreSQL
   bindeled reindex [flags]     build the search index again
+  bindeled import FORMAT PATH  import material from another system (see import help)
   bindeled version             print the version
 
 Run "bindeled COMMAND --help" for the flags of a command. Every flag can also
@@ -73,6 +74,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return copyDB(ctx, args[1:], stdout, stderr)
 	case "reindex":
 		return reindex(ctx, args[1:], stdout, stderr)
+	case "import":
+		return importCmd(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "bindeled", versionString())
 		return nil

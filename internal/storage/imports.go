@@ -374,7 +374,8 @@ func (im *importer) record(ctx context.Context, m *material.Material, from mater
 	if action == ImportCreated || from != m.Status {
 		if _, err := im.c.exec(ctx, `
 			INSERT INTO material_transitions (material_id, from_status, to_status, user_id, message, at)
-			VALUES (?, ?, ?, ?, ?, ?)`, m.ID, from, m.Status, nullID(im.set.Actor), im.set.Message, im.now); err != nil {
+			VALUES (?, ?, ?, ?, ?, ?)`,
+			m.ID, from, m.Status, nullID(im.set.Actor), im.set.Message, im.now); err != nil {
 			return fmt.Errorf("record move: %w", err)
 		}
 	}

@@ -150,7 +150,8 @@ func (s *Store) WithdrawMedia(ctx context.Context, id int64) ([]int64, error) {
 		if affected, err = collectIDs(ctx, c, `
 			SELECT id FROM materials WHERE cover_id = ? OR video_id = ? OR captions_id = ? OR poster_id = ?
 			UNION SELECT material_id FROM attachments WHERE media_id = ?
-			UNION SELECT material_id FROM material_inline_media WHERE media_id = ?`, id, id, id, id, id, id); err != nil {
+			UNION SELECT material_id FROM material_inline_media WHERE media_id = ?`,
+			id, id, id, id, id, id); err != nil {
 			return err
 		}
 		if _, err := c.exec(ctx, `UPDATE materials SET cover_alt = '' WHERE cover_id = ?`, id); err != nil {

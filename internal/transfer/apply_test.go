@@ -92,7 +92,8 @@ func sample(src *source) *transfer.Bundle {
 		Themes: []transfer.Theme{{Key: "category:trivsel", Slug: "trivsel", Name: "Trivsel"}},
 		Users:  []transfer.User{{Key: "author:jens", Email: "Jens@Example.dk", Name: "Jens Hansen"}},
 		Items: []transfer.Item{
-			{Key: "post:1", Where: "export.xml: Trivsel i klassen", Material: pub, ThemeKeys: []string{"category:trivsel"},
+			{Key: "post:1", Where: "export.xml: Trivsel i klassen", Material: pub,
+				ThemeKeys: []string{"category:trivsel"},
 				AuthorKey: "author:jens", Cover: &cover, Inline: []transfer.File{src.file("uploads/inde.png", "")},
 				OldPaths: []string{"/2016/12/trivsel-i-klassen/", "/?p=1"}},
 			{Key: "post:2", Where: "export.xml: Plan", Material: guide,
@@ -191,7 +192,8 @@ func TestApplyStoresABundle(t *testing.T) {
 		}
 
 		pub := h.byKey(t, rep, "post:1")
-		if pub.Slug != "trivsel-i-klassen" || pub.Status != material.Published || pub.CoverAlt != "Forsiden af folderen" {
+		if pub.Slug != "trivsel-i-klassen" || pub.Status != material.Published ||
+			pub.CoverAlt != "Forsiden af folderen" {
 			t.Errorf("published item: slug %q, status %s, cover alt %q", pub.Slug, pub.Status, pub.CoverAlt)
 		}
 		if !pub.PublishedAt.Equal(time.Date(2016, 12, 1, 9, 0, 0, 0, time.UTC)) {
@@ -265,7 +267,8 @@ func TestApplyStopsAtARefusedItem(t *testing.T) {
 		{"unknown theme", func(b *transfer.Bundle) { b.Items[2].ThemeKeys = []string{"tag:ukendt"} },
 			transfer.Problem{Where: "export.xml: Skolestart", Code: "unknown_theme", Detail: "tag:ukendt"}},
 		{"slug clash", func(b *transfer.Bundle) { b.Items[2].Material.Slug = "plan-for-skoleaaret" },
-			transfer.Problem{Where: "export.xml: Skolestart", Code: "slug_clash", Detail: "plan-for-skoleaaret (post:2)"}},
+			transfer.Problem{Where: "export.xml: Skolestart", Code: "slug_clash",
+				Detail: "plan-for-skoleaaret (post:2)"}},
 		{"duplicate key", func(b *transfer.Bundle) { b.Items[2].Key = "post:1" },
 			transfer.Problem{Where: "export.xml: Skolestart", Code: "duplicate_key", Detail: "post:1"}},
 	}

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bindeled/bindeled/internal/material"
+	"github.com/bindeled/bindeled/internal/storage"
+	"github.com/bindeled/bindeled/internal/storage/storagetest"
+	"github.com/bindeled/bindeled/internal/transfer"
+)
+
+// linesFormat is a format for the runner's tests: one item a line, as
+// "key;title;status", with --audience choosing the items' audience.
+func linesFormat() importFormat {
+	return importFormat{
+		usage: "bindeled import lines [flags] FILE\n  one material a line: key;title;status",
+		flags: func(fs *flag.FlagSet) importReader {
+			audience := fs.String("audience", "parents", "the audience of every item")
+			return func(ctx context.Context, path string) (*transfer.Bundle, error) {
+				f, err := os.Open(path)
+				if err != nil {
+					return nil, err
+				}
+				defer f.Close()
+				b := &transfer.Bundle{Source: "lines:" + filepath.Base(path)}
+				sc := bufio.NewScanner(f)
+				for n := 1; sc.Scan(); n++ {
+					parts := strings.Split(sc.Text(), ";")
+					if len(parts) != 3 {
+						b.Refused = append(b.Refused, transfer.Problem{Where: path, Code: "columns",
+							Detail: sc.Text()})
+						continue
+					}
+					b.Items = append(b.Items, transfer.Item{Key: parts[0],
+						Where: filepath.Base(path) + ": " + parts[0],
+						Material: material.Material{Kind: material.Article, Title: parts[1], Summary: "Resumé.",
+							Audiences: []material.Audience{material.Audience(*audience)},
+							Status:    material.Status(parts[2])}})
+				}
+				return b, sc.Err()
+			}
+		},
+	}
+}
+
+func TestImportRunner(t *testing.T) {
+	importFormats["lines"] = linesFormat()
+	t.Cleanup(func() { delete(importFormats, "lines") })
+
+	for _, backend := range storagetest.Backends(t) {
+		t.Run(string(backend), func(t *testing.T) {
+			data := t.TempDir()
+			dsn, database := filepath.Join(data, "bindeled.db"), ""
+			if backend == storage.Postgres {
+				dsn = storagetest.DSN(t, backend)
+				database = dsn
+			}
+			file := filepath.Join(t.TempDir(), "liste.txt")
+			write := func(s string) {
+				if err := os.WriteFile(file, []byte(s), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			importing := func(extra ...string) (string, error) {
+				var out, errOut bytes.Buffer
+				args := append([]string{"import", "lines", "--data", data, "--database", database}, extra...)
+				err := run(context.Background(), append(args, file), strings.NewReader(""), &out, &errOut)
+				return out.String(), err
+			}
+			count := func() int {
+				st, err := storage.Open(context.Background(), dsn)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer st.Close()
+				var n int
+				if err := st.DB().QueryRow("SELECT COUNT(*) FROM materials").Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				return n
+			}
+
+			write("a;Første;published\nb;Anden;draft\nc;;draft\n")
+			out, err := importing()
+			if !errors.Is(err, errImportStopped) || !strings.Contains(out, "stopped: nothing was stored") ||
+				!strings.Contains(out, "liste.txt: c: The item cannot be saved. Check the fields: title.") {
+				t.Fatalf("a bad item: %v\n%s", err, out)
+			}
+			if exitCode(err) == 0 || count() != 0 {
+				t.Errorf("exit code %d, %d materials; want failure and none stored", exitCode(err), count())
+			}
+
+			out, err = importing("--skip-invalid", "--dry-run")
+			if err != nil || !strings.Contains(out, "Dry run") ||
+				!strings.Contains(out, "2 created, 0 updated, 0 unchanged, 1 skipped") {
+				t.Fatalf("dry run: %v\n%s", err, out)
+			}
+			if count() != 0 {
+				t.Error("the dry run stored materials")
+			}
+
+			out, err = importing("--skip-invalid")
+			if err != nil || !strings.Contains(out, "2 created, 0 updated, 0 unchanged, 1 skipped") ||
+				!strings.Contains(out, "Første (/materialer/foerste)") {
+				t.Fatalf("import: %v\n%s", err, out)
+			}
+			write("a;Første;published\nb;Anden udgave;draft\n")
+			out, err = importing("--audience", "teachers")
+			if err != nil || !strings.Contains(out, "0 created, 2 updated, 0 unchanged, 0 skipped") {
+				t.Fatalf("second import: %v\n%s", err, out)
+			}
+			if n := count(); n != 2 {
+				t.Errorf("%d materials after two imports, want 2", n)
+			}
+		})
+	}
+}
+
+func TestImportUsage(t *testing.T) {
+	importFormats["lines"] = linesFormat()
+	t.Cleanup(func() { delete(importFormats, "lines") })
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), []string{"import", "help"}, strings.NewReader(""), &out, &errOut)
+	if err != nil ||
+		!strings.Contains(out.String(), "bindeled import lines [flags] FILE") {
+		t.Errorf("import help: %v\n%s", err, out.String())
+	}
+	for _, args := range [][]string{{"import"}, {"import", "nonsense", "x"}} {
+		out.Reset()
+		errOut.Reset()
+		err := run(context.Background(), args, strings.NewReader(""), &out, &errOut)
+		if !errors.Is(err, errUsage) || !strings.Contains(errOut.String(), "Usage: bindeled import FORMAT") {
+			t.Errorf("%q: %v\n%s", args, err, errOut.String())
+		}
+	}
+	errOut.Reset()
+	err = run(context.Background(), []string{"import", "lines", "--data", t.TempDir()}, strings.NewReader(""),
+		&out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "needs one PATH") {
+		t.Errorf("no path: %v", err)
+	}
+}
