@@ -25,6 +25,9 @@ type ImportSet struct {
 	Actor int64
 	// Message is kept with each material's recorded move.
 	Message string
+	// Now is the time of the import, for revisions, moves and new rows;
+	// zero means the clock's.
+	Now time.Time
 
 	Themes []Theme // matched by slug; new ones are created
 	Users  []User  // matched by e-mail; new ones are created inactive contributors
@@ -193,6 +196,16 @@ type importer struct {
 
 func (im *importer) run(ctx context.Context) error {
 	im.now = millis(time.Now())
+	if !im.set.Now.IsZero() {
+		im.now = millis(im.set.Now)
+	}
+	if im.c.backend == Postgres {
+		// Two runs of one source take turns, so neither creates a material
+		// the other is creating; SQLite's write lock does the same.
+		if _, err := im.c.exec(ctx, `SELECT pg_advisory_xact_lock(hashtext(?))`, "import:"+im.set.Source); err != nil {
+			return fmt.Errorf("lock source: %w", err)
+		}
+	}
 	if err := im.storeThemes(ctx); err != nil {
 		return err
 	}

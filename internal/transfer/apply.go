@@ -387,7 +387,7 @@ func (a *applier) store(ctx context.Context) error {
 		return nil
 	}
 
-	set := &storage.ImportSet{Source: a.b.Source, Actor: a.opts.Actor, Message: importMessage,
+	set := &storage.ImportSet{Source: a.b.Source, Actor: a.opts.Actor, Message: importMessage, Now: a.opts.Now,
 		Progress: func(done int) { progress(len(a.files) + done) }}
 	set.Themes, set.Users = a.themesToStore(), a.usersToStore()
 	for _, f := range a.files {

@@ -177,7 +177,8 @@ func TestApplyStoresABundle(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
 		h := newHub(t, st)
 		src := newSource(t)
-		rep := h.apply(t, sample(src), transfer.Options{})
+		now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+		rep := h.apply(t, sample(src), transfer.Options{Now: now})
 
 		if rep.Created != 3 || rep.Updated+rep.Unchanged+rep.Skipped != 0 {
 			t.Errorf("created %d, updated %d, unchanged %d, skipped %d; want 3 created",
@@ -238,8 +239,8 @@ func TestApplyStoresABundle(t *testing.T) {
 		}
 
 		revs, err := st.Revisions(ctx, pub.ID, true)
-		if err != nil || len(revs) != 1 {
-			t.Errorf("revisions %v, %v; want one", revs, err)
+		if err != nil || len(revs) != 1 || !revs[0].At.Equal(now) {
+			t.Errorf("revisions %v, %v; want one at %v", revs, err, now)
 		}
 		moves, err := st.Transitions(ctx, pub.ID)
 		if err != nil || len(moves) != 1 || moves[0].To != material.Published || moves[0].Message != "Importeret" {
