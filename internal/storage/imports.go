@@ -443,8 +443,9 @@ func (im *importer) storeLinks(ctx context.Context, it *ImportItem) error {
 
 // OldPath normalises an address a material had on an old site, so that
 // a request for it finds it however it is written: the host and scheme
-// are dropped, a trailing slash is optional, and the query's keys are
-// sorted. It reports false for what is not an address of a page.
+// are dropped, a trailing slash is optional, the query's keys are sorted
+// and the tracking keys that sharing adds (utm_…, fbclid, gclid) are left
+// out. It reports false for what is not an address of a page.
 func OldPath(raw string) (string, bool) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" || len(raw) > 2000 {
@@ -477,7 +478,7 @@ func OldPath(raw string) (string, bool) {
 		return "", false
 	}
 	for k, vs := range values {
-		if k == "" {
+		if k == "" || strings.HasPrefix(k, "utm_") || k == "fbclid" || k == "gclid" {
 			delete(values, k)
 			continue
 		}

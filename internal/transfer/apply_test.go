@@ -560,6 +560,7 @@ func TestOldPathNormalises(t *testing.T) {
 		{"/?p=123", "/?p=123"},
 		{"/?page_id=7&lang=da", "/?lang=da&page_id=7"},
 		{"/?lang=da&page_id=7", "/?lang=da&page_id=7"},
+		{"/?p=123&utm_source=facebook&fbclid=abc", "/?p=123"},
 		{"/", "/"},
 		{"/2016/12/slug/attachment/foto/", "/2016/12/slug/attachment/foto"},
 		{"/%C3%A6bler/", "/%C3%A6bler"},

@@ -51,7 +51,7 @@ func TestOldAddressesRedirect(t *testing.T) {
 		c := h.client()
 		want := "/materialer/" + pub.Slug
 		for _, path := range []string{"/2016/12/trivsel-i-klassen/", "/2016/12/trivsel-i-klassen", "/?p=123",
-			"/?page_id=7", "/2016/12/trivsel-i-klassen/attachment/foto/"} {
+			"/?page_id=7", "/2016/12/trivsel-i-klassen/attachment/foto/", "/?utm_source=aula&p=123"} {
 			res := c.get(path)
 			if res.status != http.StatusMovedPermanently || res.header.Get("Location") != want {
 				t.Errorf("GET %s: %d to %q, want 301 to %s", path, res.status, res.header.Get("Location"), want)
