@@ -178,7 +178,14 @@ func TestApplyStoresABundle(t *testing.T) {
 		h := newHub(t, st)
 		src := newSource(t)
 		now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
-		rep := h.apply(t, sample(src), transfer.Options{Now: now})
+		var progress [][2]int
+		rep := h.apply(t, sample(src), transfer.Options{Now: now, Progress: func(done, total int) {
+			progress = append(progress, [2]int{done, total})
+		}})
+		want := [][2]int{{1, 6}, {2, 6}, {3, 6}, {4, 6}, {5, 6}, {6, 6}} // three files, then three items
+		if !slices.Equal(progress, want) {
+			t.Errorf("progress %v, want %v", progress, want)
+		}
 
 		if rep.Created != 3 || rep.Updated+rep.Unchanged+rep.Skipped != 0 {
 			t.Errorf("created %d, updated %d, unchanged %d, skipped %d; want 3 created",
