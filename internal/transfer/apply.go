@@ -110,11 +110,13 @@ const (
 	CodeUnknownSchool = "unknown_school"
 	CodeMediaMissing  = "media_missing"
 	CodeMediaRefused  = "media_refused"
+	CodeOldPath       = "old_path"
 )
 
 // Codes lists the codes of the problems Apply reports.
 var Codes = []string{CodeNoKey, CodeDuplicateKey, CodeInvalid, CodeUnknownTheme, CodeSlugClash,
-	CodeScheduleTime, CodeUnknownAuthor, CodeUserEmail, CodeUnknownSchool, CodeMediaMissing, CodeMediaRefused}
+	CodeScheduleTime, CodeUnknownAuthor, CodeUserEmail, CodeUnknownSchool, CodeMediaMissing, CodeMediaRefused,
+	CodeOldPath}
 
 // importMessage is kept with the recorded move of every imported material.
 const importMessage = "Importeret"
@@ -564,9 +566,13 @@ func (a *applier) prepare(p *planned) {
 		}
 	}
 	for _, raw := range it.OldPaths {
-		if path, ok := storage.OldPath(raw); ok {
-			ii.OldPaths = append(ii.OldPaths, path)
+		path, ok := storage.OldPath(raw)
+		if !ok {
+			a.rep.Problems = append(a.rep.Problems, Problem{Where: firstNonEmpty(it.Where, it.Key),
+				Code: CodeOldPath, Detail: raw})
+			continue
 		}
+		ii.OldPaths = append(ii.OldPaths, path)
 	}
 	ii.Hash = a.hash(p, &ii)
 	p.ii = ii

@@ -482,13 +482,16 @@ func TestApplyGoesOnWithoutAMissingFile(t *testing.T) {
 		src := newSource(t)
 		delete(src.files, "uploads/forside.png")
 		src.files["uploads/plan.pdf"] = []byte("just text, not a PDF")
-		rep := h.apply(t, sample(src), transfer.Options{})
+		b := sample(src)
+		b.Items[2].OldPaths = append(b.Items[2].OldPaths, "mailto:skole@example.dk")
+		rep := h.apply(t, b, transfer.Options{})
 		if rep.Created != 3 || rep.MediaMissing != 2 || rep.MediaStored != 1 {
 			t.Errorf("report %+v; want 3 created, 2 files missing", rep)
 		}
 		wantProblems := []transfer.Problem{
 			{Where: "export.xml: Trivsel i klassen", Code: "media_missing", Detail: "forside.png"},
 			{Where: "export.xml: Plan", Code: "media_refused", Detail: "plan.pdf"},
+			{Where: "export.xml: Skolestart", Code: "old_path", Detail: "mailto:skole@example.dk"},
 		}
 		for _, p := range wantProblems {
 			if !slices.Contains(rep.Problems, p) {
