@@ -109,8 +109,8 @@ func newEnv(t *testing.T) *env {
 
 // seedWorkflow puts the workflow's pages in every state the checks should
 // see: a material in review with an open round, a verdict form, comments
-// and two revisions; a planned one for the calendar; and a published one
-// with a pending edit.
+// and two revisions; a planned one for the calendar; a published one
+// with a pending edit; and an imported one on the list of materials to fix.
 func seedWorkflow(t *testing.T, h *hub.Hub, adminID int64) {
 	t.Helper()
 	ctx := context.Background()
@@ -147,6 +147,14 @@ func seedWorkflow(t *testing.T, h *hub.Hub, adminID int64) {
 	}
 	if err := h.Store.ScheduleMaterial(ctx, planned, time.Now().Add(48*time.Hour), storage.Save{UserID: adminID,
 		From: material.Approved}); err != nil {
+		t.Fatal(err)
+	}
+	// Imported material public without the consent answers, for the list
+	// of materials to fix.
+	imported := &material.Material{Kind: material.Article, Title: "Importeret om lektier",
+		Summary: "Fra den gamle side.", Body: "## Lektier\n\nEt afsnit om lektier.",
+		Audiences: []material.Audience{material.Parents}, Language: "da", Status: material.Published}
+	if err := h.Store.CreateMaterial(ctx, imported); err != nil {
 		t.Fatal(err)
 	}
 	live, _, err := h.Store.SearchMaterials(ctx, "skærm", 1, 0)
