@@ -399,6 +399,14 @@ func TestApplyIsIdempotent(t *testing.T) {
 		if now.Slug != "trivsel-i-klassen" {
 			t.Errorf("slug %q; the wanted slug did not change", now.Slug)
 		}
+		hits, err := st.Search(ctx, "hele klassen", storage.SearchOptions{})
+		if err != nil || len(hits) == 0 || hits[0].ID != now.ID {
+			t.Errorf("search for the new title: %v, %v; want material %d first", hits, err, now.ID)
+		}
+		revs, err := st.Revisions(ctx, now.ID, true)
+		if err != nil || len(revs) != 2 {
+			t.Errorf("revisions after the update: %v, %v; want two", revs, err)
+		}
 		if got := h.count(t, "materials"); got != after["materials"] {
 			t.Errorf("%d materials after the update, want %d", got, after["materials"])
 		}
