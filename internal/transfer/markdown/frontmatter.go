@@ -105,7 +105,7 @@ func parseYAML(front []byte) (frontMatter, error) {
 		if errors.Is(err, io.EOF) {
 			return frontMatter{}, nil
 		}
-		return nil, fmt.Errorf("YAML: %w", err)
+		return nil, fmt.Errorf("YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))
 	}
 	budget := maxNodes
 	v, err := yamlValue(&doc, &budget, 0)
@@ -184,7 +184,7 @@ func yamlScalar(n *yaml.Node) any {
 func parseTOML(front []byte) (frontMatter, error) {
 	m := map[string]any{}
 	if _, err := toml.NewDecoder(bytes.NewReader(front)).Decode(&m); err != nil {
-		return nil, fmt.Errorf("TOML: %w", err)
+		return nil, fmt.Errorf("TOML: %s", strings.TrimPrefix(err.Error(), "toml: "))
 	}
 	return tomlValues(m).(map[string]any), nil
 }

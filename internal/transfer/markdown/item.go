@@ -232,7 +232,8 @@ func (b *builder) times() error {
 		b.m.ScheduledAt = publish
 	case !expiry.IsZero() && !expiry.After(now):
 		b.m.Status = material.Unpublished
-		b.r.warn(b.name, "expired", expiry.Format(time.DateOnly))
+		b.m.PublishedAt = publish
+		b.r.warn(b.name, "expired", expiry.In(b.r.opts.Location).Format(time.DateOnly))
 	default:
 		b.m.Status = material.Published
 		if publish.IsZero() {
