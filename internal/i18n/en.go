@@ -1029,6 +1029,8 @@ var english = map[string]string{
 	"import.problem.cover-alt":      "The image %s has no alternative text; the title is used for now.",
 	"import.problem.remote-image":   "The image %s is on the web and is not fetched.",
 	"import.problem.missing-file":   "The file %s is not in the folder.",
+	"import.problem.shortcode": "The code %s (a Hugo shortcode or a Liquid tag) is not " +
+		"converted and stays as text in the body.",
 	"import.problem.bad-url":        "%s is not a web address starting with http:// or https://.",
 	"import.problem.missing-url":    "The row has no address in the column %s.",
 	"import.problem.missing-title":  "The row has no title in the column %s.",

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/url"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -46,7 +47,7 @@ func (b *builder) build() (*transfer.Item, error) {
 	b.m.Body = strings.TrimSpace(b.body)
 	steps := []func() error{
 		b.title, b.kind, b.language, b.audiences, b.grades, b.times, b.slug, b.summary, b.themes,
-		b.cover, b.images, b.oldPaths, b.kindFields,
+		b.cover, b.images, b.oldPaths, b.kindFields, b.shortcodes,
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -495,6 +496,24 @@ func (b *builder) kindFields() error {
 	case material.Film:
 		b.m.ExternalURL = str(b.fm["external_url"])
 		b.m.Transcript = str(b.fm["transcript"])
+	}
+	return nil
+}
+
+// shortcode matches the start of a Hugo shortcode ({{< name >}} or
+// {{% name %}}) or a Liquid tag ({% name %}), with its name.
+var shortcode = regexp.MustCompile(`\{\{[<%]\s*/?\s*([\w./-]+)|\{%-?\s*([\w./-]+)`)
+
+// shortcodes reports each shortcode or Liquid tag in the body once per
+// file: the hub has no equivalent, so it stays in the body as text.
+func (b *builder) shortcodes() error {
+	seen := map[string]bool{}
+	for _, m := range shortcode.FindAllStringSubmatch(b.m.Body, 20) {
+		name := m[1] + m[2]
+		if !seen[name] {
+			seen[name] = true
+			b.r.warn(b.name, "shortcode", name)
+		}
 	}
 	return nil
 }

@@ -496,3 +496,13 @@ func TestUnknownKeyWarnedOnce(t *testing.T) {
 		t.Errorf("problems %q, want %q and three no-date", got, want)
 	}
 }
+
+func TestShortcodesReported(t *testing.T) {
+	src := "---\ntitle: A\ndate: 2016-01-01\n---\n{{< figure src=\"x.jpg\" >}}\n{{% note %}}Hej{{% /note %}}\n" +
+		"{% include video.html %}\n{{< figure src=\"y.jpg\" >}}\n"
+	b := readOne(t, "a.md", src, Options{})
+	want := []string{"a.md shortcode figure", "a.md shortcode note", "a.md shortcode include"}
+	if got := problemsOf(b.Problems); !slices.Equal(got, want) {
+		t.Errorf("problems %q, want %q", got, want)
+	}
+}
