@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/bindeled/bindeled/internal/material"
 	"github.com/bindeled/bindeled/internal/transfer"
@@ -45,6 +46,10 @@ func (b *builder) build() (*transfer.Item, error) {
 	b.warnUnknownKeys()
 	b.item = transfer.Item{Key: "file:" + b.name, Where: b.name}
 	b.m.Body = strings.TrimSpace(b.body)
+	if utf8.RuneCountInString(b.m.Body) > material.BodyMax {
+		// Refused before the body is parsed for its summary and images.
+		return nil, refuse("invalid", "body")
+	}
 	steps := []func() error{
 		b.title, b.kind, b.language, b.audiences, b.grades, b.times, b.slug, b.summary, b.themes,
 		b.cover, b.images, b.oldPaths, b.kindFields, b.shortcodes,

@@ -419,7 +419,25 @@ func TestReadDirFiles(t *testing.T) {
 				t.Error("an image outside the folder opened")
 			}
 		},
+	}, {
+		name: "TOML cover table", file: "a.md",
+		src: "+++\ntitle = 'A'\ndate = 2016-01-01\n[cover]\nimage = 'a.jpg'\nalt = 'Et æble'\n+++\n",
+		check: func(t *testing.T, it transfer.Item) {
+			if it.Cover == nil || it.Cover.Key != "file:a.jpg" || it.Material.CoverAlt != "Et æble" {
+				t.Errorf("cover %+v, alt %q", it.Cover, it.Material.CoverAlt)
+			}
+		},
+	}, {
+		name: "Hugo images list", file: "a.md",
+		src: "---\ntitle: A\ndate: 2016-01-01\nimages: [/billeder/b.png, c.png]\n---\n",
+		check: func(t *testing.T, it transfer.Item) {
+			if it.Cover == nil || it.Cover.Key != "file:static/billeder/b.png" || it.Cover.Alt != "A" {
+				t.Errorf("cover %+v", it.Cover)
+			}
+		},
 	},
+		{name: "body too long", file: "a.md", src: "---\ntitle: A\n---\n" + strings.Repeat("ord ", material.BodyMax),
+			refused: "invalid"},
 		{name: "unknown audience", file: "a.md", src: "---\ntitle: A\naudiences: [elever]\n---\n", refused: "unknown-audience"},
 		{name: "unknown kind", file: "a.md", src: "---\ntitle: A\nkind: podcast\n---\n", refused: "unknown-kind"},
 		{name: "unknown grade", file: "a.md", src: "---\ntitle: A\ngrades: [10]\n---\n", refused: "unknown-grade"},
