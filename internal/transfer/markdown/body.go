@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -62,10 +63,24 @@ func cutTitle(body string) (title, rest string) {
 	return strings.TrimSpace(m[1]), after
 }
 
+// excerptInput is how many bytes of a body excerpt reads.
+const excerptInput = 8 << 10
+
 // excerpt returns the first sentences of the paragraphs of a Markdown body
 // as plain text, at most material.SummaryMax characters, cut at a word.
+// Only the start of the body is parsed: the summary needs no more, and
+// some inputs take the parser time that grows faster than their length.
 func excerpt(body string) string {
 	src := []byte(body)
+	if len(src) > excerptInput {
+		src = src[:excerptInput]
+		if i := bytes.LastIndex(src, []byte("\n\n")); i > 0 {
+			src = src[:i]
+		}
+		for len(src) > 0 && !utf8.Valid(src[max(0, len(src)-utf8.UTFMax):]) {
+			src = src[:len(src)-1]
+		}
+	}
 	doc := goldmark.New().Parser().Parse(text.NewReader(src))
 	var b strings.Builder
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {

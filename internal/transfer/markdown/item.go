@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	mdtext "github.com/bindeled/bindeled/internal/markdown"
 	"github.com/bindeled/bindeled/internal/material"
 	"github.com/bindeled/bindeled/internal/transfer"
 )
@@ -46,7 +47,7 @@ func (b *builder) build() (*transfer.Item, error) {
 	b.warnUnknownKeys()
 	b.item = transfer.Item{Key: "file:" + b.name, Where: b.name}
 	b.m.Body = strings.TrimSpace(b.body)
-	if utf8.RuneCountInString(b.m.Body) > material.BodyMax {
+	if utf8.RuneCountInString(b.m.Body) > material.BodyMax || mdtext.TooDeep(b.m.Body) {
 		// Refused before the body is parsed for its summary and images.
 		return nil, refuse("invalid", "body")
 	}

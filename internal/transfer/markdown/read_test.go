@@ -390,6 +390,14 @@ func TestReadDirFiles(t *testing.T) {
 			}
 		},
 	}, {
+		name: "summary from the start of a long body", file: "a.md",
+		src: "---\ntitle: A\ndate: 2016-01-01\n---\nFørste sætning.\n\n" + strings.Repeat("![a](", 12000) + "\n",
+		check: func(t *testing.T, it transfer.Item) {
+			if !strings.HasPrefix(it.Material.Summary, "Første sætning.") {
+				t.Errorf("summary %q", it.Material.Summary)
+			}
+		},
+	}, {
 		name: "summary from the first sentences", file: "a.md",
 		src: "---\ntitle: A\ndate: 2016-01-01\n---\n## Overskrift\n\n" + strings.Repeat("En *kort* sætning. ", 30) + "\n",
 		check: func(t *testing.T, it transfer.Item) {
@@ -437,6 +445,8 @@ func TestReadDirFiles(t *testing.T) {
 		},
 	},
 		{name: "body too long", file: "a.md", src: "---\ntitle: A\n---\n" + strings.Repeat("ord ", material.BodyMax),
+			refused: "invalid"},
+		{name: "lists nested too deeply", file: "a.md", src: "---\ntitle: A\n---\n" + strings.Repeat("- ", 5000) + "x\n",
 			refused: "invalid"},
 		{name: "unknown audience", file: "a.md", src: "---\ntitle: A\naudiences: [elever]\n---\n", refused: "unknown-audience"},
 		{name: "unknown kind", file: "a.md", src: "---\ntitle: A\nkind: podcast\n---\n", refused: "unknown-kind"},
