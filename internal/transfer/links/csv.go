@@ -84,7 +84,6 @@ func ReadCSV(ctx context.Context, r io.Reader, opts Options) (*transfer.Bundle, 
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.Comma = separator(data)
 	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = false
 
 	header, err := cr.Read()
 	if err != nil {

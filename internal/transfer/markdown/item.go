@@ -61,7 +61,7 @@ func (b *builder) build() (*transfer.Item, error) {
 		}
 	}
 	b.item.SchoolSlug = str(b.fm["school"])
-	b.m.Featured, _ = b.fm["featured"].(bool)
+	b.m.Featured, _ = boolValue(b.fm["featured"])
 	b.m.Normalize()
 	if p := material.Validate(&b.m); p != nil {
 		fields := make([]string, 0, len(p))
@@ -194,8 +194,8 @@ func (b *builder) date(keys ...string) (time.Time, error) {
 // the source has it: drafts stay drafts, a future publishing date is
 // scheduled, an expired one is unpublished.
 func (b *builder) times() error {
-	draft, _ := b.fm["draft"].(bool)
-	if p, ok := b.fm["published"].(bool); ok && !p {
+	draft, _ := boolValue(b.fm["draft"])
+	if p, ok := boolValue(b.fm["published"]); ok && !p {
 		draft = true
 	}
 	if slices.Contains(strings.Split(b.name, "/"), "_drafts") {
@@ -209,7 +209,7 @@ func (b *builder) times() error {
 		date, _ = parseDate(fileDate, b.r.opts.Location)
 	}
 	pubKeys := []string{"publishdate", "pubdate"}
-	if _, isBool := b.fm["published"].(bool); !isBool {
+	if _, isBool := boolValue(b.fm["published"]); !isBool {
 		pubKeys = append(pubKeys, "published")
 	}
 	publish, err := b.date(pubKeys...)
@@ -522,4 +522,21 @@ func (b *builder) shortcodes() error {
 		}
 	}
 	return nil
+}
+
+// boolValue reads a yes or no that may be written as a string, as in
+// draft: "true"; ok is false when v is neither.
+func boolValue(v any) (value, ok bool) {
+	switch v := v.(type) {
+	case bool:
+		return v, true
+	case string:
+		switch strings.ToLower(strings.TrimSpace(v)) {
+		case "true", "yes", "ja":
+			return true, true
+		case "false", "no", "nej":
+			return false, true
+		}
+	}
+	return false, false
 }

@@ -356,6 +356,14 @@ func TestReadDirFiles(t *testing.T) {
 			}
 		},
 	}, {
+		name: "draft written as a string", file: "a.md",
+		src: "---\ntitle: A\ndraft: \"true\"\ndate: 2016-01-01\n---\nTekst.\n",
+		check: func(t *testing.T, it transfer.Item) {
+			if it.Material.Status != material.Draft {
+				t.Errorf("status %s", it.Material.Status)
+			}
+		},
+	}, {
 		name: "default audiences from the options", file: "a.md",
 		src:  "---\ntitle: A\ndate: 2016-01-01\n---\nTekst.\n",
 		opts: Options{Audiences: []material.Audience{material.Leaders, material.SchoolBoard}},
