@@ -84,7 +84,8 @@ func TestReadCSVDanishExcel(t *testing.T) {
 		bv.Material.Title != "Børns Vilkår: Forældretelefonen 📞" ||
 		bv.Material.LinkPublisher != "Børns Vilkår" || bv.Material.Status != material.Published ||
 		!slices.Equal(bv.Material.Audiences, []material.Audience{material.Parents}) ||
-		!slices.Equal(bv.ThemeKeys, []string{"theme:trivsel"}) || bv.Material.Slug != "boerns-vilkaar-foraeldretelefonen" {
+		!slices.Equal(bv.ThemeKeys, []string{"theme:trivsel"}) ||
+		bv.Material.Slug != "boerns-vilkaar-foraeldretelefonen" {
 		t.Errorf("first row: %+v", bv)
 	}
 
@@ -225,7 +226,8 @@ func TestReadCSVRows(t *testing.T) {
 		{name: "no title", row: "https://example.com/,,B", refused: "missing-title"},
 		{name: "emoji theme", row: "https://example.com/,A,B,,🎉", refused: "bad-theme"},
 		{name: "title too long", row: "https://example.com/," + strings.Repeat("a", 200) + ",B", refused: "invalid"},
-		{name: "cell too long", row: "https://example.com/,A," + strings.Repeat("a", MaxFieldSize+1), refused: "too-long"},
+		{name: "cell too long", row: "https://example.com/,A," + strings.Repeat("a", MaxFieldSize+1),
+			refused: "too-long"},
 		{name: "bare quote", row: "https://example.com/,A \"B\" C,D", refused: "bad-row"},
 		{name: "default audiences", row: "https://example.com/,A,B",
 			opts: Options{Audiences: []material.Audience{material.Leaders}},
@@ -234,7 +236,8 @@ func TestReadCSVRows(t *testing.T) {
 					t.Errorf("audiences %v", it.Material.Audiences)
 				}
 			}},
-		{name: "several audiences with separators", row: `https://example.com/,A,B,"Forældre; SKOLEBESTYRELSE | ledere"`,
+		{name: "several audiences with separators",
+			row: `https://example.com/,A,B,"Forældre; SKOLEBESTYRELSE | ledere"`,
 			check: func(t *testing.T, it transfer.Item) {
 				want := []material.Audience{material.Parents, material.SchoolBoard, material.Leaders}
 				if !slices.Equal(it.Material.Audiences, want) {

@@ -172,7 +172,8 @@ func TestReadDirJekyllPost(t *testing.T) {
 	if want := []string{"category:foraeldre", "tag:trivsel", "tag:skole-hjem"}; !slices.Equal(it.ThemeKeys, want) {
 		t.Errorf("themes %v, want %v", it.ThemeKeys, want)
 	}
-	if !strings.HasPrefix(m.Summary, "Fem gode spørgsmål") || !slices.Equal(it.OldPaths, []string{"/2016/12/trivsel/"}) {
+	if !strings.HasPrefix(m.Summary, "Fem gode spørgsmål") ||
+		!slices.Equal(it.OldPaths, []string{"/2016/12/trivsel/"}) {
 		t.Errorf("summary %q, old paths %v", m.Summary, it.OldPaths)
 	}
 }
@@ -384,7 +385,8 @@ func TestReadDirFiles(t *testing.T) {
 		name: "slug from url", file: "x.md",
 		src: "---\ntitle: Hej\nurl: /gamle/sider/side-om-noget.html\ndate: 2016-01-01\n---\n",
 		check: func(t *testing.T, it transfer.Item) {
-			if it.Material.Slug != "side-om-noget" || !slices.Equal(it.OldPaths, []string{"/gamle/sider/side-om-noget.html"}) {
+			if it.Material.Slug != "side-om-noget" ||
+				!slices.Equal(it.OldPaths, []string{"/gamle/sider/side-om-noget.html"}) {
 				t.Errorf("slug %q, old paths %v", it.Material.Slug, it.OldPaths)
 			}
 		},
@@ -407,7 +409,8 @@ func TestReadDirFiles(t *testing.T) {
 		},
 	}, {
 		name: "summary from the first sentences", file: "a.md",
-		src: "---\ntitle: A\ndate: 2016-01-01\n---\n## Overskrift\n\n" + strings.Repeat("En *kort* sætning. ", 30) + "\n",
+		src: "---\ntitle: A\ndate: 2016-01-01\n---\n## Overskrift\n\n" +
+			strings.Repeat("En *kort* sætning. ", 30) + "\n",
 		check: func(t *testing.T, it transfer.Item) {
 			s := it.Material.Summary
 			if len([]rune(s)) > material.SummaryMax || !strings.HasPrefix(s, "En kort sætning.") ||
@@ -454,9 +457,10 @@ func TestReadDirFiles(t *testing.T) {
 	},
 		{name: "body too long", file: "a.md", src: "---\ntitle: A\n---\n" + strings.Repeat("ord ", material.BodyMax),
 			refused: "invalid"},
-		{name: "lists nested too deeply", file: "a.md", src: "---\ntitle: A\n---\n" + strings.Repeat("- ", 5000) + "x\n",
-			refused: "invalid"},
-		{name: "unknown audience", file: "a.md", src: "---\ntitle: A\naudiences: [elever]\n---\n", refused: "unknown-audience"},
+		{name: "lists nested too deeply", file: "a.md",
+			src: "---\ntitle: A\n---\n" + strings.Repeat("- ", 5000) + "x\n", refused: "invalid"},
+		{name: "unknown audience", file: "a.md", src: "---\ntitle: A\naudiences: [elever]\n---\n",
+			refused: "unknown-audience"},
 		{name: "unknown kind", file: "a.md", src: "---\ntitle: A\nkind: podcast\n---\n", refused: "unknown-kind"},
 		{name: "unknown grade", file: "a.md", src: "---\ntitle: A\ngrades: [10]\n---\n", refused: "unknown-grade"},
 		{name: "bad date", file: "a.md", src: "---\ntitle: A\ndate: i går\n---\n", refused: "bad-date"},
