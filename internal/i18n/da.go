@@ -1030,6 +1030,7 @@ var danish = map[string]string{
 	"import.problem.missing-file":   "Filen %s findes ikke i mappen.",
 	"import.problem.shortcode": "Koden %s (en Hugo-shortcode eller et Liquid-mærke) er ikke " +
 		"omsat og står som tekst i brødteksten.",
+	"import.problem.invalid-fields": "Materialet kan ikke gemmes; ret felterne: %s.",
 	"import.problem.bad-url":        "%s er ikke en webadresse, der begynder med http:// eller https://.",
 	"import.problem.missing-url":    "Rækken har ingen adresse i kolonnen %s.",
 	"import.problem.missing-title":  "Rækken har ingen titel i kolonnen %s.",

@@ -1031,6 +1031,7 @@ var english = map[string]string{
 	"import.problem.missing-file":   "The file %s is not in the folder.",
 	"import.problem.shortcode": "The code %s (a Hugo shortcode or a Liquid tag) is not " +
 		"converted and stays as text in the body.",
+	"import.problem.invalid-fields": "The material cannot be saved; correct the fields: %s.",
 	"import.problem.bad-url":        "%s is not a web address starting with http:// or https://.",
 	"import.problem.missing-url":    "The row has no address in the column %s.",
 	"import.problem.missing-title":  "The row has no title in the column %s.",

@@ -369,7 +369,7 @@ func (rd *reader) item(cells, names map[column]string) (item *transfer.Item, cod
 			fields = append(fields, f)
 		}
 		slices.Sort(fields)
-		return nil, "invalid", strings.Join(fields, ", ")
+		return nil, "invalid-fields", strings.Join(fields, ", ")
 	}
 	item.Material = m
 	return item, "", ""

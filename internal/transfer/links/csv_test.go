@@ -225,7 +225,7 @@ func TestReadCSVRows(t *testing.T) {
 		{name: "data URL", row: "data:text/html;base64,PHA+,A,B", refused: "bad-url"},
 		{name: "no title", row: "https://example.com/,,B", refused: "missing-title"},
 		{name: "emoji theme", row: "https://example.com/,A,B,,🎉", refused: "bad-theme"},
-		{name: "title too long", row: "https://example.com/," + strings.Repeat("a", 200) + ",B", refused: "invalid"},
+		{name: "title too long", row: "https://example.com/," + strings.Repeat("a", 200) + ",B", refused: "invalid-fields"},
 		{name: "cell too long", row: "https://example.com/,A," + strings.Repeat("a", MaxFieldSize+1),
 			refused: "too-long"},
 		{name: "bare quote", row: "https://example.com/,A \"B\" C,D", refused: "bad-row"},

@@ -49,7 +49,7 @@ func (b *builder) build() (*transfer.Item, error) {
 	b.m.Body = strings.TrimSpace(b.body)
 	if utf8.RuneCountInString(b.m.Body) > material.BodyMax || mdtext.TooDeep(b.m.Body) {
 		// Refused before the body is parsed for its summary and images.
-		return nil, refuse("invalid", "body")
+		return nil, refuse("invalid-fields", "body")
 	}
 	steps := []func() error{
 		b.title, b.kind, b.language, b.audiences, b.grades, b.times, b.slug, b.summary, b.themes,
@@ -69,7 +69,7 @@ func (b *builder) build() (*transfer.Item, error) {
 			fields = append(fields, f)
 		}
 		slices.Sort(fields)
-		return nil, refuse("invalid", strings.Join(fields, ", "))
+		return nil, refuse("invalid-fields", strings.Join(fields, ", "))
 	}
 	b.item.Material = b.m
 	return &b.item, nil
