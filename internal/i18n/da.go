@@ -1022,7 +1022,7 @@ var danish = map[string]string{
 	"import.problem.bad-date":       "Datoen %s kan ikke læses. Skriv den som 2016-12-05 eller 2016-12-05 10:00.",
 	"import.problem.expired":        "Materialet udløb %s og kommer ind som afpubliceret.",
 	"import.problem.no-date":        "Filen har ingen dato; filens tidspunkt %s bruges som udgivelsesdato.",
-	"import.problem.duplicate-slug": "Adressenavnet %s bruges allerede; det får et nummer.",
+	"import.problem.duplicate-slug": "To materialer i importen ville have samme adressenavn; dette får et andet: %s.",
 	"import.problem.summary-cut":    "Resuméet fra %s var for langt og er forkortet.",
 	"import.problem.bad-theme":      "Temaet %s giver ikke et brugbart adressenavn og er sprunget over.",
 	"import.problem.cover-alt":      "Billedet %s har ingen alternativ tekst; titlen bruges indtil videre.",

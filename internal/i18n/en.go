@@ -1023,7 +1023,7 @@ var english = map[string]string{
 	"import.problem.bad-date":       "The date %s cannot be read. Write it as 2016-12-05 or 2016-12-05 10:00.",
 	"import.problem.expired":        "The material expired on %s and arrives unpublished.",
 	"import.problem.no-date":        "The file has no date; its file time %s is used as the publishing date.",
-	"import.problem.duplicate-slug": "The address name %s is already used; it gets a number.",
+	"import.problem.duplicate-slug": "Two materials of the import wanted the same address name; this one gets another: %s.",
 	"import.problem.summary-cut":    "The summary from %s was too long and has been shortened.",
 	"import.problem.bad-theme":      "The theme %s gives no usable address name and was skipped.",
 	"import.problem.cover-alt":      "The image %s has no alternative text; the title is used for now.",

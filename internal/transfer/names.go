@@ -1,6 +1,7 @@
 package transfer
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/bindeled/bindeled/internal/material"
@@ -40,5 +41,26 @@ func SplitList(s string) []string {
 			out = append(out, p)
 		}
 	}
+	return out
+}
+
+// slugMax is the longest slug material.ValidSlug accepts.
+const slugMax = 80
+
+// UniqueSlug returns slug, or when taken has it already slug with the
+// first free number, "trivsel-2", cut so that it stays a valid slug, and
+// adds the result to taken. Readers use it so that no two items of one
+// bundle want the same slug.
+func UniqueSlug(slug string, taken map[string]bool) string {
+	out := slug
+	for n := 2; taken[out]; n++ {
+		suffix := "-" + strconv.Itoa(n)
+		base := slug
+		if len(base)+len(suffix) > slugMax {
+			base = strings.TrimRight(base[:slugMax-len(suffix)], "-")
+		}
+		out = base + suffix
+	}
+	taken[out] = true
 	return out
 }

@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/bindeled/bindeled/internal/material"
@@ -36,5 +37,21 @@ func TestSplitList(t *testing.T) {
 	}
 	if got := SplitList(" ;|, "); len(got) != 0 {
 		t.Errorf("SplitList of separators = %q", got)
+	}
+}
+
+func TestUniqueSlug(t *testing.T) {
+	taken := map[string]bool{}
+	long := strings.Repeat("a", 78) + "-b"
+	for _, c := range []struct{ in, want string }{
+		{"trivsel", "trivsel"}, {"trivsel", "trivsel-2"}, {"trivsel", "trivsel-3"}, {"trivsel-2", "trivsel-2-2"},
+		{long, long}, {long, strings.Repeat("a", 78) + "-2"}, {long, strings.Repeat("a", 78) + "-3"},
+		{strings.Repeat("ab-", 26) + "ab", strings.Repeat("ab-", 26) + "ab"},
+		{strings.Repeat("ab-", 26) + "ab", strings.Repeat("ab-", 25) + "ab-2"},
+	} {
+		got := UniqueSlug(c.in, taken)
+		if got != c.want || !material.ValidSlug(got) {
+			t.Errorf("UniqueSlug(%q) = %q, want %q", c.in, got, c.want)
+		}
 	}
 }

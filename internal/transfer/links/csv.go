@@ -92,7 +92,7 @@ func ReadCSV(ctx context.Context, r io.Reader, opts Options) (*transfer.Bundle, 
 	rd := &reader{
 		opts: opts, cr: cr,
 		bundle: &transfer.Bundle{Source: "links:" + opts.Name},
-		seen:   map[string]int{}, themes: map[string]bool{},
+		seen:   map[string]int{}, themes: map[string]bool{}, slugs: map[string]bool{},
 	}
 	if err := rd.readHeader(header); err != nil {
 		return nil, fmt.Errorf("links: %s: %w", opts.Name, err)
@@ -178,9 +178,10 @@ type reader struct {
 	opts    Options
 	cr      *csv.Reader
 	bundle  *transfer.Bundle
-	columns []column // by position; "" for a column the reader does not use
-	names   []string // the header as written
-	seen    map[string]int
+	columns []column        // by position; "" for a column the reader does not use
+	names   []string        // the header as written
+	seen    map[string]int  // the line of each address so far
+	slugs   map[string]bool // the slugs of the items so far
 	themes  map[string]bool
 }
 
@@ -286,6 +287,10 @@ func (rd *reader) row(line int, record []string) {
 	}
 	rd.seen[item.Key] = line
 	item.Where = rd.where(line)
+	if slug := transfer.UniqueSlug(item.Material.Slug, rd.slugs); slug != item.Material.Slug {
+		rd.warn(line, "duplicate-slug", item.Material.Slug+" → "+slug)
+		item.Material.Slug = slug
+	}
 	if cells[colDescription] == "" {
 		rd.warn(line, "no-description", item.Material.Title)
 	}

@@ -291,3 +291,19 @@ func TestReadCSVCancelled(t *testing.T) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
 }
+
+func TestReadCSVSameTitleTwice(t *testing.T) {
+	src := "url,title,description\nhttps://example.com/a,Trivsel,A\nhttps://example.com/b,Trivsel,B\n"
+	b, err := ReadCSV(context.Background(), strings.NewReader(src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkBundle(t, b)
+	if len(b.Items) != 2 || b.Items[0].Material.Slug != "trivsel" || b.Items[1].Material.Slug != "trivsel-2" {
+		t.Fatalf("items %+v", b.Items)
+	}
+	want := []string{"links.csv: line 3 duplicate-slug trivsel → trivsel-2"}
+	if got := problemsOf(b.Problems); !slices.Equal(got, want) {
+		t.Errorf("problems %q, want %q", got, want)
+	}
+}

@@ -286,11 +286,6 @@ func (b *builder) slug() error {
 	if slug == "" {
 		slug = "materiale"
 	}
-	if other, ok := b.r.slugs[slug]; ok {
-		b.r.warn(b.name, "duplicate-slug", slug+" ("+other+")")
-	} else {
-		b.r.slugs[slug] = b.name
-	}
 	b.m.Slug = slug
 	return nil
 }

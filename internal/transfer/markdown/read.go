@@ -114,7 +114,7 @@ type reader struct {
 	opts       Options
 	bundle     *transfer.Bundle
 	themes     map[string]bool // Theme.Key values in the bundle
-	slugs      map[string]string
+	slugs      map[string]bool // the slugs of the items so far
 	warnedKeys map[string]bool
 }
 
@@ -135,7 +135,7 @@ func newReader(fsys fs.FS, opts Options) *reader {
 		fsys: fsys, opts: opts,
 		bundle:     &transfer.Bundle{Source: opts.Source},
 		themes:     map[string]bool{},
-		slugs:      map[string]string{},
+		slugs:      map[string]bool{},
 		warnedKeys: map[string]bool{},
 	}
 }
@@ -160,6 +160,10 @@ func (r *reader) readFile(name string) {
 			transfer.Problem{Where: name, Code: "unreadable", Detail: err.Error()})
 	case skip:
 	default:
+		if slug := transfer.UniqueSlug(item.Material.Slug, r.slugs); slug != item.Material.Slug {
+			r.warn(name, "duplicate-slug", item.Material.Slug+" → "+slug)
+			item.Material.Slug = slug
+		}
 		r.bundle.Items = append(r.bundle.Items, *item)
 	}
 }

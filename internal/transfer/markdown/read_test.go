@@ -139,8 +139,8 @@ func TestReadDirSite(t *testing.T) {
 		"content/posts/2016-12-05-trivsel-i-klassen.md unknown-key author",
 		"content/posts/2016-12-05-trivsel-i-klassen.md unknown-key layout",
 		"content/vejledninger/foraeldremoede.md unknown-key weight",
-		"content/vejledninger/trivsel-i-klassen.md duplicate-slug trivsel-i-klassen",
 		"content/vejledninger/trivsel-i-klassen.md missing-file mangler.jpg",
+		"content/vejledninger/trivsel-i-klassen.md duplicate-slug trivsel-i-klassen → trivsel-i-klassen-2",
 	}
 	got = problemsOf(b.Problems)
 	if len(got) != len(wantProblems) {
@@ -259,6 +259,9 @@ func TestReadDirPageBundle(t *testing.T) {
 	}
 
 	missing := itemByKey(t, b, "file:content/vejledninger/trivsel-i-klassen.md")
+	if missing.Material.Slug != "trivsel-i-klassen-2" {
+		t.Errorf("the second file that wants trivsel-i-klassen has the slug %q", missing.Material.Slug)
+	}
 	if missing.Cover == nil {
 		t.Fatal("a cover that is missing is still named, so Apply reports it")
 	}
