@@ -81,8 +81,13 @@ func ReadCSV(ctx context.Context, r io.Reader, opts Options) (*transfer.Bundle, 
 	if err != nil {
 		return nil, fmt.Errorf("links: %s: %w", opts.Name, err)
 	}
+	sep, skipped := excelSeparator(data)
+	data = data[skipped:]
+	if sep == 0 {
+		sep = separator(data)
+	}
 	cr := csv.NewReader(bytes.NewReader(data))
-	cr.Comma = separator(data)
+	cr.Comma = sep
 	cr.FieldsPerRecord = -1
 
 	header, err := cr.Read()
@@ -90,7 +95,7 @@ func ReadCSV(ctx context.Context, r io.Reader, opts Options) (*transfer.Bundle, 
 		return nil, fmt.Errorf("links: %s: read the header: %w", opts.Name, err)
 	}
 	rd := &reader{
-		opts: opts, cr: cr,
+		opts: opts, cr: cr, lineOffset: min(skipped, 1),
 		bundle: &transfer.Bundle{Source: "links:" + opts.Name},
 		seen:   map[string]int{}, themes: map[string]bool{}, slugs: map[string]bool{},
 	}
@@ -150,6 +155,21 @@ func sniff(data []byte) string {
 	return ""
 }
 
+// excelSeparator reads the line "sep=;" that Excel may put before the
+// header to name the separator. It returns the separator, or 0 when there
+// is no such line, and the length of the line.
+func excelSeparator(data []byte) (rune, int) {
+	line, _, found := bytes.Cut(data, []byte("\n"))
+	if !found {
+		return 0, 0
+	}
+	v, ok := bytes.CutPrefix(bytes.ToLower(bytes.TrimRight(line, "\r")), []byte("sep="))
+	if !ok || len(v) != 1 || !bytes.ContainsAny(v, ",;\t|") {
+		return 0, 0
+	}
+	return rune(v[0]), len(line) + 1
+}
+
 // separator chooses the separator the header line uses most: a comma, a
 // semicolon (Danish Excel) or a tab.
 func separator(data []byte) rune {
@@ -183,6 +203,8 @@ type reader struct {
 	seen    map[string]int  // the line of each address so far
 	slugs   map[string]bool // the slugs of the items so far
 	themes  map[string]bool
+	// lineOffset is 1 when a "sep=" line came before the header.
+	lineOffset int
 }
 
 func (rd *reader) readHeader(header []string) error {
@@ -195,7 +217,7 @@ func (rd *reader) readHeader(header []string) error {
 		}
 		if col == "" && name != "" {
 			rd.bundle.Problems = append(rd.bundle.Problems,
-				transfer.Problem{Where: rd.opts.Name + ": line 1", Code: "unknown-column", Detail: name})
+				transfer.Problem{Where: rd.where(1), Code: "unknown-column", Detail: name})
 		}
 		found[col] = true
 		rd.columns = append(rd.columns, col)
@@ -251,7 +273,9 @@ func isBlank(record []string) bool {
 	return true
 }
 
-func (rd *reader) where(line int) string { return rd.opts.Name + ": line " + strconv.Itoa(line) }
+func (rd *reader) where(line int) string {
+	return rd.opts.Name + ": line " + strconv.Itoa(line+rd.lineOffset)
+}
 
 func (rd *reader) refuse(line int, code, detail string) {
 	rd.bundle.Refused = append(rd.bundle.Refused, transfer.Problem{Where: rd.where(line), Code: code, Detail: detail})

@@ -307,3 +307,24 @@ func TestReadCSVSameTitleTwice(t *testing.T) {
 		t.Errorf("problems %q, want %q", got, want)
 	}
 }
+
+func TestReadCSVExcelSeparatorLine(t *testing.T) {
+	src := "sep=;\r\nURL;Titel;Beskrivelse;Noter\r\nhttps://example.com/a,b;Komma i adressen;Tekst, med komma.;x\r\n" +
+		"javascript:x;Farlig;Nej;\r\n"
+	b, err := ReadCSV(context.Background(), strings.NewReader(src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkBundle(t, b)
+	if len(b.Items) != 1 || b.Items[0].Key != "https://example.com/a,b" || b.Items[0].Where != "links.csv: line 3" {
+		t.Fatalf("items %+v", b.Items)
+	}
+	want := []string{"links.csv: line 4 bad-url javascript:x"}
+	if got := problemsOf(b.Refused); !slices.Equal(got, want) {
+		t.Errorf("refused %q, want %q", got, want)
+	}
+	want = []string{"links.csv: line 2 unknown-column Noter"}
+	if got := problemsOf(b.Problems); !slices.Equal(got, want) {
+		t.Errorf("problems %q, want %q", got, want)
+	}
+}
