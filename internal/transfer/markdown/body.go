@@ -63,6 +63,10 @@ func cutTitle(body string) (title, rest string) {
 	return strings.TrimSpace(m[1]), after
 }
 
+// bodyParser parses bodies for their summary; goldmark's parser is safe
+// for concurrent use.
+var bodyParser = goldmark.New().Parser()
+
 // excerptInput is how many bytes of a body excerpt reads.
 const excerptInput = 8 << 10
 
@@ -81,7 +85,7 @@ func excerpt(body string) string {
 			src = src[:len(src)-1]
 		}
 	}
-	doc := goldmark.New().Parser().Parse(text.NewReader(src))
+	doc := bodyParser.Parse(text.NewReader(src))
 	var b strings.Builder
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if b.Len() > 4*material.SummaryMax {
@@ -108,7 +112,11 @@ func excerpt(body string) string {
 		}
 		return ast.WalkContinue, nil
 	})
-	return shorten(strings.Join(strings.Fields(b.String()), " "))
+	plain := b.String()
+	if len(plain) > 8*material.SummaryMax {
+		plain = strings.ToValidUTF8(plain[:8*material.SummaryMax], "")
+	}
+	return shorten(strings.Join(strings.Fields(plain), " "))
 }
 
 // shorten cuts s to material.SummaryMax characters: after the last whole
