@@ -1004,14 +1004,14 @@ var danish = map[string]string{
 	"ws.fix_material": "Materiale",
 	"ws.fix_reasons":  "Det skal rettes",
 	// Import problems of the Markdown folder and CSV link readers.
-	"import.problem.unknown-key":       "Nøglen %s i forsiden kendes ikke og er sprunget over.",
+	"import.problem.unknown-key":       "Nøglen %s i filens front matter kendes ikke og er sprunget over.",
 	"import.problem.not-markdown":      "Filen er ikke Markdown, men %s.",
 	"import.problem.not-utf8":          "Filen er ikke UTF-8-tekst (første fejl ved byte %s). Gem den som UTF-8.",
 	"import.problem.too-large":         "Filen er større end %s.",
-	"import.problem.front-matter-open": "Forsiden (front matter) lukkes ikke med en linje med %s.",
-	"import.problem.bad-front-matter":  "Forsiden (front matter) kan ikke læses: %s",
+	"import.problem.front-matter-open": "Filens front matter (oplysningerne øverst) lukkes ikke med en linje med %s.",
+	"import.problem.bad-front-matter":  "Filens front matter (oplysningerne øverst) kan ikke læses: %s",
 	"import.problem.unreadable":        "Filen kan ikke læses: %s",
-	"import.problem.skipped":           "%s har ingen forside (front matter) og er sprunget over.",
+	"import.problem.skipped":           "%s har ingen front matter (oplysninger øverst) og er sprunget over.",
 	"import.problem.no-title": "%s har ingen titel: giv den en title-nøgle eller en overskrift på " +
 		"første linje.",
 	"import.problem.unknown-kind":     "Typen %s findes ikke. Brug article, film, guide eller link.",

@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -487,7 +488,7 @@ func (b *builder) kindFields() error {
 	case material.Link:
 		b.m.LinkURL = str(b.fm["link_url"])
 		if !material.IsWebURL(b.m.LinkURL) {
-			return refuse("bad-url", b.m.LinkURL)
+			return refuse("bad-url", cmp.Or(b.m.LinkURL, "link_url"))
 		}
 		b.m.LinkPublisher = str(b.fm["link_publisher"])
 		if b.m.LinkPublisher == "" {
