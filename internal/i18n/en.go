@@ -1026,7 +1026,7 @@ var english = map[string]string{
 	"import.problem.duplicate-slug": "Two materials of the import wanted the same address name; this one gets another: %s.",
 	"import.problem.summary-cut":    "The summary from %s was too long and has been shortened.",
 	"import.problem.bad-theme":      "The theme %s gives no usable address name and was skipped.",
-	"import.problem.cover-alt":      "The image %s has no alternative text; the title is used for now.",
+	"import.problem.cover-alt":      "The image %s has no alternative text; the material goes on the list of materials to fix.",
 	"import.problem.remote-image":   "The image %s is on the web and is not fetched.",
 	"import.problem.missing-file":   "The file %s is not in the folder.",
 	"import.problem.shortcode": "The code %s (a Hugo shortcode or a Liquid tag) is not " +

@@ -20,7 +20,7 @@ import (
 // Bundle is what one import brings, read and checked but not yet stored.
 type Bundle struct {
 	// Source names where the bundle comes from, such as
-	// "wordpress:https://gammel.example.dk" or "links:links.csv". With an
+	// "wordpress:https://gammel.example.dk" or "links". With an
 	// item's Key it identifies the item across runs.
 	Source string
 

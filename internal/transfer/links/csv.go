@@ -32,10 +32,15 @@ const (
 	MaxFieldSize = 10000    // characters in one cell
 )
 
+// Source is the Bundle.Source of every spreadsheet of links. A link's key
+// is its address, so the same link brought in again from another file
+// updates the material made the first time.
+const Source = "links"
+
 // Options says how to read a file.
 type Options struct {
-	// Name is the file's name, for Source ("links:" + Name) and for the
-	// Where of every item ("links.csv: line 4"); "links.csv" when empty.
+	// Name is the file's name, for the Where of every item
+	// ("links.csv: line 4"); "links.csv" when empty.
 	Name string
 	// Audiences are given to the rows whose audience cell is empty, or to
 	// every row when the file has no audience column; parents when empty.
@@ -96,7 +101,7 @@ func ReadCSV(ctx context.Context, r io.Reader, opts Options) (*transfer.Bundle, 
 	}
 	rd := &reader{
 		opts: opts, cr: cr, lineOffset: min(skipped, 1),
-		bundle: &transfer.Bundle{Source: "links:" + opts.Name},
+		bundle: &transfer.Bundle{Source: Source},
 		seen:   map[string]int{}, themes: map[string]bool{}, slugs: map[string]bool{},
 	}
 	if err := rd.readHeader(header); err != nil {

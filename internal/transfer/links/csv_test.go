@@ -72,7 +72,7 @@ func problemsOf(list []transfer.Problem) []string {
 
 func TestReadCSVDanishExcel(t *testing.T) {
 	b := readFile(t, "dansk-excel.csv")
-	if b.Source != "links:dansk-excel.csv" {
+	if b.Source != Source {
 		t.Errorf("Source %q", b.Source)
 	}
 	if len(b.Items) != 4 {

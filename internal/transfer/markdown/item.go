@@ -359,7 +359,6 @@ func (b *builder) cover() error {
 		alt = str(a)
 	}
 	if alt == "" {
-		alt = b.m.Title
 		b.r.warn(b.name, "cover-alt", ref)
 	}
 	f, ok := b.file(ref, alt)

@@ -453,7 +453,7 @@ func TestReadDirFiles(t *testing.T) {
 		name: "Hugo images list", file: "a.md",
 		src: "---\ntitle: A\ndate: 2016-01-01\nimages: [/billeder/b.png, c.png]\n---\n",
 		check: func(t *testing.T, it transfer.Item) {
-			if it.Cover == nil || it.Cover.Key != "file:static/billeder/b.png" || it.Cover.Alt != "A" {
+			if it.Cover == nil || it.Cover.Key != "file:static/billeder/b.png" || it.Cover.Alt != "" {
 				t.Errorf("cover %+v", it.Cover)
 			}
 		},
