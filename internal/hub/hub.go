@@ -120,7 +120,7 @@ func open(ctx context.Context, cfg Config, st *storage.Store, base *url.URL, pro
 		interval = 30 * time.Second
 	}
 	runner := &jobs.Runner{Store: st, Log: cfg.Logger, Interval: interval, Lease: 5 * time.Minute,
-		AuditRetention: cfg.AuditRetention}
+		AuditRetention: cfg.AuditRetention, Blobs: blobs}
 	baseString := ""
 	if base != nil {
 		baseString = base.String()

@@ -15,6 +15,7 @@ import (
 
 	"github.com/bindeled/bindeled/internal/mail"
 	"github.com/bindeled/bindeled/internal/material"
+	"github.com/bindeled/bindeled/internal/media"
 	"github.com/bindeled/bindeled/internal/notify"
 	"github.com/bindeled/bindeled/internal/storage"
 )
@@ -73,6 +74,9 @@ type Runner struct {
 	// Social sends posts on social channels; nil leaves their jobs to
 	// fail and be tried again.
 	Social SocialPoster
+	// Blobs is the media store, where kept uploads are deleted; nil leaves
+	// those jobs to fail and be tried again.
+	Blobs media.Blobs
 }
 
 // MaxMailAttempts is how often a mail is tried before it is given up,
@@ -196,6 +200,8 @@ func (r *Runner) handle(ctx context.Context, job *storage.Job) error {
 		return r.sendMail(ctx, job)
 	case storage.JobSocialPost, storage.JobSocialScrape:
 		return r.social(ctx, job)
+	case storage.JobDeleteUpload:
+		return r.deleteUpload(ctx, job)
 	}
 	return fmt.Errorf("unknown job kind %q", job.Kind)
 }
@@ -345,4 +351,17 @@ func (r *Runner) social(ctx context.Context, job *storage.Job) error {
 		return r.Social.Rescrape(ctx, id, job.Attempts)
 	}
 	return r.Social.Send(ctx, id, job.Attempts)
+}
+
+// deleteUpload deletes an uploaded file that was kept for a while. One
+// already gone (used and deleted by its import) is what was wanted.
+func (r *Runner) deleteUpload(ctx context.Context, job *storage.Job) error {
+	if r.Blobs == nil {
+		return errors.New("no media store to delete the upload from")
+	}
+	key := strings.TrimPrefix(job.Key, storage.JobDeleteUpload+":")
+	if !media.ValidKey(key) {
+		return nil // nothing this job could ever delete
+	}
+	return r.Blobs.Delete(ctx, key)
 }

@@ -2,6 +2,9 @@ package jobs_test
 
 import (
 	"context"
+	"errors"
+	"io/fs"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -9,6 +12,7 @@ import (
 
 	"github.com/bindeled/bindeled/internal/jobs"
 	"github.com/bindeled/bindeled/internal/material"
+	"github.com/bindeled/bindeled/internal/media"
 	"github.com/bindeled/bindeled/internal/storage"
 	"github.com/bindeled/bindeled/internal/storage/storagetest"
 )
@@ -164,6 +168,45 @@ func TestPlannedUnpublishing(t *testing.T) {
 		r.RunDue(ctx)
 		if got, _ := st.GetMaterial(ctx, other.ID); got.Status != material.Published {
 			t.Errorf("a cancelled plan took it off: %s", got.Status)
+		}
+	})
+}
+
+func TestKeptUploadDeletedWhenDue(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		blobs, err := media.NewDisk(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		key, err := media.NewKey(".imp")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := blobs.Put(ctx, key, strings.NewReader("url,title\n")); err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now()
+		if err := st.PlanJob(ctx, storage.JobDeleteUpload, storage.JobDeleteUpload+":"+key,
+			now.Add(24*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		r := &jobs.Runner{Store: st, Log: storagetest.Logger(), Interval: time.Hour, Lease: time.Minute,
+			Blobs: blobs, Now: func() time.Time { return now }}
+		if n := r.RunDue(ctx); n != 0 {
+			t.Fatalf("ran %d jobs before the upload's time", n)
+		}
+		if _, err := blobs.Open(ctx, key); err != nil {
+			t.Fatalf("deleted early: %v", err)
+		}
+		now = now.Add(25 * time.Hour)
+		if n := r.RunDue(ctx); n != 1 {
+			t.Fatalf("ran %d jobs, want 1", n)
+		}
+		if _, err := blobs.Open(ctx, key); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("upload still there: %v", err)
+		}
+		if n, _ := st.CountDueJobs(ctx, now); n != 0 {
+			t.Errorf("%d jobs still due", n)
 		}
 	})
 }

@@ -48,6 +48,10 @@ func checkKey(key string) error {
 	return nil
 }
 
+// NewKey returns a new key with the extension ext (such as ".xml"), for
+// files kept in the store that are not media.
+func NewKey(ext string) (string, error) { return newKey(ext) }
+
 // newKey returns 32 random hex characters followed by ext.
 func newKey(ext string) (string, error) {
 	var b [16]byte

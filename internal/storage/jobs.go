@@ -29,6 +29,24 @@ const JobPublish = "publish"
 // the site at its planned time.
 const JobUnpublish = "unpublish"
 
+// JobDeleteUpload is the kind of job that deletes an uploaded file kept in
+// the media store for a while, such as an import tried first as a dry
+// run. Its key is JobDeleteUpload + ":" + the file's key.
+const JobDeleteUpload = "delete-upload"
+
+// PlanJob plans a job that belongs to no material, replacing an earlier
+// plan with the same key.
+func (s *Store) PlanJob(ctx context.Context, kind, key string, at time.Time) error {
+	if _, err := s.q().exec(ctx, `
+		INSERT INTO jobs (kind, dedupe_key, run_at) VALUES (?, ?, ?)
+		ON CONFLICT (dedupe_key) DO UPDATE
+		SET run_at = excluded.run_at, claimed_until = NULL, attempts = 0, last_error = '', done_at = NULL`,
+		kind, key, millis(at)); err != nil {
+		return fmt.Errorf("plan job %s: %w", key, err)
+	}
+	return nil
+}
+
 // PlanUnpublish plans when a material leaves the site again (UTC), or
 // cancels the plan when at is zero; the save and the job are one
 // transaction.

@@ -156,6 +156,8 @@ func (s *Server) routeTable() []Route {
 		route("POST", "/redaktion/indbakke", Member, s.wsInboxRead),
 		route("GET", "/redaktion/profil", Member, s.wsProfile),
 		route("POST", "/redaktion/profil", Member, s.wsSaveProfile),
+		route("GET", "/redaktion/import", Admin, s.wsImport),
+		withFiles("/redaktion/import", Admin, s.wsRunImport),
 		route("GET", "/redaktion/brugere", Admin, s.wsUsers),
 		route("POST", "/redaktion/brugere", Admin, s.wsInvite),
 		route("GET", "/redaktion/brugere/{id}", Admin, s.wsUser),
