@@ -148,3 +148,41 @@ func TestImportUsage(t *testing.T) {
 		t.Errorf("no path: %v", err)
 	}
 }
+
+// TestImportMarkdownFolder runs the real Markdown reader on its fixture
+// site through the command: refused files stop it, --skip-invalid brings
+// the rest with their pictures, and a second run changes nothing.
+func TestImportMarkdownFolder(t *testing.T) {
+	for _, backend := range storagetest.Backends(t) {
+		t.Run(string(backend), func(t *testing.T) {
+			data, database := t.TempDir(), ""
+			if backend == storage.Postgres {
+				database = storagetest.DSN(t, backend)
+			}
+			site := filepath.Join("..", "..", "internal", "transfer", "markdown", "testdata", "site")
+			importing := func(extra ...string) (string, error) {
+				var out, errOut bytes.Buffer
+				args := append([]string{"import", "markdown", "--data", data, "--database", database}, extra...)
+				err := run(context.Background(), append(args, site), strings.NewReader(""), &out, &errOut)
+				return out.String(), err
+			}
+			out, err := importing()
+			if !errors.Is(err, errImportStopped) || !strings.Contains(out, "brudt-yaml.md") {
+				t.Fatalf("broken files did not stop the import: %v\n%s", err, out)
+			}
+			out, err = importing("--skip-invalid")
+			if err != nil || !strings.Contains(out, "0 updated, 0 unchanged, 4 skipped") ||
+				strings.Contains(out, "materials:     0 created") {
+				t.Fatalf("import: %v\n%s", err, out)
+			}
+			if !strings.Contains(out, "media files:   ") || strings.Contains(out, "media files:   0 stored") {
+				t.Errorf("no pictures stored:\n%s", out)
+			}
+			again, err := importing("--skip-invalid")
+			if err != nil || !strings.Contains(again, "materials:     0 created, 0 updated") ||
+				strings.Contains(again, " 0 unchanged") || !strings.Contains(again, "0 stored") {
+				t.Errorf("second run: %v\n%s", err, again)
+			}
+		})
+	}
+}

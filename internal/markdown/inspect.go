@@ -17,6 +17,8 @@ type Facts struct {
 	ImagesWithoutAlt int
 	// Images counts all images in the body.
 	Images int
+	// ImageSources lists the address of every image, in order.
+	ImageSources []string
 	// Text is the body's plain text, paragraphs separated by blank lines.
 	Text string
 }
@@ -41,6 +43,7 @@ func Inspect(src string) Facts {
 			f.LinkTexts = append(f.LinkTexts, string(n.Label(source)))
 		case *ast.Image:
 			f.Images++
+			f.ImageSources = append(f.ImageSources, string(n.Destination))
 			if strings.TrimSpace(nodeText(n, source)) == "" {
 				f.ImagesWithoutAlt++
 			}

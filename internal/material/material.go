@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/bindeled/bindeled/internal/markdown"
+	"github.com/bindeled/bindeled/internal/media"
 )
 
 // Kind is what sort of material something is; each kind is shown differently.
@@ -365,10 +366,15 @@ func checkBody(body string, p Problems) {
 	if f.ImagesWithoutAlt > 0 {
 		p.Add("body", "error.body_image_alt")
 	}
-	// Pages only show images from the hub itself, and the body cannot
-	// hold uploads yet, so an image there would show as broken.
-	if f.Images > 0 {
-		p.Add("body", "error.body_image")
+	// Pages only show images from the hub itself: an image from another
+	// site would show as broken. Editors cannot put uploads in the body
+	// yet; imports do, as /media/ addresses.
+	for _, src := range f.ImageSources {
+		key, ok := strings.CutPrefix(src, "/media/")
+		if !ok || !media.ValidKey(key) {
+			p.Add("body", "error.body_image")
+			break
+		}
 	}
 	for _, text := range f.LinkTexts {
 		t := strings.ToLower(strings.Trim(strings.TrimSpace(text), ".,:;!?…»«\"'()"))

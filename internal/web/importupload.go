@@ -20,10 +20,11 @@ import (
 	"github.com/bindeled/bindeled/internal/media"
 	"github.com/bindeled/bindeled/internal/storage"
 	"github.com/bindeled/bindeled/internal/transfer"
+	"github.com/bindeled/bindeled/internal/transfer/readers"
 )
 
 // importFormats are the imports the workspace offers, in the order shown.
-var importFormats = []string{"wordpress", "markdown", "links"}
+var importFormats = readers.Formats
 
 // maxImportBytes bounds an uploaded import file: a WordPress export, a
 // zipped folder of Markdown with its pictures, or a spreadsheet.
@@ -54,9 +55,11 @@ type WSImportPage struct {
 	Done bool
 }
 
-// ProblemText is one reported problem in the page's language.
+// ProblemText is one reported problem in the page's language, without
+// where it is, which the page shows beside it.
 func (p WSImportPage) ProblemText(pr transfer.Problem) string {
-	return p.T("import.problem."+pr.Code, pr.Detail)
+	pr.Where = ""
+	return pr.Message(p.Lang)
 }
 
 func (s *Server) wsImport(w http.ResponseWriter, r *http.Request) error {
@@ -118,12 +121,11 @@ func (s *Server) wsRunImport(w http.ResponseWriter, r *http.Request) error {
 	}
 
 	report, err := s.importUpload(r.Context(), key, name, p, state(r).user.ID)
-	var refused *transfer.RefusedError
 	switch {
-	case errors.As(err, &refused):
-		p.Report = refused.Report
-	case errors.Is(err, transfer.ErrUnreadable):
-		p.Failure = err.Error()
+	case errors.Is(err, transfer.ErrStopped):
+		p.Report = report
+	case errors.Is(err, readers.ErrUnreadable):
+		p.Failure = strings.TrimPrefix(err.Error(), readers.ErrUnreadable.Error()+": ")
 	case err != nil:
 		return err
 	default:
@@ -151,7 +153,7 @@ func (s *Server) importUpload(ctx context.Context, key, name string, p WSImportP
 	actor int64) (*transfer.Report, error) {
 	blob, err := s.blobs.Open(ctx, key)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", transfer.ErrUnreadable, p.T("error.import_gone"))
+		return nil, fmt.Errorf("%w: %v", readers.ErrUnreadable, p.T("error.import_gone"))
 	}
 	defer blob.Close()
 	tmp, err := os.CreateTemp("", "bindeled-import-*")
@@ -163,19 +165,15 @@ func (s *Server) importUpload(ctx context.Context, key, name string, p WSImportP
 	if _, err := io.Copy(tmp, blob); err != nil {
 		return nil, fmt.Errorf("copy upload: %w", err)
 	}
-	return s.runImport(ctx, importRequest{Format: p.Format, Path: tmp.Name(), Name: name,
-		DryRun: p.DryRun, SkipInvalid: p.SkipInvalid, FetchMedia: p.FetchMedia, Actor: actor})
-}
-
-// importRequest is one import the workspace runs.
-type importRequest struct {
-	Format      string
-	Path        string // a file: the export, the zipped folder or the spreadsheet
-	Name        string // what the admin called it
-	DryRun      bool
-	SkipInvalid bool
-	FetchMedia  bool
-	Actor       int64
+	if err := tmp.Close(); err != nil {
+		return nil, err
+	}
+	b, err := readers.Read(ctx, p.Format, tmp.Name(), readers.Options{Name: name})
+	if err != nil {
+		return nil, err
+	}
+	return transfer.Apply(ctx, s.store, s.blobs, b, transfer.Options{DryRun: p.DryRun,
+		SkipInvalid: p.SkipInvalid, Actor: actor, Limits: s.cfg.Uploads})
 }
 
 // readImportForm streams the import form: the CSRF token first, then the

@@ -1,12 +1,19 @@
 package web_test
 
 import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/bindeled/bindeled/internal/material"
+	"github.com/bindeled/bindeled/internal/media"
 	"github.com/bindeled/bindeled/internal/storage"
+	"github.com/bindeled/bindeled/internal/transfer"
 )
 
 // importFields is the import form as a browser sends it: the token first.
@@ -93,6 +100,146 @@ func TestImportIsForAdmins(t *testing.T) {
 			if p.status != http.StatusForbidden {
 				t.Errorf("%s POST: %d", role, p.status)
 			}
+		}
+	})
+}
+
+const linksCSV = "url;titel;beskrivelse;målgruppe;tema\n" +
+	"https://www.emu.dk/;Danmarks læringsportal;Ideer til forældremøder og trivsel;forældre;Trivsel\n" +
+	"https://www.skoleborn.dk/;Skole og forældre;Viden om skolebestyrelser;forældre;Skolebestyrelse\n"
+
+func TestImportUploadTriesFirstThenImportsTheKeptFile(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		c, token := h.login(storage.RoleAdmin)
+		p := c.postMultipart("/redaktion/import", importFields(token, [2]string{"format", "links"},
+			[2]string{"dry_run", "on"}), file{"file", "links.csv", []byte(linksCSV)})
+		if p.status != http.StatusOK || p.text("#count-created") != "2" || p.text("#count-themes") != "2" {
+			t.Fatalf("dry run: status %d, created %q, themes %q\n%s", p.status, p.text("#count-created"),
+				p.text("#count-themes"), p.text("main"))
+		}
+		if got := p.text("#report-heading"); got != "Det ville importen gøre" {
+			t.Errorf("heading %q", got)
+		}
+		if ms, total, _ := h.st.SearchMaterials(ctx, "", 10, 0); total != 0 {
+			t.Fatalf("a dry run stored %d materials: %v", total, ms)
+		}
+		kept := p.attr("input[name=kept]", "value")
+
+		// The import itself, from the kept file.
+		p = c.postMultipart("/redaktion/import", importFields(token, [2]string{"format", "links"},
+			[2]string{"kept", kept}, [2]string{"kept_name", "links.csv"}))
+		if p.status != http.StatusOK || p.text("#report-heading") != "Importen er gennemført" ||
+			p.text("#count-created") != "2" {
+			t.Fatalf("import: status %d, heading %q, created %q", p.status, p.text("#report-heading"),
+				p.text("#count-created"))
+		}
+		m, err := h.st.GetMaterialBySlug(ctx, "danmarks-laeringsportal")
+		if err != nil || m.LinkURL != "https://www.emu.dk/" || m.Status != "published" {
+			t.Fatalf("imported link: %+v, %v", m, err)
+		}
+		if res := h.client().get("/materialer/danmarks-laeringsportal"); res.status != http.StatusOK {
+			t.Errorf("imported link's page: %d", res.status)
+		}
+		key, _, _ := strings.Cut(kept, ".imp.")
+		if _, err := h.blobs.Open(ctx, key+".imp"); err == nil {
+			t.Error("the kept file is still there after the import")
+		}
+		// The same reference cannot run the import twice.
+		p = c.postMultipart("/redaktion/import", importFields(token, [2]string{"format", "links"},
+			[2]string{"kept", kept}, [2]string{"kept_name", "links.csv"}))
+		if p.status != http.StatusUnprocessableEntity {
+			t.Errorf("second import of a used file: status %d", p.status)
+		}
+
+		// Again from a new upload: updated in place, nothing duplicated.
+		p = c.postMultipart("/redaktion/import", importFields(token, [2]string{"format", "links"}),
+			file{"file", "andre-links.csv", []byte(linksCSV)})
+		if p.text("#count-unchanged") != "2" || p.text("#count-created") != "0" {
+			t.Errorf("second run: created %q, unchanged %q", p.text("#count-created"), p.text("#count-unchanged"))
+		}
+	})
+}
+
+func TestImportUploadStopsOnABadRowAndKeepsEverything(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		c, token := h.login(storage.RoleAdmin)
+		bad := linksCSV + "javascript:alert(1);Ond;Noget;forældre;Trivsel\n"
+		p := c.postMultipart("/redaktion/import", importFields(token, [2]string{"format", "links"}),
+			file{"file", "links.csv", []byte(bad)})
+		if p.status != http.StatusUnprocessableEntity || p.text("#report-heading") != "Importen er stoppet – intet er gemt" {
+			t.Fatalf("status %d, heading %q", p.status, p.text("#report-heading"))
+		}
+		refused := p.text(".import-problems")
+		if !strings.Contains(refused, "links.csv: line 4") || !strings.Contains(refused, "javascript:alert(1)") {
+			t.Errorf("refused row not named with its line and value: %q", refused)
+		}
+		if _, total, _ := h.st.SearchMaterials(ctx, "", 10, 0); total != 0 {
+			t.Errorf("a stopped import stored %d materials", total)
+		}
+		if p.attr("input[name=kept]", "value") == "" {
+			t.Error("the file was not kept for a second try")
+		}
+		// With skip_invalid, the two good rows go in.
+		p = c.postMultipart("/redaktion/import", importFields(token, [2]string{"format", "links"},
+			[2]string{"skip_invalid", "on"}, [2]string{"kept", p.attr("input[name=kept]", "value")},
+			[2]string{"kept_name", "links.csv"}))
+		if p.status != http.StatusOK || p.text("#count-created") != "2" || p.text("#count-skipped") != "1" {
+			t.Errorf("skip invalid: status %d, created %q, skipped %q", p.status, p.text("#count-created"),
+				p.text("#count-skipped"))
+		}
+	})
+}
+
+func TestImportUploadOfTheWrongFile(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		c, token := h.login(storage.RoleAdmin)
+		jpeg := append([]byte{0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 'J', 'F', 'I', 'F', 0}, make([]byte, 200)...)
+		for _, tc := range []struct{ format, name string }{{"links", "links.csv"}, {"markdown", "mappe.zip"}} {
+			p := c.postMultipart("/redaktion/import", importFields(token, [2]string{"format", tc.format}),
+				file{"file", tc.name, jpeg})
+			if p.status != http.StatusUnprocessableEntity || p.text("[role=alert] h2") != "Filen kunne ikke læses" {
+				t.Errorf("%s: status %d, %q", tc.format, p.status, p.text("main"))
+			}
+		}
+	})
+}
+
+// TestImportedBodyImageInTheWorkspace: an image in an imported draft's
+// body is shown to editors from the workspace's media route, while the
+// public media route keeps it hidden until the material is public.
+func TestImportedBodyImageInTheWorkspace(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		img := pngBytes(t, 40, 30)
+		b := &transfer.Bundle{Source: "test", Items: []transfer.Item{{Key: "a", Where: "a",
+			Material: material.Material{Kind: material.Article, Title: "Et billede i teksten",
+				Summary: "Resumé.", Body: "Se her:\n\n![Børn i skolegården](" + transfer.InlineRef(0) + ")\n",
+				Audiences: []material.Audience{material.Parents}, Status: material.Draft},
+			Inline: []transfer.File{{Key: "gaard.png", Name: "gaard.png", Alt: "Børn i skolegården",
+				Open: func(context.Context) (io.ReadCloser, error) {
+					return io.NopCloser(bytes.NewReader(img)), nil
+				}}}}}}
+		if _, err := transfer.Apply(ctx, h.st, h.blobs, b, transfer.Options{Limits: media.DefaultLimits()}); err != nil {
+			t.Fatal(err)
+		}
+		m, err := h.st.GetMaterialBySlug(ctx, "et-billede-i-teksten")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if problems := material.CheckPublishable(m); len(problems["body"]) > 0 {
+			t.Errorf("the body's own image fails the checks: %v", problems["body"])
+		}
+		c, _ := h.login(storage.RoleEditor)
+		view := c.get(fmt.Sprintf("/redaktion/materialer/%d/vis", m.ID))
+		src := view.attr("main img[alt='Børn i skolegården']", "src")
+		if !strings.HasPrefix(src, "/redaktion/medier/") {
+			t.Fatalf("image in the workspace view: %q", src)
+		}
+		if res := c.get(src); res.status != http.StatusOK || res.body != string(img) {
+			t.Errorf("workspace media: %d", res.status)
+		}
+		key := strings.TrimPrefix(src, "/redaktion/medier/")
+		if res := h.client().get("/media/" + key); res.status != http.StatusNotFound {
+			t.Errorf("a draft's body image is public: %d", res.status)
 		}
 	})
 }

@@ -542,6 +542,18 @@ type AttachmentView struct {
 	ContentType string
 }
 
+// bodyMedia points the images of a rendered body (imported ones, kept in
+// the hub's media as /media/KEY) at prefix instead, so the workspace shows
+// them from its own route while their material is not public.
+func bodyMedia(body template.HTML, prefix string) template.HTML {
+	if prefix == "/media/" {
+		return body
+	}
+	// The sanitiser writes every attribute in double quotes, so this finds
+	// exactly the image addresses that start with /media/.
+	return template.HTML(strings.ReplaceAll(string(body), `src="/media/`, `src="`+prefix))
+}
+
 func (s *Server) materialView(r *http.Request, m *material.Material, mediaPrefix string) (MaterialPage, error) {
 	b, err := s.base(r, m.Title)
 	if err != nil {
@@ -552,6 +564,7 @@ func (s *Server) materialView(r *http.Request, m *material.Material, mediaPrefix
 	if p.Body, err = markdown.ToHTML(m.Body); err != nil {
 		return p, err
 	}
+	p.Body = bodyMedia(p.Body, mediaPrefix)
 
 	ids := []int64{m.CoverID, m.VideoID, m.CaptionsID, m.PosterID}
 	for _, a := range m.Attachments {

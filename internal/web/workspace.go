@@ -356,6 +356,7 @@ func newPreview(b Base, body string, audiences []material.Audience) Preview {
 	if err != nil {
 		html = ""
 	}
+	html = bodyMedia(html, "/redaktion/medier/")
 	p := Preview{Base: b, HTML: html, Read: material.LIX(markdown.Inspect(body).Text),
 		Limit: material.ParentLIXLimit}
 	parents := false

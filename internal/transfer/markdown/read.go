@@ -54,7 +54,7 @@ type Options struct {
 var skipDirs = map[string]bool{
 	"archetypes": true, "layouts": true, "themes": true, "static": true, "public": true, "resources": true,
 	"assets": true, "node_modules": true, "_site": true, "_layouts": true, "_includes": true, "_sass": true,
-	"_data": true,
+	"_data": true, "__MACOSX": true, // what macOS adds to the zip files it makes
 }
 
 // plainDocs are names of files that document a repository rather than the
@@ -80,7 +80,7 @@ func ReadDir(ctx context.Context, fsys fs.FS, opts Options) (*transfer.Bundle, e
 			}
 			return nil
 		}
-		if isMarkdown(d.Name()) && d.Type().IsRegular() {
+		if isMarkdown(d.Name()) && d.Type().IsRegular() && !strings.HasPrefix(d.Name(), ".") {
 			names = append(names, p)
 			if len(names) > MaxFiles {
 				return fmt.Errorf("more than %d Markdown files", MaxFiles)

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/bindeled/bindeled/internal/material"
+	"github.com/bindeled/bindeled/internal/transfer"
+	"github.com/bindeled/bindeled/internal/transfer/readers"
+)
+
+func init() {
+	importFormats["markdown"] = importFormat{
+		usage: "bindeled import markdown [flags] DIR|FILE.zip\n" +
+			"Reads a folder of Markdown files with YAML or TOML front matter (Hugo, Jekyll, Decap CMS).",
+		flags: func(fs *flag.FlagSet) importReader { return readerWithAudiences(fs, "markdown", "files") },
+	}
+	importFormats["links"] = importFormat{
+		usage: "bindeled import links [flags] FILE.csv\n" +
+			"Reads a spreadsheet of links saved as CSV (url, title, description, audience, theme).",
+		flags: func(fs *flag.FlagSet) importReader { return readerWithAudiences(fs, "links", "rows") },
+	}
+}
+
+// readerWithAudiences adds --audiences and returns the reader of format.
+func readerWithAudiences(fs *flag.FlagSet, format, what string) importReader {
+	audiences := fs.String("audiences", "parents", "audiences of the "+what+" that name none, comma separated")
+	return func(ctx context.Context, path string) (*transfer.Bundle, error) {
+		aud, err := parseAudiences(*audiences)
+		if err != nil {
+			return nil, err
+		}
+		return readers.Read(ctx, format, path, readers.Options{Audiences: aud})
+	}
+}
+
+func parseAudiences(s string) ([]material.Audience, error) {
+	var out []material.Audience
+	for _, name := range transfer.SplitList(s) {
+		a, ok := transfer.ParseAudience(name)
+		if !ok {
+			return nil, fmt.Errorf("--audiences: %q is not an audience (%s)", name,
+				strings.Trim(fmt.Sprint(material.Audiences), "[]"))
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}

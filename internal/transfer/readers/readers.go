@@ -1,0 +1,167 @@
+// Package readers opens what a user names for an import—a file, a folder
+// or a zip file of a folder—with the reader of its format. The command
+// line and the workspace's upload both go through it, so they read alike.
+package readers
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/bindeled/bindeled/internal/material"
+	"github.com/bindeled/bindeled/internal/transfer"
+	"github.com/bindeled/bindeled/internal/transfer/links"
+	"github.com/bindeled/bindeled/internal/transfer/markdown"
+)
+
+// Formats are the formats Read knows, in the order the workspace shows
+// them.
+var Formats = []string{"markdown", "links"}
+
+// ErrUnreadable wraps what makes a file unreadable as the format asked
+// for: the user's file is at fault, not the hub.
+var ErrUnreadable = errors.New("the file cannot be read")
+
+// Options says how to read.
+type Options struct {
+	// Name is what the user calls the file or folder, for messages and
+	// for the source's name; the base of the path when empty.
+	Name string
+	// Audiences are given to items that name none; parents when empty.
+	Audiences []material.Audience
+}
+
+// Read reads the file or folder at path in format.
+func Read(ctx context.Context, format, p string, opts Options) (*transfer.Bundle, error) {
+	if opts.Name == "" {
+		opts.Name = filepath.Base(p)
+	}
+	var b *transfer.Bundle
+	var err error
+	switch format {
+	case "markdown":
+		b, err = readMarkdown(ctx, p, opts)
+	case "links":
+		b, err = readLinks(ctx, p, opts)
+	default:
+		return nil, fmt.Errorf("unknown import format %q", format)
+	}
+	if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, ErrUnreadable) {
+		err = fmt.Errorf("%w: %w", ErrUnreadable, err)
+	}
+	return b, err
+}
+
+func readLinks(ctx context.Context, p string, opts Options) (*transfer.Bundle, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return links.ReadCSV(ctx, f, links.Options{Name: opts.Name, Audiences: opts.Audiences})
+}
+
+// readMarkdown reads a folder, or a zip file of one.
+func readMarkdown(ctx context.Context, p string, opts Options) (*transfer.Bundle, error) {
+	info, err := os.Stat(p)
+	if err != nil {
+		return nil, err
+	}
+	name := strings.TrimSuffix(opts.Name, ".zip")
+	mo := markdown.Options{Source: "markdown:" + name, Audiences: opts.Audiences}
+	if info.IsDir() {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return nil, err
+		}
+		if opts.Name == filepath.Base(p) {
+			mo.Source = "markdown:" + filepath.Base(abs)
+		}
+		return markdown.ReadDir(ctx, os.DirFS(abs), mo)
+	}
+	fsys, closer, err := openZip(p)
+	if err != nil {
+		return nil, err
+	}
+	defer closer.Close()
+	return markdown.ReadDir(ctx, fsys, mo)
+}
+
+// maxZipEntries bounds the entries of a zip file, folders included.
+const maxZipEntries = 2 * markdown.MaxFiles
+
+// siteFolders are folders of a site itself: a zip file holding only one
+// of them was made of the site's contents, not of the site's folder.
+var siteFolders = map[string]bool{"content": true, "_posts": true, "_drafts": true, "posts": true,
+	"pages": true, "static": true}
+
+// openZip opens a zip file as a folder. A zip file whose entries all sit
+// in one folder, as when a folder is zipped, opens at that folder, so its
+// files have the names they have in the folder itself.
+func openZip(p string) (fs.FS, io.Closer, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	head := make([]byte, 4)
+	if _, err := io.ReadFull(f, head); err != nil || !bytes.Equal(head, []byte("PK\x03\x04")) {
+		f.Close()
+		return nil, nil, fmt.Errorf("%w: not a folder or a zip file", ErrUnreadable)
+	}
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	zr, err := zip.NewReader(f, info.Size())
+	if err != nil {
+		f.Close()
+		return nil, nil, fmt.Errorf("%w: %w", ErrUnreadable, err)
+	}
+	if len(zr.File) > maxZipEntries {
+		f.Close()
+		return nil, nil, fmt.Errorf("%w: more than %d entries", ErrUnreadable, maxZipEntries)
+	}
+	for _, zf := range zr.File {
+		if name := strings.TrimSuffix(zf.Name, "/"); !fs.ValidPath(name) || strings.Contains(name, `\`) {
+			f.Close()
+			return nil, nil, fmt.Errorf("%w: the entry %q would leave the folder", ErrUnreadable, zf.Name)
+		}
+	}
+	var fsys fs.FS = zr
+	if top := commonTop(zr.File); top != "" && !siteFolders[top] {
+		if fsys, err = fs.Sub(zr, top); err != nil {
+			f.Close()
+			return nil, nil, err
+		}
+	}
+	return fsys, f, nil
+}
+
+// commonTop returns the one top folder that holds every entry, or "".
+func commonTop(files []*zip.File) string {
+	top := ""
+	for _, f := range files {
+		name := strings.TrimPrefix(path.Clean("/"+f.Name), "/")
+		first, _, nested := strings.Cut(name, "/")
+		if !nested && !f.FileInfo().IsDir() {
+			return "" // a file at the top
+		}
+		if first == "__MACOSX" {
+			continue
+		}
+		if top != "" && first != top {
+			return ""
+		}
+		top = first
+	}
+	return top
+}
