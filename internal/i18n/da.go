@@ -1084,4 +1084,17 @@ var danish = map[string]string{
 	"import.problem.bad-row":        "Rækken kan ikke læses som CSV: %s",
 	"import.problem.too-long":       "Cellen i kolonnen %s er for lang.",
 	"import.problem.unknown-column": "Kolonnen %s kendes ikke og er sprunget over.",
+	"import.problem.shortcode-removed": "Kortkoden [%s] er fjernet, fordi hubben ikke har noget, der svarer til " +
+		"den. Tjek, at teksten stadig hænger sammen.",
+	"import.problem.protected-kept-unpublished": "»%s« var beskyttet med adgangskode og er hentet ind som " +
+		"kladde. Udgiv den først, når den må ses af alle.",
+	"import.problem.trash-skipped": "»%s« lå i papirkurven og er ikke hentet ind.",
+	"import.problem.link-without-url": "»%s« skulle være et link, men teksten linker ikke ud af sitet. Den er " +
+		"hentet ind som artikel.",
+	"import.problem.film-without-video": "»%s« skulle være en film, men teksten viser ingen film fra YouTube " +
+		"eller Vimeo. Den er hentet ind som artikel.",
+	"import.problem.title-missing":    "Indlæg %s har ingen titel. Giv det en titel i WordPress, og eksportér igen.",
+	"import.problem.content-too-long": "Teksten er for lang til et materiale (%s byte).",
+	"import.problem.date-invalid":     "Datoen kan ikke læses: %s.",
+	"import.problem.material-invalid": "Materialet kan ikke gemmes, fordi disse felter er forkerte: %s.",
 }

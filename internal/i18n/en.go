@@ -1084,4 +1084,17 @@ var english = map[string]string{
 	"import.problem.bad-row":        "The row cannot be read as CSV: %s",
 	"import.problem.too-long":       "The cell in the column %s is too long.",
 	"import.problem.unknown-column": "The column %s is not known and was ignored.",
+	"import.problem.shortcode-removed": "The shortcode [%s] was removed, as the hub has nothing like it. " +
+		"Check that the text still reads well.",
+	"import.problem.protected-kept-unpublished": "“%s” was protected by a password and was brought in as a " +
+		"draft. Publish it only when everyone may see it.",
+	"import.problem.trash-skipped": "“%s” was in the trash and was not brought in.",
+	"import.problem.link-without-url": "“%s” was to be a link, but its text links nowhere outside the site. " +
+		"It was brought in as an article.",
+	"import.problem.film-without-video": "“%s” was to be a film, but its text shows no film from YouTube or " +
+		"Vimeo. It was brought in as an article.",
+	"import.problem.title-missing":    "Post %s has no title. Give it one in WordPress and export again.",
+	"import.problem.content-too-long": "The text is too long for a resource (%s bytes).",
+	"import.problem.date-invalid":     "The date cannot be read: %s.",
+	"import.problem.material-invalid": "The resource cannot be saved, as these fields are wrong: %s.",
 }
