@@ -121,16 +121,26 @@ func parseShortcodeTag(s string, at int, closers map[string][]int) (shortcode, i
 	next := at + k + end + 1
 	selfClosing := strings.HasSuffix(attrs, "/")
 	code.attrs = strings.TrimSpace(strings.TrimSuffix(attrs, "/"))
-	if selfClosing {
-		return code, next, true
-	}
 	offsets := closers[code.name]
-	if i := sort.SearchInts(offsets, next); i < len(offsets) {
+	if i := sort.SearchInts(offsets, next); !selfClosing && i < len(offsets) {
 		code.inner = s[next:offsets[i]]
 		code.closed = true
 		next = offsets[i] + len(code.name) + 3
 	}
-	return code, next, true
+	return code, next, code.closed || selfClosing || looksLikeShortcode(code)
+}
+
+// knownShortcodes are the shortcodes WordPress itself and common plugins
+// register that are recognised even without attributes.
+var knownShortcodes = map[string]bool{"caption": true, "wp_caption": true, "embed": true, "youtube": true,
+	"vimeo": true, "video": true, "audio": true, "gallery": true, "playlist": true}
+
+// looksLikeShortcode tells a shortcode without a closing tag from a word
+// in brackets such as "[sic]" or "[ikke link]": it is a known one, its
+// name has a digit, hyphen or underscore, or it has an attribute.
+func looksLikeShortcode(code shortcode) bool {
+	return knownShortcodes[code.name] || strings.ContainsAny(code.name, "0123456789-_") ||
+		strings.Contains(code.attrs, "=")
 }
 
 // attrPattern matches one attribute of a shortcode: name="value",

@@ -105,7 +105,7 @@ func readChannel(ctx context.Context, d *xml.Decoder) (*channel, error) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrNotWXR, xmlError(err))
+			return nil, xmlError(err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
@@ -121,7 +121,7 @@ func readChannel(ctx context.Context, d *xml.Decoder) (*channel, error) {
 			}
 			n, err := readNode(d, t, 0)
 			if err != nil {
-				return nil, fmt.Errorf("%w: %w", ErrNotWXR, xmlError(err))
+				return nil, xmlError(err)
 			}
 			ch.add(n)
 		case xml.EndElement:
@@ -153,13 +153,18 @@ func firstElement(d *xml.Decoder) (xml.StartElement, error) {
 	}
 }
 
-// xmlError keeps the size limit recognisable and says where XML broke.
+// xmlError keeps the size limit recognisable and says where the XML of
+// an export broke.
 func xmlError(err error) error {
 	if errors.Is(err, errTooLarge) {
 		return errTooLarge
 	}
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return errors.New("the file ends in the middle of an element; it may be cut off")
+	var syntax *xml.SyntaxError
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &syntax) && strings.Contains(syntax.Msg, "unexpected EOF") {
+		return errors.New("broken XML: the file ends in the middle of an element; it may be cut off")
+	}
+	if errors.As(err, &syntax) {
+		return fmt.Errorf("broken XML at line %d: %s", syntax.Line, syntax.Msg)
 	}
 	return err
 }
