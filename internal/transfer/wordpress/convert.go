@@ -102,12 +102,12 @@ func autop(s string) string {
 	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 	var b strings.Builder
 	for len(s) > 0 {
-		pre := strings.Index(strings.ToLower(s), "<pre")
+		pre := indexASCIIFold(s, "<pre")
 		if pre < 0 {
 			b.WriteString(autopChunks(s))
 			break
 		}
-		end := strings.Index(strings.ToLower(s[pre:]), "</pre>")
+		end := indexASCIIFold(s[pre:], "</pre>")
 		if end < 0 {
 			end = len(s) - pre
 		} else {
@@ -118,6 +118,19 @@ func autop(s string) string {
 		s = s[pre+end:]
 	}
 	return b.String()
+}
+
+// indexASCIIFold is strings.Index ignoring the case of ASCII letters.
+// Unlike an index into strings.ToLower(s), its result is an index into s
+// whatever other letters s holds.
+func indexASCIIFold(s, lowerSub string) int {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return strings.Index(string(b), lowerSub)
 }
 
 // paragraphBreak matches a blank line.

@@ -192,3 +192,11 @@ func TestFixturesExist(t *testing.T) {
 		}
 	}
 }
+
+func TestAutopWithLettersThatChangeLength(t *testing.T) {
+	// "İ" is longer in lower case; indexes into a lowered copy would be off.
+	got, _, _ := convertForTest("İİİİ <PRE>kode</PRE> efter\n\nnæste")
+	if !strings.Contains(got, "```\nkode\n```") || !strings.Contains(got, "næste") {
+		t.Errorf("got %q", got)
+	}
+}
