@@ -40,7 +40,7 @@ type term struct{ by, slug string }
 
 // attachment is an attachment item: a file uploaded to the site.
 type attachment struct {
-	id, parent, url, link, title, alt, mime string
+	id, parent, url, link, title, alt string
 }
 
 // reader holds what building a bundle needs.

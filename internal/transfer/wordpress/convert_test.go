@@ -30,7 +30,8 @@ func TestConvertHTML(t *testing.T) {
 	tests := []struct {
 		name, in, want string
 	}{
-		{"wpautop paragraphs", "Første afsnit\nsamme afsnit\n\nAndet afsnit", "Første afsnit\\\nsamme afsnit\n\nAndet afsnit"},
+		{"wpautop paragraphs", "Første afsnit\nsamme afsnit\n\nAndet afsnit",
+			"Første afsnit\\\nsamme afsnit\n\nAndet afsnit"},
 		{"headings start at level 2", "<h1>Titel</h1><h3>Under</h3>", "## Titel\n\n### Under"},
 		{"emphasis keeps spaces outside", "<p>en<strong> fed </strong>tekst og <em></em>tom</p>",
 			"en **fed** tekst og tom"},
@@ -38,7 +39,8 @@ func TestConvertHTML(t *testing.T) {
 		{"list item with paragraphs", "<ul><li><p>a</p><p>b</p></li></ul>", "- a\n\n  b"},
 		{"nested quote", "<blockquote><p>ydre</p><blockquote>indre</blockquote></blockquote>",
 			"> ydre\n>\n> > indre"},
-		{"markdown characters in text", "<p># ikke overskrift *ikke fed* [ikke link] 1. ikke liste &amp;amp; &lt;b&gt;</p>",
+		{"markdown characters in text",
+			"<p># ikke overskrift *ikke fed* [ikke link] 1. ikke liste &amp;amp; &lt;b&gt;</p>",
 			`\# ikke overskrift \*ikke fed\* \[ikke link\] 1. ikke liste \&amp; \<b\>`},
 		{"numbered start of line", "<p>2016. Et godt år</p>", `2016\. Et godt år`},
 		{"code block", "<pre>if a &lt; b {\n\treturn ```\n}</pre>", "````\nif a < b {\n\treturn ```\n}\n````"},
@@ -51,7 +53,8 @@ func TestConvertHTML(t *testing.T) {
 		{"link with parentheses", `<a href="https://example.org/a_(b)">Wiki</a>`,
 			"[Wiki](https://example.org/a_%28b%29)"},
 		{"empty link dropped", `<p>før <a href="https://example.org/"></a>efter</p>`, "før efter"},
-		{"bare address on its own line", "Se her:\n\nhttps://example.org/side", "Se her:\n\n<https://example.org/side>"},
+		{"bare address on its own line", "Se her:\n\nhttps://example.org/side",
+			"Se her:\n\n<https://example.org/side>"},
 		{"vimeo iframe", `<iframe src="https://player.vimeo.com/video/123456?dnt=1"></iframe>`,
 			"<https://vimeo.com/123456>"},
 		{"other iframe dropped", `<p>Kort:</p><iframe src="https://maps.example.org/embed"></iframe>`, "Kort:"},
@@ -70,11 +73,13 @@ func TestConvertHTML(t *testing.T) {
 		{"strikethrough and code", "<del>væk</del> <code>x*y</code>", "~~væk~~ `x*y`"},
 		{"unclosed tags", "<p><b>fed<p>næste", "**fed**\n\n**næste**"},
 		{"entities", "<p>Skole &amp; hjem &ndash; &#8220;citat&#8221; &nbsp;</p>", "Skole & hjem – “citat”"},
-		{"caption shortcode", `[caption id="x" width="300"]<img src="/wp-content/uploads/a.jpg" alt="Alt"> Tekst[/caption]`,
+		{"caption shortcode",
+			`[caption id="x" width="300"]<img src="/wp-content/uploads/a.jpg" alt="Alt"> Tekst[/caption]`,
 			"![Alt](bindeled-inline:0)\n\nTekst"},
 		{"old caption attribute", `[caption caption="Gammel"]<img src="/wp-content/uploads/a.jpg" alt="Alt">[/caption]`,
 			"![Alt](bindeled-inline:0)\n\nGammel"},
-		{"embed shortcode", "[embed]https://youtu.be/dQw4w9WgXcQ[/embed]", "<https://www.youtube.com/watch?v=dQw4w9WgXcQ>"},
+		{"embed shortcode", "[embed]https://youtu.be/dQw4w9WgXcQ[/embed]",
+			"<https://www.youtube.com/watch?v=dQw4w9WgXcQ>"},
 		{"jetpack youtube", "[youtube=https://www.youtube.com/watch?v=dQw4w9WgXcQ&w=640]",
 			"<https://www.youtube.com/watch?v=dQw4w9WgXcQ>"},
 		{"youtube with id", `[youtube id="dQw4w9WgXcQ"]`, "<https://www.youtube.com/watch?v=dQw4w9WgXcQ>"},
@@ -123,6 +128,9 @@ func TestConvertBoundsNesting(t *testing.T) {
 		"spans":     strings.Repeat("<span><b>", 20000) + "dybt",
 		"shortcode": strings.Repeat("[a_b]", 20000) + strings.Repeat("[/a_b]", 20000),
 		"brackets":  strings.Repeat("[x_y ", 20000),
+		"escapes":   strings.Repeat("[[", 1<<17),
+		"links":     strings.Repeat("<a href=x>", 1<<15),
+		"reopened":  strings.Repeat("<p><i>", 1<<15),
 	}
 	for name, in := range inputs {
 		t.Run(name, func(t *testing.T) {
@@ -178,7 +186,8 @@ func TestBodiesRenderSafely(t *testing.T) {
 	// The fixture's table renders as one.
 	b := readSite(t, Options{})
 	out, _ := markdown.ToHTML(itemByKey(t, b, "post:101").Material.Body)
-	for _, want := range []string{"<table>", "<h2", "<blockquote>", "<ul>", "<strong>trivsel</strong>", "<code>arr[i]]&gt;</code>"} {
+	for _, want := range []string{"<table>", "<h2", "<blockquote>", "<ul>", "<strong>trivsel</strong>",
+		"<code>arr[i]]&gt;</code>"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("rendered body lacks %s:\n%s", want, out)
 		}

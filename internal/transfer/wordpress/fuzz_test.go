@@ -34,7 +34,8 @@ func FuzzRead(f *testing.F) {
 	}
 	f.Add([]byte(`<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><item><wp:post_type>post</wp:post_type>` +
 		`<title>T</title><content:encoded xmlns:content="http://purl.org/rss/1.0/modules/content/">` +
-		`<![CDATA[[caption][gallery ids="1"][/caption]<ul><li><blockquote>x]]></content:encoded></item></channel></rss>`))
+		`<![CDATA[[caption][gallery ids="1"][/caption]<ul><li><blockquote>x]]></content:encoded>` +
+		`</item></channel></rss>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)

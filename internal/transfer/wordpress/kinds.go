@@ -32,11 +32,11 @@ func ParseKindRule(s string) (KindRule, error) {
 	by, name, ok := strings.Cut(strings.TrimSpace(lhs), ":")
 	by = strings.ToLower(strings.TrimSpace(by))
 	if !ok || (by != "type" && by != "category" && by != "tag") {
-		return KindRule{}, fmt.Errorf("kind rule %q: start it with type:, category: or tag:", s)
+		return KindRule{}, fmt.Errorf("kind rule %q: start it with \"type:\", \"category:\" or \"tag:\"", s)
 	}
 	name = decodeSlug(strings.TrimSpace(name))
 	if name == "" {
-		return KindRule{}, fmt.Errorf("kind rule %q: name the post type or slug after %s:", s, by)
+		return KindRule{}, fmt.Errorf("kind rule %q: name the post type or slug after \"%s:\"", s, by)
 	}
 	k := material.Kind(strings.ToLower(strings.TrimSpace(kind)))
 	if !k.Valid() {

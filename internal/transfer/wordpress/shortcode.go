@@ -43,7 +43,7 @@ func (sc *shortcodes) expand(s string, depth int) string {
 		i += j
 		if strings.HasPrefix(s[i:], "[[") {
 			// [[name]] is how WordPress writes a shortcode as text.
-			if end := strings.Index(s[i:], "]]"); end > 0 && end < maxShortcodeAttrs {
+			if end := strings.Index(window(s[i:]), "]]"); end > 0 {
 				if _, next, ok := parseShortcodeTag(s, i+1, nil); ok && next == i+end+1 {
 					b.WriteString(s[i+1 : i+end+1])
 					i += end + 2
@@ -92,6 +92,15 @@ func closingTags(s string) map[string][]int {
 	}
 }
 
+// window returns the start of s that a shortcode's tag may take, so that
+// looking for its end costs the same however long the text is.
+func window(s string) string {
+	if len(s) > maxShortcodeAttrs+2 {
+		return s[:maxShortcodeAttrs+2]
+	}
+	return s
+}
+
 func isNameByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
 }
@@ -113,8 +122,8 @@ func parseShortcodeTag(s string, at int, closers map[string][]int) (shortcode, i
 		return shortcode{}, 0, false
 	}
 	code := shortcode{name: t[1:k]}
-	end := strings.IndexByte(t[k:], ']')
-	if end < 0 || end > maxShortcodeAttrs || strings.IndexByte(t[k:k+end], '[') >= 0 {
+	end := strings.IndexByte(window(t[k:]), ']')
+	if end < 0 || strings.IndexByte(t[k:k+end], '[') >= 0 {
 		return shortcode{}, 0, false
 	}
 	attrs := t[k : k+end]

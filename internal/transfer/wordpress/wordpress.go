@@ -160,7 +160,8 @@ func xmlError(err error) error {
 		return errTooLarge
 	}
 	var syntax *xml.SyntaxError
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &syntax) && strings.Contains(syntax.Msg, "unexpected EOF") {
+	if errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.As(err, &syntax) && strings.Contains(syntax.Msg, "unexpected EOF") {
 		return errors.New("broken XML: the file ends in the middle of an element; it may be cut off")
 	}
 	if errors.As(err, &syntax) {

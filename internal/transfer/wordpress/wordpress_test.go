@@ -273,7 +273,8 @@ func TestReadSiteBrokenHTMLAndShortcodes(t *testing.T) {
 			t.Errorf("body lacks %q:\n%s", want, body)
 		}
 	}
-	if strings.Contains(body, "contact-form") || strings.Contains(body, "su_box") || strings.Contains(body, "[gallery") {
+	if strings.Contains(body, "contact-form") || strings.Contains(body, "su_box") ||
+		strings.Contains(body, "[gallery") {
 		t.Errorf("a shortcode was left in the body:\n%s", body)
 	}
 	if len(it.Inline) != 2 || it.Inline[1].Key != "https://gammel.example.dk/wp-content/uploads/2017/09/frugt.jpg" {
@@ -304,7 +305,8 @@ func TestReadEncodings(t *testing.T) {
 			if !strings.Contains(it.Material.Body, "færgen til Ærø") {
 				t.Errorf("Body = %q", it.Material.Body)
 			}
-			if len(b.Themes) != 1 || b.Themes[0].Name != "Første skoledag" || b.Themes[0].Key != "category:første-skoledag" {
+			if len(b.Themes) != 1 || b.Themes[0].Name != "Første skoledag" ||
+				b.Themes[0].Key != "category:første-skoledag" {
 				t.Errorf("Themes = %+v", b.Themes)
 			}
 			if b.Source != "wordpress:http://skoleblad.example.dk" {
@@ -494,7 +496,7 @@ func TestParseKindRules(t *testing.T) {
 		t.Errorf("String = %q", s)
 	}
 	bad := []struct{ spec, want string }{
-		{"vejledninger=guide", "start it with type:, category: or tag:"},
+		{"vejledninger=guide", "start it with \"type:\", \"category:\" or \"tag:\""},
 		{"category:vejledninger", "write it as"},
 		{"category:=guide", "name the post type or slug"},
 		{"author:jens=guide", "start it with"},
