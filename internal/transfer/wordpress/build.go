@@ -359,6 +359,11 @@ func itemTime(it *node, gmtField, localField string) (t time.Time, ok bool, err 
 	}
 	local := strings.TrimSpace(it.wpText(localField))
 	if local == "" || strings.HasPrefix(local, "0000-00-00") {
+		// Exports edited by other tools may carry only the feed's date.
+		if t, err := time.Parse(time.RFC1123Z, strings.TrimSpace(it.plainText("pubDate"))); err == nil &&
+			localField == "post_date" && t.Year() > 1 {
+			return t.UTC(), true, nil
+		}
 		return time.Time{}, false, nil
 	}
 	t, err = time.ParseInLocation(wpTime, local, localtime.Zone)

@@ -727,12 +727,13 @@ func indent(s, pad string) string { return prefixLines(s, pad, "") }
 
 // escapeDestination makes an address safe as a Markdown link target.
 func escapeDestination(s string) string {
-	return strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E", "\n", "").Replace(s)
+	return strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E", "|", "%7C", "\n", "").
+		Replace(s)
 }
 
 // escapeAutolink makes an address safe between < and >.
 func escapeAutolink(s string) string {
-	return strings.NewReplacer(" ", "%20", "<", "%3C", ">", "%3E", "\n", "").Replace(s)
+	return strings.NewReplacer(" ", "%20", "<", "%3C", ">", "%3E", "|", "%7C", "\n", "").Replace(s)
 }
 
 // attr0 returns the value of n's attribute key.

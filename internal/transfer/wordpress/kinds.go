@@ -50,19 +50,11 @@ func ParseKindRule(s string) (KindRule, error) {
 // repeated command line flag gives them. Rules given for the same type or
 // term twice are refused, since only one could apply.
 func ParseKindRules(specs []string) ([]KindRule, error) {
-	var rules []KindRule
-	seen := map[string]bool{}
+	var rules KindRules
 	for _, s := range specs {
-		r, err := ParseKindRule(s)
-		if err != nil {
+		if err := rules.Set(s); err != nil {
 			return nil, err
 		}
-		id := r.By + ":" + r.Name
-		if seen[id] {
-			return nil, fmt.Errorf("kind rule %q: %s has a kind already", s, id)
-		}
-		seen[id] = true
-		rules = append(rules, r)
 	}
 	return rules, nil
 }
@@ -91,6 +83,37 @@ func kindFor(rules []KindRule, postType string, terms []term) (k material.Kind, 
 		return material.Article, true
 	}
 	return "", false
+}
+
+// KindRules holds the rules of repeated --kind flags; it is a flag.Value.
+type KindRules []KindRule
+
+// String gives the rules as the flags that set them.
+func (rs *KindRules) String() string {
+	if rs == nil {
+		return ""
+	}
+	s := make([]string, len(*rs))
+	for i, r := range *rs {
+		s[i] = r.String()
+	}
+	return strings.Join(s, " ")
+}
+
+// Set adds the rule one flag gives, refusing a bad one or a second rule
+// for the same type or term.
+func (rs *KindRules) Set(spec string) error {
+	r, err := ParseKindRule(spec)
+	if err != nil {
+		return err
+	}
+	for _, x := range *rs {
+		if x.By == r.By && x.Name == r.Name {
+			return fmt.Errorf("kind rule %q: %s:%s has a kind already", spec, r.By, r.Name)
+		}
+	}
+	*rs = append(*rs, r)
+	return nil
 }
 
 // decodeSlug decodes a slug as WordPress stores it: %-encoded UTF-8,

@@ -30,7 +30,8 @@ var DefaultAudiences = []material.Audience{material.Parents, material.Teachers, 
 
 // Options says how Read reads an export.
 type Options struct {
-	// Name is the export's file name, for messages ("FILE: item 3 «…»").
+	// Name is the export's file name, for messages ("FILE: item 3 «…»");
+	// "export" when empty.
 	Name string
 
 	// MediaDir is a local copy of the site's wp-content/uploads folder, or
@@ -73,6 +74,9 @@ type channel struct {
 // export or cannot be read; items it cannot bring over are in the bundle's
 // Refused, and what it changed on the way in its Problems.
 func Read(ctx context.Context, r io.Reader, opts Options) (*transfer.Bundle, error) {
+	if opts.Name == "" {
+		opts.Name = "export"
+	}
 	max := opts.MaxBytes
 	if max <= 0 {
 		max = DefaultMaxBytes

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"io"
 	"os"
 	"slices"
@@ -511,6 +512,26 @@ func TestParseKindRules(t *testing.T) {
 	if _, err := ParseKindRules([]string{"type:page=guide", "type:page=link"}); err == nil ||
 		!strings.Contains(err.Error(), "has a kind already") {
 		t.Errorf("a rule twice: %v", err)
+	}
+}
+
+func TestKindRulesFlag(t *testing.T) {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var rules KindRules
+	fs.Var(&rules, "kind", "kind rule")
+	if err := fs.Parse([]string{"--kind", "category:links=link", "--kind", "type:page=guide"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := rules.String(); got != "category:links=link type:page=guide" {
+		t.Errorf("rules = %q", got)
+	}
+	err := fs.Parse([]string{"--kind", "category:links=guide"})
+	if err == nil || !strings.Contains(err.Error(), "has a kind already") {
+		t.Errorf("a second rule for a category: %v", err)
+	}
+	if err := fs.Parse([]string{"--kind", "links"}); err == nil || !strings.Contains(err.Error(), "write it as") {
+		t.Errorf("a bad rule: %v", err)
 	}
 }
 
