@@ -505,7 +505,17 @@ func (c *converter) link(n *html.Node) string {
 		return text
 	}
 	label := strings.TrimSpace(strings.ReplaceAll(text, hardBreak, " "))
-	if strings.Contains(text, "](bindeled-inline:") || (isUpload(u) && isImage(u)) {
+	hasImage := strings.Contains(text, "](bindeled-inline:")
+	if isUpload(u) && isImage(u) {
+		// A link to an uploaded picture: the picture itself, which a
+		// link around a thumbnail already shows.
+		if hasImage || label == "" {
+			return text
+		}
+		return c.inlineImage(u, strings.Join(strings.Fields(textOf(n)), " "))
+	}
+	if strings.Contains(text, "](") && !hasImage {
+		// Links do not nest; the inner one stays.
 		return text
 	}
 	if isUpload(u) {
@@ -560,6 +570,12 @@ func (c *converter) image(n *html.Node) string {
 		c.links = append(c.links, u)
 		return "[" + escapeText(text) + "](" + escapeDestination(u.String()) + ")"
 	}
+	return c.inlineImage(u, alt)
+}
+
+// inlineImage returns a reference to the inline image at u, adding it the
+// first time.
+func (c *converter) inlineImage(u *url.URL, alt string) string {
 	key := u.String()
 	i, ok := c.inlineIndex[key]
 	if !ok {

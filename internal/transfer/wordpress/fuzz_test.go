@@ -15,7 +15,7 @@ import (
 
 // fuzzMaxBytes caps the input the fuzzer gives Read, as MaxBytes does for
 // real exports.
-const fuzzMaxBytes = 1 << 20
+const fuzzMaxBytes = 256 << 10
 
 // FuzzRead feeds Read arbitrary files, seeded with the fixtures: it must
 // not panic, must end within a bound, must not allocate without bound,
