@@ -139,14 +139,17 @@ var paragraphBreak = regexp.MustCompile(`\n[ \t]*\n`)
 func autopChunks(s string) string {
 	chunks := paragraphBreak.Split(s, -1)
 	for i, chunk := range chunks {
-		if strings.TrimSpace(chunk) == "" || blockStart.MatchString(chunk) {
-			continue
-		}
 		lines := strings.Split(strings.Trim(chunk, "\n"), "\n")
 		for j, line := range lines {
+			// Both editors store an embedded film or page as its address
+			// on a line of its own, the block editor inside a <figure>.
 			if m := bareURL.FindStringSubmatch(line); m != nil {
 				lines[j] = linkHTML(html.UnescapeString(m[1]))
 			}
+		}
+		if strings.TrimSpace(chunk) == "" || blockStart.MatchString(chunk) {
+			chunks[i] = strings.Join(lines, "\n")
+			continue
 		}
 		chunks[i] = "<p>" + strings.Join(lines, "<br>\n") + "</p>"
 	}
@@ -426,6 +429,10 @@ func (c *converter) player(n *html.Node) []string {
 		// Other embedded pages (maps, forms, calendars) are left out.
 		return nil
 	}
+	if isUpload(u) {
+		c.attach(u, "")
+		return nil
+	}
 	return []string{"<" + escapeAutolink(u.String()) + ">"}
 }
 
@@ -519,18 +526,7 @@ func (c *converter) link(n *html.Node) string {
 		return text
 	}
 	if isUpload(u) {
-		key := u.String()
-		if !c.attached[key] {
-			c.attached[key] = true
-			title := c.titles[key]
-			if title == "" {
-				title = strings.TrimSpace(textOf(n))
-			}
-			if title == "" || title == key {
-				title = fileName(u)
-			}
-			c.attachments = append(c.attachments, transfer.Attachment{File: c.media.file(u, ""), Title: title})
-		}
+		c.attach(u, strings.TrimSpace(textOf(n)))
 		if unescapeMarkdown(label) == u.String() {
 			return ""
 		}
@@ -548,6 +544,24 @@ func (c *converter) link(n *html.Node) string {
 		return "<" + escapeAutolink(u.String()) + ">"
 	}
 	return wrapSpace(text, func(t string) string { return "[" + t + "](" + escapeDestination(u.String()) + ")" })
+}
+
+// attach makes the uploaded file at u an attachment, once, titled by its
+// attachment item, else by text, else by its file name.
+func (c *converter) attach(u *url.URL, text string) {
+	key := u.String()
+	if c.attached[key] {
+		return
+	}
+	c.attached[key] = true
+	title := c.titles[key]
+	if title == "" {
+		title = text
+	}
+	if title == "" || title == key {
+		title = fileName(u)
+	}
+	c.attachments = append(c.attachments, transfer.Attachment{File: c.media.file(u, ""), Title: title})
 }
 
 // image returns the Markdown of an image: a reference to an inline file,

@@ -57,6 +57,17 @@ func TestConvertHTML(t *testing.T) {
 			"Se her:\n\n<https://example.org/side>"},
 		{"vimeo iframe", `<iframe src="https://player.vimeo.com/video/123456?dnt=1"></iframe>`,
 			"<https://vimeo.com/123456>"},
+		{"block editor embed",
+			"<!-- wp:embed {\"url\":\"https://youtu.be/dQw4w9WgXcQ\"} -->\n<figure class=\"wp-block-embed\">" +
+				"<div class=\"wp-block-embed__wrapper\">\nhttps://youtu.be/dQw4w9WgXcQ\n</div></figure>\n" +
+				"<!-- /wp:embed -->",
+			"<https://www.youtube.com/watch?v=dQw4w9WgXcQ>"},
+		{"block editor image", "<!-- wp:image {\"id\":5} -->\n<figure class=\"wp-block-image\"><img src=\"" +
+			"/wp-content/uploads/a.jpg\" alt=\"Alt\"/><figcaption>Tekst</figcaption></figure>\n<!-- /wp:image -->",
+			"![Alt](bindeled-inline:0)\n\nTekst"},
+		{"uploaded video is an attachment",
+			`<p>Se filmen.</p><video controls src="/wp-content/uploads/f.mp4"></video>`,
+			"Se filmen."},
 		{"other iframe dropped", `<p>Kort:</p><iframe src="https://maps.example.org/embed"></iframe>`, "Kort:"},
 		{"external image without getter is a link", `<img src="https://cdn.example.org/a.png" alt="Et kort">`,
 			"[Et kort](https://cdn.example.org/a.png)"},

@@ -106,3 +106,17 @@ func TestReadOlderVersionsAndHeaderless(t *testing.T) {
 		t.Errorf("items = %+v", b.Items)
 	}
 }
+
+func TestReadBlockEditorFilm(t *testing.T) {
+	content := "<!-- wp:embed {\"url\":\"https://vimeo.com/76979871\"} -->\n<figure class=\"wp-block-embed\">" +
+		"<div class=\"wp-block-embed__wrapper\">\nhttps://vimeo.com/76979871\n</div></figure>\n<!-- /wp:embed -->"
+	b := readString(t, wxr("da", post("1", "En film", "publish", content),
+		post("2", "Film og tekst", "publish", content+"\n\nOg lidt om filmen.")), Options{})
+	if m := b.Items[0].Material; m.Kind != material.Film || m.ExternalURL != "https://vimeo.com/76979871" ||
+		m.Body != "" {
+		t.Errorf("film post: kind %s, external %q, body %q", m.Kind, m.ExternalURL, m.Body)
+	}
+	if m := b.Items[1].Material; m.Kind != material.Article {
+		t.Errorf("a film with text is %s, want article", m.Kind)
+	}
+}
