@@ -120,3 +120,16 @@ func TestReadBlockEditorFilm(t *testing.T) {
 		t.Errorf("a film with text is %s, want article", m.Kind)
 	}
 }
+
+func TestReadWithByteOrderMark(t *testing.T) {
+	b := readString(t, "\xef\xbb\xbf"+wxr("da", post("1", "Med BOM", "publish", "Tekst.")), Options{})
+	if len(b.Items) != 1 || b.Items[0].Material.Title != "Med BOM" {
+		t.Errorf("items = %+v", b.Items)
+	}
+	// A theme that prints blank lines before the export is a known
+	// WordPress fault.
+	b = readString(t, "\n\n"+wxr("da", post("1", "Blank start", "publish", "Tekst.")), Options{})
+	if len(b.Items) != 1 {
+		t.Errorf("items = %+v", b.Items)
+	}
+}
