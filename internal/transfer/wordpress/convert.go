@@ -638,12 +638,31 @@ func wrapSpace(inner string, f func(string) string) string {
 	return inner[:start] + f(t) + inner[start+len(t):]
 }
 
-var spaces = regexp.MustCompile(`[ \t\n\r\f]+`)
+// collapseSpace replaces each run of HTML white space in s with a single
+// space.
+func collapseSpace(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	inSpace := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case ' ', '\t', '\n', '\r', '\f':
+			if !inSpace {
+				b.WriteByte(' ')
+			}
+			inSpace = true
+		default:
+			b.WriteByte(c)
+			inSpace = false
+		}
+	}
+	return b.String()
+}
 
 // escapeText returns HTML text as Markdown text: whitespace collapsed and
 // the characters that mean something in Markdown escaped.
 func escapeText(s string) string {
-	s = spaces.ReplaceAllString(s, " ")
+	s = collapseSpace(s)
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; c {
@@ -683,7 +702,7 @@ var lineStart = regexp.MustCompile(`^([#=+-]|\d{1,9}[.)])`)
 // <br> as hard breaks, and starts of lines that would mean something
 // escaped.
 func paragraph(s string) string {
-	s = strings.Trim(spaces.ReplaceAllString(s, " "), " "+hardBreak)
+	s = strings.Trim(collapseSpace(s), " "+hardBreak)
 	if s == "" {
 		return ""
 	}
@@ -704,7 +723,7 @@ func paragraph(s string) string {
 
 // codeSpan returns text as inline code.
 func codeSpan(text string) string {
-	text = spaces.ReplaceAllString(text, " ")
+	text = collapseSpace(text)
 	if strings.TrimSpace(text) == "" {
 		return ""
 	}
@@ -755,16 +774,17 @@ func prefixLines(s, prefix, blank string) string {
 // indent puts pad before every line of s but empty ones.
 func indent(s, pad string) string { return prefixLines(s, pad, "") }
 
+var (
+	destinationEscaper = strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E",
+		"|", "%7C", "\n", "")
+	autolinkEscaper = strings.NewReplacer(" ", "%20", "<", "%3C", ">", "%3E", "|", "%7C", "\n", "")
+)
+
 // escapeDestination makes an address safe as a Markdown link target.
-func escapeDestination(s string) string {
-	return strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E", "|", "%7C", "\n", "").
-		Replace(s)
-}
+func escapeDestination(s string) string { return destinationEscaper.Replace(s) }
 
 // escapeAutolink makes an address safe between < and >.
-func escapeAutolink(s string) string {
-	return strings.NewReplacer(" ", "%20", "<", "%3C", ">", "%3E", "|", "%7C", "\n", "").Replace(s)
-}
+func escapeAutolink(s string) string { return autolinkEscaper.Replace(s) }
 
 // attr0 returns the value of n's attribute key.
 func attr0(n *html.Node, key string) string {
