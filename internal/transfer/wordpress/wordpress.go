@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"os"
 	"strings"
 
 	"github.com/bindeled/bindeled/internal/material"
@@ -76,6 +77,11 @@ type channel struct {
 func Read(ctx context.Context, r io.Reader, opts Options) (*transfer.Bundle, error) {
 	if opts.Name == "" {
 		opts.Name = "export"
+	}
+	if opts.MediaDir != "" {
+		if fi, err := os.Stat(opts.MediaDir); err != nil || !fi.IsDir() {
+			return nil, fmt.Errorf("media folder %s: not a folder that can be read", opts.MediaDir)
+		}
 	}
 	max := opts.MaxBytes
 	if max <= 0 {

@@ -366,6 +366,15 @@ func TestReadMaxBytes(t *testing.T) {
 	}
 }
 
+func TestReadMediaDirMissing(t *testing.T) {
+	for _, dir := range []string{"testdata/no-such-folder", "testdata/site.xml"} {
+		_, err := readFixture(t, "site.xml", Options{MediaDir: dir})
+		if err == nil || !strings.Contains(err.Error(), "media folder "+dir) {
+			t.Errorf("MediaDir %s: %v", dir, err)
+		}
+	}
+}
+
 func TestReadCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
