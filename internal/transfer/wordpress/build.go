@@ -273,7 +273,7 @@ func (r *reader) item(n int, it *node) {
 	}
 
 	item := transfer.Item{Key: "post:" + id, Where: where, ThemeKeys: themeKeys}
-	if creator := strings.TrimSpace(it.child(func(c *node) bool { return c.local == "creator" })); creator != "" {
+	if creator := creatorOf(it); creator != "" {
 		r.addUser(creator, "", "")
 		item.AuthorKey = "author:" + creator
 	}
@@ -296,21 +296,33 @@ func (r *reader) item(n int, it *node) {
 	r.kindFields(c, m, warn)
 	m.Summary = summary(excerptOf(it), m.Body, m.Title)
 	m.Slug = r.slug(it.wpText("post_name"), title)
-	r.media.cover(r, it, &item)
+	r.cover(it, &item)
 	item.OldPaths = r.oldPaths(it, id, postType)
 	m.Normalize()
 
-	if p := material.Validate(m); len(p) > 0 {
-		fields := make([]string, 0, len(p))
-		for f := range p {
-			fields = append(fields, f)
-		}
-		sort.Strings(fields)
-		refuse(ProblemInvalid, strings.Join(fields, ", "))
+	if fields := invalidFields(m); fields != "" {
+		refuse(ProblemInvalid, fields)
 		return
 	}
 	r.b.Problems = append(r.b.Problems, problems...)
 	r.b.Items = append(r.b.Items, item)
+}
+
+// invalidFields names the fields material.Validate finds fault with, in
+// order, or returns "".
+func invalidFields(m *material.Material) string {
+	p := material.Validate(m)
+	fields := make([]string, 0, len(p))
+	for f := range p {
+		fields = append(fields, f)
+	}
+	sort.Strings(fields)
+	return strings.Join(fields, ", ")
+}
+
+// creatorOf returns the login of an item's author, its dc:creator.
+func creatorOf(it *node) string {
+	return strings.TrimSpace(it.child(func(c *node) bool { return c.local == "creator" }))
 }
 
 // contentOf returns an item's content:encoded.
@@ -487,13 +499,13 @@ func (r *reader) kindFields(c *converter, m *material.Material, warn func(code, 
 }
 
 // cover sets the item's cover to its featured image.
-func (m *media) cover(r *reader, it *node, item *transfer.Item) {
+func (r *reader) cover(it *node, item *transfer.Item) {
 	a := r.attachments[strings.TrimSpace(postmeta(it)["_thumbnail_id"])]
 	if a == nil {
 		return
 	}
-	if u := m.resolve(a.url); u != nil {
-		f := m.file(u, a.alt)
+	if u := r.media.resolve(a.url); u != nil {
+		f := r.media.file(u, a.alt)
 		item.Cover = &f
 		item.Material.CoverAlt = a.alt
 	}
