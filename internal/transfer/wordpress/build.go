@@ -56,13 +56,14 @@ type reader struct {
 	themes      map[string]bool
 	users       map[string]bool
 	titles      map[string]string // attachment titles by address
+	uploaded    map[string]bool   // attachment addresses
 }
 
 // build turns the channel into a bundle.
 func build(ctx context.Context, ch *channel, opts Options) (*transfer.Bundle, error) {
 	r := &reader{opts: opts, ch: ch, b: &transfer.Bundle{}, attachments: map[string]*attachment{},
 		children: map[string][]*attachment{}, slugs: map[string]bool{}, themes: map[string]bool{},
-		users: map[string]bool{}, titles: map[string]string{}}
+		users: map[string]bool{}, titles: map[string]string{}, uploaded: map[string]bool{}}
 	site := ch.siteURL()
 	r.b.Source = "wordpress:" + site
 	if site == "" {
@@ -180,8 +181,11 @@ func (r *reader) addAttachment(n *node) {
 		return
 	}
 	r.attachments[a.id] = a
-	if u := r.media.resolve(a.url); u != nil && a.title != "" {
-		r.titles[u.String()] = a.title
+	if u := r.media.resolve(a.url); u != nil {
+		r.uploaded[u.String()] = true
+		if a.title != "" {
+			r.titles[u.String()] = a.title
+		}
 	}
 	if a.parent != "" && a.parent != "0" {
 		r.children[a.parent] = append(r.children[a.parent], a)
@@ -424,6 +428,7 @@ func (r *reader) body(it *node, id, content string, m *material.Material, item *
 	warn func(code, detail string)) *converter {
 	c := newConverter(r.media)
 	c.titles = r.titles
+	c.uploaded = r.uploaded
 	sc := &shortcodes{gallery: func(ids []string) []string { return r.gallery(id, ids) }}
 	m.Body = c.markdown(sc.expand(content, 0))
 	for _, name := range sc.removed {

@@ -31,6 +31,8 @@ type converter struct {
 	level int
 	// titles are the titles of the site's attachments by address.
 	titles map[string]string
+	// uploaded holds the addresses of the site's attachments.
+	uploaded map[string]bool
 
 	inline      []transfer.File
 	inlineIndex map[string]int
@@ -584,7 +586,26 @@ func (c *converter) image(n *html.Node) string {
 		c.links = append(c.links, u)
 		return "[" + escapeText(text) + "](" + escapeDestination(u.String()) + ")"
 	}
-	return c.inlineImage(u, alt)
+	return c.inlineImage(c.original(u), alt)
+}
+
+// sizeSuffix matches the size WordPress adds to the name of a smaller copy
+// of an image, as in "foto-300x200.jpg".
+var sizeSuffix = regexp.MustCompile(`-\d{1,5}x\d{1,5}(\.[A-Za-z0-9]+)$`)
+
+// original returns the address of the image that u is a smaller copy of,
+// when the export has that image as an attachment, else u.
+func (c *converter) original(u *url.URL) *url.URL {
+	if !isUpload(u) || !sizeSuffix.MatchString(u.Path) {
+		return u
+	}
+	o := *u
+	o.Path = sizeSuffix.ReplaceAllString(u.Path, "$1")
+	o.RawPath = ""
+	if c.uploaded[o.String()] {
+		return &o
+	}
+	return u
 }
 
 // inlineImage returns a reference to the inline image at u, adding it the

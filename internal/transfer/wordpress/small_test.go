@@ -133,3 +133,21 @@ func TestReadWithByteOrderMark(t *testing.T) {
 		t.Errorf("items = %+v", b.Items)
 	}
 }
+
+func TestReadPrefersOriginalImages(t *testing.T) {
+	attachment := `<title>foto</title><wp:post_id>9</wp:post_id><wp:post_parent>1</wp:post_parent>` +
+		`<wp:post_type>attachment</wp:post_type>` +
+		`<wp:attachment_url>https://s.example.dk/wp-content/uploads/2020/01/foto.jpg</wp:attachment_url>`
+	content := `<img src="/wp-content/uploads/2020/01/foto-300x200.jpg" alt="Foto">` +
+		`<img src="/wp-content/uploads/2020/01/andet-300x200.jpg" alt="Andet">`
+	b := readString(t, wxr("da", post("1", "Billeder", "publish", content), attachment), Options{})
+	var keys []string
+	for _, f := range b.Items[0].Inline {
+		keys = append(keys, f.Key)
+	}
+	want := []string{"https://s.example.dk/wp-content/uploads/2020/01/foto.jpg",
+		"https://s.example.dk/wp-content/uploads/2020/01/andet-300x200.jpg"}
+	if !slices.Equal(keys, want) {
+		t.Errorf("inline keys = %v, want %v", keys, want)
+	}
+}
