@@ -155,7 +155,10 @@ func firstElement(d *xml.Decoder) (xml.StartElement, error) {
 			return xml.StartElement{}, fmt.Errorf("%w: the file holds no XML element", ErrNotWXR)
 		}
 		if err != nil {
-			return xml.StartElement{}, fmt.Errorf("%w: the file is not XML: %w", ErrNotWXR, xmlError(err))
+			if errors.Is(err, errTooLarge) {
+				return xml.StartElement{}, err
+			}
+			return xml.StartElement{}, fmt.Errorf("%w: the file is not XML (%v)", ErrNotWXR, err)
 		}
 		if t, ok := tok.(xml.StartElement); ok {
 			return t, nil
