@@ -1096,5 +1096,4 @@ var danish = map[string]string{
 	"import.problem.title-missing":    "Indlæg %s har ingen titel. Giv det en titel i WordPress, og eksportér igen.",
 	"import.problem.content-too-long": "Teksten er for lang til et materiale (%s byte).",
 	"import.problem.date-invalid":     "Datoen kan ikke læses: %s.",
-	"import.problem.material-invalid": "Materialet kan ikke gemmes, fordi disse felter er forkerte: %s.",
 }

@@ -1096,5 +1096,4 @@ var english = map[string]string{
 	"import.problem.title-missing":    "Post %s has no title. Give it one in WordPress and export again.",
 	"import.problem.content-too-long": "The text is too long for a resource (%s bytes).",
 	"import.problem.date-invalid":     "The date cannot be read: %s.",
-	"import.problem.material-invalid": "The resource cannot be saved, as these fields are wrong: %s.",
 }

@@ -32,7 +32,8 @@ const (
 	ProblemTitleMissing     = "title-missing"              // refused; Detail: the post's id
 	ProblemContentTooLong   = "content-too-long"           // refused; Detail: the size in bytes
 	ProblemDateInvalid      = "date-invalid"               // refused; Detail: the date
-	ProblemInvalid          = "material-invalid"           // refused; Detail: the fields
+	ProblemInvalid          = "invalid-fields"             // refused; Detail: the fields
+	ProblemDuplicateSlug    = "duplicate-slug"             // Detail: "wanted → given"
 )
 
 // term is a category or tag an item is filed under.
@@ -276,7 +277,11 @@ func (r *reader) item(n int, it *node) {
 		return
 	}
 
-	item := transfer.Item{Key: "post:" + id, Where: where, ThemeKeys: themeKeys}
+	item := transfer.Item{Where: where, ThemeKeys: themeKeys}
+	if id != "" {
+		// Without an id the item has no key, which Apply reports.
+		item.Key = "post:" + id
+	}
 	if creator := creatorOf(it); creator != "" {
 		r.addUser(creator, "", "")
 		item.AuthorKey = "author:" + creator
@@ -299,7 +304,7 @@ func (r *reader) item(n int, it *node) {
 	c := r.body(it, id, content, m, &item, warn)
 	r.kindFields(c, m, warn)
 	m.Summary = summary(excerptOf(it), m.Body, m.Title)
-	m.Slug = r.slug(it.wpText("post_name"), title)
+	m.Slug = r.slug(it.wpText("post_name"), title, warn)
 	r.cover(it, &item)
 	item.OldPaths = r.oldPaths(it, id, postType)
 	m.Normalize()
@@ -517,8 +522,9 @@ func (r *reader) cover(it *node, item *transfer.Item) {
 }
 
 // slug returns the slug the item wants: its own, decoded and made a hub
-// slug, or one from its title; made unique within the export.
-func (r *reader) slug(postName, title string) string {
+// slug, or one from its title; made unique within the export, with a
+// warning when it had to change.
+func (r *reader) slug(postName, title string, warn func(code, detail string)) string {
 	s := material.Slugify(decodeSlug(strings.TrimSpace(postName)))
 	if s == "" {
 		s = material.Slugify(title)
@@ -526,12 +532,11 @@ func (r *reader) slug(postName, title string) string {
 	if s == "" {
 		s = "materiale"
 	}
-	base := s
-	for i := 2; r.slugs[s]; i++ {
-		s = material.Slugify(base + "-" + strconv.Itoa(i))
+	unique := transfer.UniqueSlug(s, r.slugs)
+	if unique != s {
+		warn(ProblemDuplicateSlug, s+" → "+unique)
 	}
-	r.slugs[s] = true
-	return s
+	return unique
 }
 
 // oldPaths returns the addresses the item and its attachments had.

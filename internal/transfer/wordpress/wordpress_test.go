@@ -94,6 +94,7 @@ func TestReadSiteChannel(t *testing.T) {
 		t.Errorf("Refused = %+v, want %+v", b.Refused, wantRefused)
 	}
 	wantProblems := []transfer.Problem{
+		{Where: "site.xml: item 4 «Om forvaltningen»", Code: ProblemDuplicateSlug, Detail: "trivsel → trivsel-2"},
 		{Where: "site.xml: item 5 «Referat fra bestyrelsen»", Code: ProblemProtected,
 			Detail: "Referat fra bestyrelsen"},
 		{Where: "site.xml: item 10 «Gammelt opslag»", Code: ProblemTrashSkipped, Detail: "Gammelt opslag"},
