@@ -1,0 +1,233 @@
+package export
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bindeled/bindeled/internal/material"
+	"github.com/bindeled/bindeled/internal/media"
+	"github.com/bindeled/bindeled/internal/storage"
+	"github.com/bindeled/bindeled/internal/storage/storagetest"
+)
+
+// exported makes a full hub on SQLite and exports it in format.
+func exported(t *testing.T, format string) string {
+	t.Helper()
+	st, blobs := storagetest.Open(t, storage.SQLite), newBlobs(t)
+	fillHub(t, st, blobs)
+	dir := filepath.Join(t.TempDir(), "eksport")
+	if _, err := Export(ctx, st, blobs, dir, ExportOptions{Format: format, Revisions: true}); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestExportRefusesBadFormatAndFullFolder(t *testing.T) {
+	st, blobs := storagetest.Open(t, storage.SQLite), newBlobs(t)
+	dir := t.TempDir()
+	if _, err := Export(ctx, st, blobs, dir, ExportOptions{Format: "xml"}); err == nil ||
+		!strings.Contains(err.Error(), `unknown format "xml"`) {
+		t.Errorf("format xml: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "noter.txt"), []byte("mine"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Export(ctx, st, blobs, dir, ExportOptions{Format: FormatJSON})
+	if !errors.Is(err, ErrNotEmpty) {
+		t.Errorf("a folder with files: %v, want ErrNotEmpty", err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "noter.txt")); string(b) != "mine" {
+		t.Error("a refused export touched the folder's files")
+	}
+	siblings, _ := os.ReadDir(filepath.Dir(dir))
+	for _, s := range siblings {
+		if strings.HasPrefix(s.Name(), ".bindeled-export-") {
+			t.Errorf("a refused export left %s behind", s.Name())
+		}
+	}
+}
+
+func TestExportOfAnEmptyHubRestores(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		dir := filepath.Join(t.TempDir(), "tom")
+		m, err := Export(ctx, st, newBlobs(t), dir, ExportOptions{Format: FormatMarkdown})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Counts["materials"] != 0 {
+			t.Errorf("counts %v", m.Counts)
+		}
+		if _, err := Restore(ctx, storagetest.Open(t, storage.SQLite), newBlobs(t), dir); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestRestoreRefusesHubWithMaterials(t *testing.T) {
+	dir := exported(t, FormatJSON)
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		m := &material.Material{Kind: material.Article, Title: "Findes allerede", Summary: "x", Language: "da",
+			Status: material.Draft, Audiences: []material.Audience{material.Parents}}
+		must(t, st.CreateMaterial(ctx, m))
+		blobs := newBlobs(t)
+		_, err := Restore(ctx, st, blobs, dir)
+		if !errors.Is(err, ErrHubNotEmpty) {
+			t.Fatalf("err = %v, want ErrHubNotEmpty", err)
+		}
+		assertNothingRestored(t, st, blobs, 1)
+	})
+}
+
+// assertNothingRestored checks a failed restore left no rows and no files.
+func assertNothingRestored(t *testing.T, st *storage.Store, blobs *media.Disk, materials int) {
+	t.Helper()
+	for table, want := range map[string]int{"materials": materials, "users": 0, "media": 0, "themes": 0} {
+		if n := len(rowsOf(t, st, table)); n != want {
+			t.Errorf("%s: %d rows after a failed restore, want %d", table, n, want)
+		}
+	}
+	for _, key := range []string{"cover01.jpg", "film01.mp4", "guide01.pdf"} {
+		if f, err := blobs.Open(ctx, key); err == nil {
+			f.Close()
+			t.Errorf("media file %s stayed after a failed restore", key)
+		}
+	}
+}
+
+func TestRestoreFailsWholeAndDeletesItsFiles(t *testing.T) {
+	dir := exported(t, FormatJSON)
+	// A comment on a material the export does not have fails the restore
+	// after the media files are stored.
+	var comments []Comment
+	readJSONFile(t, filepath.Join(dir, fileComments), &comments)
+	comments = append(comments, Comment{Material: "findes-ikke", Number: 1, Body: "x"})
+	writeJSONFile(t, filepath.Join(dir, fileComments), comments)
+
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		blobs := newBlobs(t)
+		_, err := Restore(ctx, st, blobs, dir)
+		if err == nil || !strings.Contains(err.Error(), `unknown material "findes-ikke"`) {
+			t.Fatalf("err = %v", err)
+		}
+		assertNothingRestored(t, st, blobs, 0)
+	})
+}
+
+func TestRestoreChecksMediaFiles(t *testing.T) {
+	dir := exported(t, FormatMarkdown)
+	if err := os.WriteFile(filepath.Join(dir, dirMedia, "guide02.pdf"), []byte("changed"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, blobs := storagetest.Open(t, storage.SQLite), newBlobs(t)
+	_, err := Restore(ctx, st, blobs, dir)
+	if err == nil || !strings.Contains(err.Error(), "media/guide02.pdf does not match its sha256") {
+		t.Fatalf("err = %v", err)
+	}
+	assertNothingRestored(t, st, blobs, 0)
+
+	if err := os.Remove(filepath.Join(dir, dirMedia, "guide02.pdf")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Restore(ctx, st, blobs, dir); err == nil || !strings.Contains(err.Error(), "guide02.pdf") {
+		t.Fatalf("a missing file: %v", err)
+	}
+}
+
+func TestRestoreRefusesBadInput(t *testing.T) {
+	cases := []struct {
+		name, file, content, want string
+	}{
+		{"not an export", fileManifest, `{"format": "zip", "version": 1}`, `not a Bindeled export`},
+		{"newer version", fileManifest, `{"format": "bindeled-export", "version": 2, "materials": "json"}`,
+			"export version 2"},
+		{"broken JSON", fileThemes, `[{"slug": "a", `, "themes.json"},
+		{"misspelt field", fileThemes, `[{"slug": "a", "nme": "A"}]`, `unknown field "nme"`},
+		{"theme without name", fileThemes, `[{"slug": "a"}]`, "a theme needs a slug and a name"},
+		{"key leaving its folder", fileMedia, `[{"key": "../../etc/passwd", "sha256": "00"}]`,
+			`"../../etc/passwd" is not a media key`},
+		{"secret setting", fileSettings, `{"server.secret": "x"}`, `"server.secret" is not a setting`},
+		{"unknown user", fileTransitions, `[{"material": "skal-rettes", "from": "draft", "to": "in_review", ` +
+			`"by": "ukendt@example.dk", "at": "2026-01-01T00:00:00Z"}]`, `unknown user "ukendt@example.dk"`},
+		{"bad status", filepath.Join(dirMaterials, "skal-rettes.md"),
+			"---\nslug: skal-rettes\nkind: article\ntitle: T\nsummary: s\nlanguage: da\nstatus: gone\n" +
+				"created_at: 2026-01-01T00:00:00Z\nupdated_at: 2026-01-01T00:00:00Z\nversion: 1\n---\nTekst\n",
+			`unknown status "gone"`},
+		{"no front matter", filepath.Join(dirMaterials, "skal-rettes.md"), "# Bare tekst\n", "no front matter"},
+		{"unclosed front matter", filepath.Join(dirMaterials, "skal-rettes.md"), "---\nslug: a\n",
+			"no closing line"},
+		{"unknown front matter key", filepath.Join(dirMaterials, "skal-rettes.md"), "---\nforfatter: x\n---\n",
+			"field forfatter not found"},
+	}
+	base := exported(t, FormatMarkdown)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "kopi")
+			if err := os.CopyFS(dir, os.DirFS(base)); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, c.file), []byte(c.content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			st, blobs := storagetest.Open(t, storage.SQLite), newBlobs(t)
+			_, err := Restore(ctx, st, blobs, dir)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want one that says %q", err, c.want)
+			}
+			assertNothingRestored(t, st, blobs, 0)
+		})
+	}
+}
+
+// TestRestoreReadsEditedMarkdown restores a material a person edited: a
+// new body and title, Windows line ends, no trailing newline.
+func TestRestoreReadsEditedMarkdown(t *testing.T) {
+	dir := exported(t, FormatMarkdown)
+	path := filepath.Join(dir, dirMaterials, "skal-rettes.md")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	front, _, _ := strings.Cut(strings.TrimPrefix(string(b), "---\n"), "\n---\n")
+	front = strings.Replace(front, "title: Skal rettes", "title: Rettet af en person", 1)
+	text := "---\n" + front + "\n---\n## Ny tekst\n\nSkrevet i hånden."
+	if err := os.WriteFile(path, []byte(strings.ReplaceAll(text, "\n", "\r\n")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st := storagetest.Open(t, storage.SQLite)
+	if _, err := Restore(ctx, st, newBlobs(t), dir); err != nil {
+		t.Fatal(err)
+	}
+	m, err := st.GetMaterialBySlug(ctx, "skal-rettes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Title != "Rettet af en person" || m.Body != "## Ny tekst\n\nSkrevet i hånden." {
+		t.Errorf("title %q, body %q", m.Title, m.Body)
+	}
+}
+
+func readJSONFile(t *testing.T, path string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func writeJSONFile(t *testing.T, path string, v any) {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
