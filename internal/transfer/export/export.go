@@ -52,7 +52,11 @@ func Export(ctx context.Context, st *storage.Store, blobs media.Blobs, dir strin
 	if err := checkEmpty(dir); err != nil {
 		return nil, err
 	}
-	tmp, err := os.MkdirTemp(filepath.Dir(filepath.Clean(dir)), ".bindeled-export-*")
+	parent := filepath.Dir(filepath.Clean(dir))
+	if err := os.MkdirAll(parent, 0o750); err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	tmp, err := os.MkdirTemp(parent, ".bindeled-export-*")
 	if err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}

@@ -149,6 +149,8 @@ func TestRestoreRefusesBadInput(t *testing.T) {
 		{"theme without name", fileThemes, `[{"slug": "a"}]`, "a theme needs a slug and a name"},
 		{"key leaving its folder", fileMedia, `[{"key": "../../etc/passwd", "sha256": "00"}]`,
 			`"../../etc/passwd" is not a media key`},
+		{"unknown role", fileUsers, `[{"email": "a@example.dk", "role": "boss", "active": true, ` +
+			`"created_at": "2026-01-01T00:00:00Z"}]`, `unknown role "boss"`},
 		{"secret setting", fileSettings, `{"server.secret": "x"}`, `"server.secret" is not a setting`},
 		{"unknown user", fileTransitions, `[{"material": "skal-rettes", "from": "draft", "to": "in_review", ` +
 			`"by": "ukendt@example.dk", "at": "2026-01-01T00:00:00Z"}]`, `unknown user "ukendt@example.dk"`},

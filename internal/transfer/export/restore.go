@@ -328,8 +328,11 @@ func (r *restorer) loadUsers(_ context.Context, l *storage.Loader) error {
 	r.users = map[string]int64{}
 	for _, u := range r.c.users {
 		where := fileUsers + ": " + u.Email
-		if u.Email == "" || u.Role == "" {
-			return fmt.Errorf("%s: a user needs an e-mail address and a role", fileUsers)
+		if u.Email == "" {
+			return fmt.Errorf("%s: a user needs an e-mail address", fileUsers)
+		}
+		if !storage.Role(u.Role).Valid() {
+			return fmt.Errorf("%s: unknown role %q", where, u.Role)
 		}
 		if _, dup := r.users[u.Email]; dup {
 			return fmt.Errorf("%s: listed twice", where)
@@ -649,6 +652,9 @@ func (r *restorer) loadPending(_ context.Context, l *storage.Loader) error {
 		id, err := r.material(p.Material, where)
 		if err != nil {
 			return err
+		}
+		if !material.Status(p.Status).Valid() {
+			return fmt.Errorf("%s: unknown status %q", where, p.Status)
 		}
 		data, err := r.data(p.Version, id, where)
 		if err != nil {
