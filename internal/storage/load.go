@@ -221,3 +221,20 @@ func (l *Loader) PutSetting(key, value string) error {
 	}
 	return nil
 }
+
+// ReadSnapshot runs fn with a store that reads one consistent state of
+// the database, in a read-only transaction: what others save meanwhile is
+// not seen, and nothing can be written through it. Exports read through
+// it, so a material and its comments and history agree.
+func (s *Store) ReadSnapshot(ctx context.Context, fn func(st *Store) error) error {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.backend == Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	tx, err := s.db.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("begin a read: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }() // read-only: nothing to keep
+	return fn(&Store{db: s.db, backend: s.backend, path: s.path, snap: tx})
+}

@@ -54,6 +54,9 @@ type Store struct {
 	backend Backend
 	path    string // the SQLite file
 	content contentCache
+	// snap, when set, is the read-only transaction a ReadSnapshot store
+	// reads through.
+	snap *sql.Tx
 }
 
 // Open connects to the database that dsn names: a postgres:// or
@@ -211,7 +214,12 @@ type q struct {
 	backend Backend
 }
 
-func (s *Store) q() q { return q{x: s.db, backend: s.backend} }
+func (s *Store) q() q {
+	if s.snap != nil {
+		return q{x: s.snap, backend: s.backend}
+	}
+	return q{x: s.db, backend: s.backend}
+}
 
 func (c q) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	return c.x.ExecContext(ctx, c.rebind(query), args...)
@@ -256,6 +264,9 @@ func (c q) rebind(query string) string {
 
 // inTx runs fn in a transaction, committing when fn returns nil.
 func (s *Store) inTx(ctx context.Context, fn func(c q) error) error {
+	if s.snap != nil {
+		return errors.New("storage: a snapshot is read-only")
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)

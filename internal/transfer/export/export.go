@@ -62,8 +62,12 @@ func Export(ctx context.Context, st *storage.Store, blobs media.Blobs, dir strin
 	}
 	defer os.RemoveAll(tmp) // gone after the rename; cleans up after a failure
 
-	e := &exporter{st: st, blobs: blobs, dir: tmp, opts: opts, counts: map[string]int{}}
-	if err := e.run(ctx); err != nil {
+	e := &exporter{blobs: blobs, dir: tmp, opts: opts, counts: map[string]int{}}
+	err = st.ReadSnapshot(ctx, func(snap *storage.Store) error {
+		e.st = snap
+		return e.run(ctx)
+	})
+	if err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
 	m := &Manifest{Format: FormatName, Version: FormatVersion, ExportedAt: time.Now().UTC().Truncate(time.Second),
