@@ -152,6 +152,7 @@ func TestRestoreRefusesBadInput(t *testing.T) {
 			`"../../etc/passwd" is not a media key`},
 		{"unknown role", fileUsers, `[{"email": "a@example.dk", "role": "boss", "active": true, ` +
 			`"created_at": "2026-01-01T00:00:00Z"}]`, `unknown role "boss"`},
+		{"one-word synonym group", fileSynonyms, `["mobning, Mobning"]`, "needs two different words"},
 		{"secret setting", fileSettings, `{"server.secret": "x"}`, `"server.secret" is not a setting`},
 		{"unknown user", fileTransitions, `[{"material": "skal-rettes", "from": "draft", "to": "in_review", ` +
 			`"by": "ukendt@example.dk", "at": "2026-01-01T00:00:00Z"}]`, `unknown user "ukendt@example.dk"`},
@@ -266,4 +267,42 @@ func FuzzParseMarkdown(f *testing.F) {
 func normalized(m Material) string {
 	b, _ := json.Marshal(m)
 	return string(b)
+}
+
+// TestRestoreIntoHubWithPeople: a hub with users, themes and schools but no
+// materials takes a restore; its users keep their passwords, its themes
+// and schools get the exported names.
+func TestRestoreIntoHubWithPeople(t *testing.T) {
+	dir := exported(t, FormatJSON)
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		ada := addUser(t, st, "ada@example.dk", "Ada i den nye hub", storage.RoleEditor, true)
+		th := storage.Theme{Slug: "trivsel", Name: "Gammelt navn"}
+		must(t, st.SaveTheme(ctx, &th))
+		if _, err := Restore(ctx, st, newBlobs(t), dir); err != nil {
+			t.Fatal(err)
+		}
+		u, err := st.UserByEmail(ctx, "ada@example.dk")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u.ID != ada.ID || u.PasswordHash == "" || u.Role != storage.RoleEditor {
+			t.Errorf("the hub's own user changed: %+v", u)
+		}
+		themes, err := st.Themes(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(themes) != 2 || themes[0].ID != th.ID && themes[1].ID != th.ID {
+			t.Fatalf("themes %+v", themes)
+		}
+		for _, x := range themes {
+			if x.Slug == "trivsel" && (x.ID != th.ID || x.Name != "Trivsel") {
+				t.Errorf("theme trivsel: %+v", x)
+			}
+		}
+		users := rowsOf(t, st, "users")
+		if len(users) != 5 {
+			t.Errorf("%d users, want 5", len(users))
+		}
+	})
 }

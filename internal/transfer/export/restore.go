@@ -19,6 +19,7 @@ import (
 	"github.com/bindeled/bindeled/internal/brand"
 	"github.com/bindeled/bindeled/internal/material"
 	"github.com/bindeled/bindeled/internal/media"
+	"github.com/bindeled/bindeled/internal/search"
 	"github.com/bindeled/bindeled/internal/storage"
 )
 
@@ -812,7 +813,12 @@ func (r *restorer) loadComments(_ context.Context, l *storage.Loader) error {
 }
 
 func (r *restorer) loadSynonyms(_ context.Context, l *storage.Loader) error {
-	for _, w := range r.c.synonyms {
+	for _, typed := range r.c.synonyms {
+		words := search.SynonymWords(typed)
+		if len(words) < 2 {
+			return fmt.Errorf("%s: %q: a group needs two different words, separated by commas", fileSynonyms, typed)
+		}
+		w := strings.Join(words, ",")
 		id, err := l.Lookup("search_synonyms", "words", w)
 		if err != nil {
 			return err
