@@ -1,7 +1,6 @@
 package export
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -17,12 +16,11 @@ import (
 	"strings"
 	"time"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/bindeled/bindeled/internal/brand"
 	"github.com/bindeled/bindeled/internal/material"
 	"github.com/bindeled/bindeled/internal/media"
 	"github.com/bindeled/bindeled/internal/storage"
+	"github.com/bindeled/bindeled/internal/transfer/export/mdfile"
 )
 
 // ExportOptions choose how an export is written.
@@ -422,7 +420,7 @@ func (e *exporter) writeMaterials(ctx context.Context) error {
 		return err
 	}
 	for _, m := range out {
-		b, err := markdownFile(m)
+		b, err := mdfile.Marshal(m)
 		if err != nil {
 			return fmt.Errorf("material %s: %w", m.Slug, err)
 		}
@@ -431,23 +429,6 @@ func (e *exporter) writeMaterials(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-// markdownFile is a material as YAML front matter and its Markdown body.
-func markdownFile(m Material) ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteString("---\n")
-	enc := yaml.NewEncoder(&b)
-	enc.SetIndent(2)
-	if err := enc.Encode(m); err != nil {
-		return nil, err
-	}
-	if err := enc.Close(); err != nil {
-		return nil, err
-	}
-	b.WriteString("---\n")
-	b.WriteString(m.Body)
-	return b.Bytes(), nil
 }
 
 // decodeMaterial reads a material's revision or pending version as stored.

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"reflect"
+
 	"strings"
 	"testing"
 
@@ -234,39 +234,6 @@ func writeJSONFile(t *testing.T, path string, v any) {
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// FuzzParseMarkdown: no material file makes the reader panic, and what it
-// reads is written back to a file it reads the same.
-func FuzzParseMarkdown(f *testing.F) {
-	f.Add([]byte("---\nslug: a\nkind: article\ntitle: T\nsummary: s\nlanguage: da\nstatus: draft\n---\nTekst"))
-	f.Add([]byte("---\nthemes: [a, b]\nconsent: {rights: true, licences: {x.png: own}}\n---\n"))
-	f.Add([]byte("---\r\ntitle: æøå\r\n---\r\n# Overskrift\r\n"))
-	f.Add([]byte("---\na: &x [*x]\n---\n"))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		m, err := parseMarkdown(b)
-		if err != nil {
-			return
-		}
-		out, err := markdownFile(m)
-		if err != nil {
-			return // a value YAML reads but cannot write, such as an odd time
-		}
-		again, err := parseMarkdown(out)
-		if err != nil {
-			t.Fatalf("cannot read what was written: %v\n%s", err, out)
-		}
-		if !reflect.DeepEqual(normalized(m), normalized(again)) {
-			t.Fatalf("read back differently:\n%#v\n%#v", m, again)
-		}
-	})
-}
-
-// normalized makes nil and empty lists and maps the same, and times
-// comparable, for FuzzParseMarkdown.
-func normalized(m Material) string {
-	b, _ := json.Marshal(m)
-	return string(b)
 }
 
 // TestRestoreIntoHubWithPeople: a hub with users, themes and schools but no

@@ -14,13 +14,12 @@ import (
 	"strconv"
 	"strings"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/bindeled/bindeled/internal/brand"
 	"github.com/bindeled/bindeled/internal/material"
 	"github.com/bindeled/bindeled/internal/media"
 	"github.com/bindeled/bindeled/internal/search"
 	"github.com/bindeled/bindeled/internal/storage"
+	"github.com/bindeled/bindeled/internal/transfer/export/mdfile"
 )
 
 // ErrHubNotEmpty is returned when the hub to restore into has materials.
@@ -167,36 +166,13 @@ func readMarkdownMaterials(dir string) ([]Material, error) {
 		if err != nil {
 			return nil, err
 		}
-		m, err := parseMarkdown(b)
+		m, err := mdfile.Parse(b)
 		if err != nil {
 			return nil, fmt.Errorf("%s/%s: %w", dirMaterials, e.Name(), err)
 		}
 		out = append(out, m)
 	}
 	return out, nil
-}
-
-// parseMarkdown reads a file markdownFile wrote, or one a person edited.
-func parseMarkdown(b []byte) (Material, error) {
-	var m Material
-	text := strings.ReplaceAll(string(b), "\r\n", "\n")
-	rest, ok := strings.CutPrefix(text, "---\n")
-	if !ok {
-		return m, errors.New("no front matter: the file must begin with a line ---")
-	}
-	front, body, ok := strings.Cut(rest, "\n---\n")
-	if !ok {
-		if front, ok = strings.CutSuffix(rest, "\n---"); !ok {
-			return m, errors.New("the front matter has no closing line ---")
-		}
-	}
-	dec := yaml.NewDecoder(strings.NewReader(front))
-	dec.KnownFields(true)
-	if err := dec.Decode(&m); err != nil {
-		return m, fmt.Errorf("front matter: %w", err)
-	}
-	m.Body = body
-	return m, nil
 }
 
 // checkMediaFiles compares every media file with its size and SHA-256.
