@@ -57,6 +57,11 @@ func Restore(ctx context.Context, st *storage.Store, blobs media.Blobs, dir stri
 	if err != nil {
 		return nil, fmt.Errorf("restore: %w", err)
 	}
+	// Refuse a hub with materials before hashing the media files; the
+	// transaction below checks again.
+	if err := st.Load(ctx, checkEmptyHub); err != nil {
+		return nil, fmt.Errorf("restore: %w", err)
+	}
 	if err := checkMediaFiles(dir, c.media); err != nil {
 		return nil, fmt.Errorf("restore: %w", err)
 	}
@@ -236,13 +241,20 @@ func (r *restorer) deleteBlobs() {
 	}
 }
 
-func (r *restorer) load(ctx context.Context, l *storage.Loader) error {
+func checkEmptyHub(l *storage.Loader) error {
 	n, err := l.Count("materials")
 	if err != nil {
 		return err
 	}
 	if n > 0 {
 		return ErrHubNotEmpty
+	}
+	return nil
+}
+
+func (r *restorer) load(ctx context.Context, l *storage.Loader) error {
+	if err := checkEmptyHub(l); err != nil {
+		return err
 	}
 	steps := []func(context.Context, *storage.Loader) error{
 		r.loadUsers, r.loadMedia, r.loadSettings, r.loadThemes, r.loadSchools, r.loadMemberships,
@@ -346,7 +358,7 @@ func (r *restorer) loadMedia(ctx context.Context, l *storage.Loader) error {
 				return err
 			}
 			if m.SHA256 != "" {
-				if err := r.putBlob(ctx, m.Key); err != nil {
+				if err := r.putBlob(ctx, m.Key, m.SHA256); err != nil {
 					return err
 				}
 			}
@@ -362,15 +374,20 @@ func (r *restorer) loadMedia(ctx context.Context, l *storage.Loader) error {
 	return nil
 }
 
-func (r *restorer) putBlob(ctx context.Context, key string) error {
+func (r *restorer) putBlob(ctx context.Context, key, want string) error {
 	f, err := os.Open(filepath.Join(r.dir, dirMedia, key))
 	if err != nil {
 		return fmt.Errorf("media file %s: %w", key, err)
 	}
 	defer f.Close()
 	r.put = append(r.put, key)
-	if _, err := r.blobs.Put(ctx, key, f); err != nil {
+	h := sha256.New()
+	if _, err := r.blobs.Put(ctx, key, io.TeeReader(f, h)); err != nil {
 		return fmt.Errorf("store media file %s: %w", key, err)
+	}
+	// The file was checked before; it must not have changed since.
+	if hex.EncodeToString(h.Sum(nil)) != want {
+		return fmt.Errorf("media file %s changed during the restore", filepath.Join(dirMedia, key))
 	}
 	return nil
 }
