@@ -153,6 +153,8 @@ func TestRestoreRefusesBadInput(t *testing.T) {
 		{"unknown role", fileUsers, `[{"email": "a@example.dk", "role": "boss", "active": true, ` +
 			`"created_at": "2026-01-01T00:00:00Z"}]`, `unknown role "boss"`},
 		{"one-word synonym group", fileSynonyms, `["mobning, Mobning"]`, "needs two different words"},
+		{"unknown media class", fileMedia, `[{"key": "a1.png", "class": "sound", "type": "audio/mpeg"}]`,
+			`unknown class "sound"`},
 		{"secret setting", fileSettings, `{"server.secret": "x"}`, `"server.secret" is not a setting`},
 		{"unknown user", fileTransitions, `[{"material": "skal-rettes", "from": "draft", "to": "in_review", ` +
 			`"by": "ukendt@example.dk", "at": "2026-01-01T00:00:00Z"}]`, `unknown user "ukendt@example.dk"`},
@@ -272,4 +274,21 @@ func TestRestoreIntoHubWithPeople(t *testing.T) {
 			t.Errorf("%d users, want 5", len(users))
 		}
 	})
+}
+
+// TestExportNamesAMissingFile: a file the media store has lost stops the
+// export with its key, and no folder is left.
+func TestExportNamesAMissingFile(t *testing.T) {
+	st, blobs := storagetest.Open(t, storage.SQLite), newBlobs(t)
+	fillHub(t, st, blobs)
+	must(t, blobs.Delete(ctx, "guide02.pdf"))
+	dir := filepath.Join(t.TempDir(), "eksport")
+	_, err := Export(ctx, st, blobs, dir, ExportOptions{Format: FormatJSON})
+	if err == nil || !strings.Contains(err.Error(), "media file guide02.pdf") {
+		t.Fatalf("err = %v", err)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(dir))
+	if len(entries) != 0 {
+		t.Errorf("a failed export left %v", entries)
+	}
 }

@@ -186,6 +186,14 @@ func checkMediaFiles(dir string, ms []Media) error {
 		if !media.ValidKey(m.Key) {
 			return fmt.Errorf("%s: %q is not a media key", fileMedia, m.Key)
 		}
+		switch media.Class(m.Class) {
+		case media.Image, media.Video, media.Captions, media.Document:
+		default:
+			return fmt.Errorf("%s: %s: unknown class %q", fileMedia, m.Key, m.Class)
+		}
+		if m.Type == "" {
+			return fmt.Errorf("%s: %s has no type", fileMedia, m.Key)
+		}
 		if m.SHA256 == "" {
 			if m.WithdrawnAt.IsZero() {
 				return fmt.Errorf("%s: %s has no sha256", fileMedia, m.Key)
