@@ -110,6 +110,7 @@ type exporter struct {
 	themes    map[int64]string // slug
 	schools   map[int64]string // slug
 	materials map[int64]string // slug
+	rounds    map[int64]int    // a review round's number within its material
 }
 
 func (e *exporter) run(ctx context.Context) error {
@@ -542,9 +543,11 @@ func (e *exporter) writeReviews(ctx context.Context) error {
 	out := make([]Round, 0, len(rounds))
 	byID := map[int64]int{}
 	number := map[string]int{}
+	e.rounds = map[int64]int{}
 	for _, r := range rounds {
 		slug := e.materials[r.num("material_id")]
 		number[slug]++
+		e.rounds[r.num("id")] = number[slug]
 		byID[r.num("id")] = len(out)
 		out = append(out, Round{Material: slug, Number: number[slug], Deadline: r.time("deadline"),
 			Revision: r.num("revision"), CreatedBy: e.users[r.num("created_by")], CreatedAt: r.time("created_at"),
@@ -566,27 +569,7 @@ func (e *exporter) writeReviews(ctx context.Context) error {
 	return writeJSON(e.dir, fileReviews, out)
 }
 
-// roundNumbers gives every review round's number within its material.
-func (e *exporter) roundNumbers(ctx context.Context) (map[int64]int, error) {
-	rounds, err := readTable(ctx, e.st, "review_rounds")
-	if err != nil {
-		return nil, err
-	}
-	e.byMaterial(rounds)
-	out := map[int64]int{}
-	number := map[int64]int{}
-	for _, r := range rounds {
-		number[r.num("material_id")]++
-		out[r.num("id")] = number[r.num("material_id")]
-	}
-	return out, nil
-}
-
 func (e *exporter) writeComments(ctx context.Context) error {
-	rounds, err := e.roundNumbers(ctx)
-	if err != nil {
-		return err
-	}
 	rows, err := readTable(ctx, e.st, "comments")
 	if err != nil {
 		return err
@@ -599,7 +582,7 @@ func (e *exporter) writeComments(ctx context.Context) error {
 		mid := r.num("material_id")
 		count[mid]++
 		numbers[r.num("id")] = count[mid]
-		out = append(out, Comment{Material: e.materials[mid], Number: count[mid], Round: rounds[r.num("round_id")],
+		out = append(out, Comment{Material: e.materials[mid], Number: count[mid], Round: e.rounds[r.num("round_id")],
 			Parent: numbers[r.num("parent_id")], By: e.users[r.num("user_id")], Paragraph: r.num("paragraph"),
 			Body: r.str("body"), CreatedAt: r.time("created_at"), ResolvedAt: r.time("resolved_at"),
 			ResolvedBy: e.users[r.num("resolved_by")]})
