@@ -117,7 +117,8 @@ func (e *exporter) run(ctx context.Context) error {
 	steps := []func(context.Context) error{
 		e.readKeys, e.writeSettings, e.writeMedia, e.writeThemes, e.writeSchools, e.writeUsers,
 		e.writeMaterials, e.writePending, e.writeRedirects, e.writeTransitions, e.writeRevisions,
-		e.writeReviews, e.writeComments, e.writeSynonyms, e.writeVisits,
+		e.writeReviews, e.writeComments, e.writeSynonyms, e.writeVisits, e.writeImports, e.writeOldPaths,
+		e.writeInline,
 	}
 	for _, step := range steps {
 		if err := ctx.Err(); err != nil {
@@ -627,6 +628,68 @@ func (e *exporter) writeVisits(ctx context.Context) error {
 	})
 	e.counts["visits"] = len(out)
 	return writeJSON(e.dir, fileVisits, out)
+}
+
+func (e *exporter) writeImports(ctx context.Context) error {
+	items, err := readTable(ctx, e.st, "import_items")
+	if err != nil {
+		return err
+	}
+	files, err := readTable(ctx, e.st, "import_files")
+	if err != nil {
+		return err
+	}
+	out := Imports{Items: make([]ImportItem, 0, len(items)), Files: make([]ImportFile, 0, len(files))}
+	for _, r := range items {
+		out.Items = append(out.Items, ImportItem{Source: r.str("source"), Key: r.str("key"),
+			Material: e.materials[r.num("material_id")], Hash: r.str("hash")})
+	}
+	for _, r := range files {
+		out.Files = append(out.Files, ImportFile{Source: r.str("source"), Key: r.str("key"),
+			Media: e.mediaKeys[r.num("media_id")], SHA256: r.str("hash")})
+	}
+	sort.Slice(out.Items, func(i, j int) bool {
+		a, b := out.Items[i], out.Items[j]
+		return a.Source < b.Source || a.Source == b.Source && a.Key < b.Key
+	})
+	sort.Slice(out.Files, func(i, j int) bool {
+		a, b := out.Files[i], out.Files[j]
+		return a.Source < b.Source || a.Source == b.Source && a.Key < b.Key
+	})
+	e.counts["import_items"], e.counts["import_files"] = len(out.Items), len(out.Files)
+	return writeJSON(e.dir, fileImports, out)
+}
+
+func (e *exporter) writeOldPaths(ctx context.Context) error {
+	rows, err := readTable(ctx, e.st, "old_paths")
+	if err != nil {
+		return err
+	}
+	out := make([]OldPath, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, OldPath{Path: r.str("path"), Material: e.materials[r.num("material_id")]})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	e.counts["old_paths"] = len(out)
+	return writeJSON(e.dir, fileOldPaths, out)
+}
+
+func (e *exporter) writeInline(ctx context.Context) error {
+	rows, err := readTable(ctx, e.st, "material_inline_media")
+	if err != nil {
+		return err
+	}
+	out := make([]InlineMedia, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, InlineMedia{Material: e.materials[r.num("material_id")],
+			Media: e.mediaKeys[r.num("media_id")]})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		return a.Material < b.Material || a.Material == b.Material && a.Media < b.Media
+	})
+	e.counts["inline_media"] = len(out)
+	return writeJSON(e.dir, fileInline, out)
 }
 
 // writeJSON writes v as indented JSON with a final newline.

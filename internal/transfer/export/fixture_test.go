@@ -3,6 +3,10 @@ package export
 import (
 	"bytes"
 	"context"
+	"image"
+	"image/color"
+	"image/png"
+	"io"
 	"strconv"
 	"testing"
 	"time"
@@ -10,6 +14,7 @@ import (
 	"github.com/bindeled/bindeled/internal/material"
 	"github.com/bindeled/bindeled/internal/media"
 	"github.com/bindeled/bindeled/internal/storage"
+	"github.com/bindeled/bindeled/internal/transfer"
 )
 
 var ctx = context.Background()
@@ -19,6 +24,10 @@ type hub struct {
 	admin, editor, reviewer, contributor, retired *storage.User
 	files                                         map[string]*storage.Media
 	published                                     *material.Material
+	// imported is the material the bundle of importBundle made, and
+	// importedFiles the keys of its stored cover and inline image.
+	imported      *material.Material
+	importedFiles []string
 }
 
 // fillHub makes a hub with every kind of entity an export carries, and
@@ -164,7 +173,77 @@ func fillHub(t *testing.T, st *storage.Store, blobs media.Blobs) *hub {
 		"server.secret": "not-for-export", "social.facebook.app_secret": "hemmelig"}))
 	must(t, st.CreateSession(ctx, &storage.Session{IDHash: "s1", UserID: h.admin.ID, CreatedAt: time.Now(),
 		ExpiresAt: time.Now().Add(time.Hour)}))
+
+	h.imported, h.importedFiles = importInto(t, st, blobs, importBundle(t))
 	return h
+}
+
+// importBundle is what an import from an old site brings: one published
+// article under an existing theme, with a cover, an image in its body and
+// two old addresses.
+func importBundle(t *testing.T) *transfer.Bundle {
+	t.Helper()
+	file := func(key, alt string, data []byte) *transfer.File {
+		return &transfer.File{Key: key, Name: key, Alt: alt, Open: func(context.Context) (io.ReadCloser, error) {
+			return io.NopCloser(bytes.NewReader(data)), nil
+		}}
+	}
+	cover := file("https://gammel.example.dk/uploads/forside.png", "Forsiden", pngBytes(t, 40, 30, 10))
+	inline := file("https://gammel.example.dk/uploads/inde.png", "", pngBytes(t, 20, 20, 200))
+	m := material.Material{Kind: material.Article, Title: "Importeret om trivsel", Slug: "importeret-om-trivsel",
+		Summary: "Fra det gamle site.", Body: "## Billede\n\n![Elever i skolegården](" + transfer.InlineRef(0) +
+			")\n\nMere tekst.", Audiences: []material.Audience{material.Parents}, Language: "da",
+		Status: material.Published, PublishedAt: time.Date(2016, 12, 1, 9, 0, 0, 0, time.UTC)}
+	return &transfer.Bundle{
+		Source: "wordpress:https://gammel.example.dk",
+		Themes: []transfer.Theme{{Key: "category:trivsel", Slug: "trivsel", Name: "Trivsel"}},
+		Items: []transfer.Item{{Key: "post:7", Material: m, ThemeKeys: []string{"category:trivsel"}, Cover: cover,
+			Inline: []transfer.File{*inline}, OldPaths: []string{"/2016/12/importeret-om-trivsel/", "/?p=7"}}},
+	}
+}
+
+// importInto applies a bundle of one item and returns the material it
+// made or found and the keys of the material's cover and inline images.
+func importInto(t *testing.T, st *storage.Store, blobs media.Blobs, b *transfer.Bundle) (*material.Material,
+	[]string) {
+	t.Helper()
+	rep, err := transfer.Apply(ctx, st, blobs, b, transfer.Options{OwnWork: true, TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatalf("import: %v (%+v)", err, rep)
+	}
+	if len(rep.Items) != 1 {
+		t.Fatalf("import: %d items, want 1 (%+v)", len(rep.Items), rep)
+	}
+	m, err := st.GetMaterial(ctx, rep.Items[0].MaterialID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := []string{}
+	inline, err := st.InlineMedia(ctx, m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range append([]int64{m.CoverID}, inline...) {
+		f, err := st.GetMedia(ctx, id)
+		if err != nil {
+			t.Fatalf("media %d of the imported material: %v", id, err)
+		}
+		keys = append(keys, f.Key)
+	}
+	return m, keys
+}
+
+func pngBytes(t *testing.T, w, h int, shade uint8) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for x := range w {
+		img.Set(x, 0, color.RGBA{shade, 30, 30, 255})
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 func addUser(t *testing.T, st *storage.Store, email, name string, role storage.Role, active bool) *storage.User {

@@ -42,6 +42,9 @@ const (
 	fileComments    = "comments.json"
 	fileSynonyms    = "synonyms.json"
 	fileVisits      = "visits.json"
+	fileImports     = "imports.json"
+	fileOldPaths    = "old_paths.json"
+	fileInline      = "inline_media.json"
 	dirMedia        = "media"
 	dirMaterials    = "materials"
 )
@@ -189,13 +192,53 @@ type Visit struct {
 	Visits   int64  `json:"visits"`
 }
 
+// Imports is imports.json: what imports stored, so that running an import
+// again after a restore updates the materials it made instead of
+// duplicating them.
+type Imports struct {
+	Items []ImportItem `json:"items"`
+	Files []ImportFile `json:"files"`
+}
+
+// ImportItem is an item of an import's source and the material it became.
+type ImportItem struct {
+	Source   string `json:"source"`
+	Key      string `json:"key"`
+	Material string `json:"material"` // slug
+	Hash     string `json:"hash"`     // sums up what was stored; an unchanged item is left alone
+}
+
+// ImportFile is a media file of an import's source and the stored file it
+// became.
+type ImportFile struct {
+	Source string `json:"source"`
+	Key    string `json:"key"`
+	Media  string `json:"media"`  // media key
+	SHA256 string `json:"sha256"` // of the source's bytes
+}
+
+// OldPath is an address an imported material had on the old site,
+// answered with a redirect while the material is public.
+type OldPath struct {
+	Path     string `json:"path"`
+	Material string `json:"material"` // slug
+}
+
+// InlineMedia is an image a material's body shows: public exactly when
+// the material is.
+type InlineMedia struct {
+	Material string `json:"material"` // slug
+	Media    string `json:"media"`    // media key
+}
+
 // exportedTables are the tables whose rows an export carries, in one file
 // or another.
 var exportedTables = []string{
 	"settings", "users", "media", "schools", "themes", "user_schools", "materials", "material_audiences",
 	"material_grades", "material_themes", "attachments", "slug_redirects", "material_transitions",
 	"material_revisions", "review_rounds", "review_reviewers", "comments", "search_synonyms",
-	"pending_versions", "mail_optouts", "channel_visits",
+	"pending_versions", "mail_optouts", "channel_visits", "import_items", "import_files", "old_paths",
+	"material_inline_media",
 }
 
 // leftOutTables are the tables an export leaves out on purpose, and why;

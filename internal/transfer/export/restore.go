@@ -45,6 +45,9 @@ type contents struct {
 	comments    []Comment
 	synonyms    []string
 	visits      []Visit
+	imports     Imports
+	oldPaths    []OldPath
+	inline      []InlineMedia
 }
 
 // Restore reads the export in dir into st and blobs. The hub must have no
@@ -99,7 +102,8 @@ func readExport(dir string) (*contents, error) {
 		{fileSettings, &c.settings}, {fileMedia, &c.media}, {fileThemes, &c.themes}, {fileSchools, &c.schools},
 		{fileUsers, &c.users}, {filePending, &c.pending}, {fileRedirects, &c.redirects},
 		{fileTransitions, &c.transitions}, {fileReviews, &c.reviews}, {fileComments, &c.comments},
-		{fileSynonyms, &c.synonyms}, {fileVisits, &c.visits},
+		{fileSynonyms, &c.synonyms}, {fileVisits, &c.visits}, {fileImports, &c.imports},
+		{fileOldPaths, &c.oldPaths}, {fileInline, &c.inline},
 	}
 	for _, f := range files {
 		if err := readJSON(dir, f.name, f.v); err != nil {
@@ -267,7 +271,7 @@ func (r *restorer) load(ctx context.Context, l *storage.Loader) error {
 	steps := []func(context.Context, *storage.Loader) error{
 		r.loadUsers, r.loadMedia, r.loadSettings, r.loadThemes, r.loadSchools, r.loadMemberships,
 		r.loadMaterials, r.loadPending, r.loadRedirects, r.loadTransitions, r.loadRevisions, r.loadReviews,
-		r.loadComments, r.loadSynonyms, r.loadVisits, r.loadJobs,
+		r.loadComments, r.loadSynonyms, r.loadVisits, r.loadJobs, r.loadImports, r.loadOldPaths, r.loadInline,
 	}
 	for _, step := range steps {
 		if err := ctx.Err(); err != nil {
@@ -866,6 +870,97 @@ func (r *restorer) loadJobs(_ context.Context, l *storage.Loader) error {
 		if _, err := l.Insert("jobs", map[string]any{"kind": kind, "dedupe_key": kind + ":" + strconv.FormatInt(id, 10),
 			"material_id": id, "run_at": at}); err != nil {
 			return fmt.Errorf("plan %s of %s: %w", kind, p.Slug, err)
+		}
+	}
+	return nil
+}
+
+// loadImports restores what imports stored, so that running the same
+// import again finds the materials and files it made.
+func (r *restorer) loadImports(_ context.Context, l *storage.Loader) error {
+	seen := map[[2]string]bool{}
+	for _, it := range r.c.imports.Items {
+		where := fmt.Sprintf("%s: item %q of %q", fileImports, it.Key, it.Source)
+		if it.Source == "" || it.Key == "" || it.Hash == "" {
+			return fmt.Errorf("%s: an item needs a source, a key and a hash", where)
+		}
+		if seen[[2]string{it.Source, it.Key}] {
+			return fmt.Errorf("%s: listed twice", where)
+		}
+		seen[[2]string{it.Source, it.Key}] = true
+		id, err := r.material(it.Material, where)
+		if err != nil {
+			return err
+		}
+		if _, err := l.Insert("import_items", map[string]any{"source": it.Source, "key": it.Key,
+			"material_id": id, "hash": it.Hash}); err != nil {
+			return fmt.Errorf("%s: %w", where, err)
+		}
+	}
+	seen = map[[2]string]bool{}
+	for _, f := range r.c.imports.Files {
+		where := fmt.Sprintf("%s: file %q of %q", fileImports, f.Key, f.Source)
+		if f.Source == "" || f.Key == "" || f.SHA256 == "" || f.Media == "" {
+			return fmt.Errorf("%s: a file needs a source, a key, a media file and a sha256", where)
+		}
+		if seen[[2]string{f.Source, f.Key}] {
+			return fmt.Errorf("%s: listed twice", where)
+		}
+		seen[[2]string{f.Source, f.Key}] = true
+		id, err := r.mediaID(f.Media, where)
+		if err != nil {
+			return err
+		}
+		if _, err := l.Insert("import_files", map[string]any{"source": f.Source, "key": f.Key, "media_id": id,
+			"hash": f.SHA256}); err != nil {
+			return fmt.Errorf("%s: %w", where, err)
+		}
+	}
+	return nil
+}
+
+// loadOldPaths restores the old site's addresses of imported materials.
+func (r *restorer) loadOldPaths(_ context.Context, l *storage.Loader) error {
+	seen := map[string]bool{}
+	for _, o := range r.c.oldPaths {
+		where := fmt.Sprintf("%s: %q", fileOldPaths, o.Path)
+		if _, ok := storage.OldPath(o.Path); !ok || !strings.HasPrefix(o.Path, "/") {
+			return fmt.Errorf("%s: not an address of a page on the old site", where)
+		}
+		if seen[o.Path] {
+			return fmt.Errorf("%s: listed twice", where)
+		}
+		seen[o.Path] = true
+		id, err := r.material(o.Material, where)
+		if err != nil {
+			return err
+		}
+		if _, err := l.Insert("old_paths", map[string]any{"path": o.Path, "material_id": id}); err != nil {
+			return fmt.Errorf("%s: %w", where, err)
+		}
+	}
+	return nil
+}
+
+// loadInline restores the images materials' bodies show, which are public
+// exactly when their material is.
+func (r *restorer) loadInline(_ context.Context, l *storage.Loader) error {
+	for _, x := range r.c.inline {
+		where := fmt.Sprintf("%s: %s", fileInline, x.Material)
+		id, err := r.material(x.Material, where)
+		if err != nil {
+			return err
+		}
+		if x.Media == "" {
+			return fmt.Errorf("%s: no media file", where)
+		}
+		mid, err := r.mediaID(x.Media, where)
+		if err != nil {
+			return err
+		}
+		if err := l.InsertIgnore("material_inline_media", map[string]any{"material_id": id,
+			"media_id": mid}); err != nil {
+			return fmt.Errorf("%s: %w", where, err)
 		}
 	}
 	return nil

@@ -49,7 +49,7 @@ func TestExportCoversEveryTable(t *testing.T) {
 func TestRoundTrip(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, src *storage.Store) {
 		srcBlobs := newBlobs(t)
-		fillHub(t, src, srcBlobs)
+		h := fillHub(t, src, srcBlobs)
 		for _, format := range []string{FormatJSON, FormatMarkdown} {
 			for _, revisions := range []bool{true, false} {
 				dir := filepath.Join(t.TempDir(), "eksport")
@@ -58,7 +58,9 @@ func TestRoundTrip(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if m.Counts["materials"] != 8 || m.Counts["media"] != 9 || m.Counts["users"] != 5 {
+				if m.Counts["materials"] != 9 || m.Counts["media"] != 11 || m.Counts["users"] != 5 ||
+					m.Counts["import_items"] != 1 || m.Counts["import_files"] != 2 || m.Counts["old_paths"] != 2 ||
+					m.Counts["inline_media"] != 1 {
 					t.Errorf("%s: counts %v", format, m.Counts)
 				}
 				for _, b := range storagetest.Backends(t) {
@@ -69,7 +71,7 @@ func TestRoundTrip(t *testing.T) {
 							t.Fatal(err)
 						}
 						compareHubs(t, src, dst, revisions)
-						compareBlobs(t, srcBlobs, dstBlobs)
+						compareBlobs(t, srcBlobs, dstBlobs, h.importedFiles)
 
 						again := filepath.Join(t.TempDir(), "igen")
 						if _, err := Export(ctx, dst, dstBlobs, again, opts); err != nil {
@@ -292,10 +294,11 @@ func compareHubs(t *testing.T, a, b *storage.Store, revisions bool) {
 }
 
 // compareBlobs compares the stored files of the media rows by SHA-256.
-func compareBlobs(t *testing.T, a, b media.Blobs) {
+func compareBlobs(t *testing.T, a, b media.Blobs, more []string) {
 	t.Helper()
-	for _, key := range []string{"cover01.jpg", "logo01.png", "brand01.svg", "film01.mp4", "capt01.vtt",
-		"poster01.jpg", "guide01.pdf", "guide02.pdf"} {
+	keys := append([]string{"cover01.jpg", "logo01.png", "brand01.svg", "film01.mp4", "capt01.vtt",
+		"poster01.jpg", "guide01.pdf", "guide02.pdf"}, more...)
+	for _, key := range keys {
 		if ha, hb := blobHash(t, a, key), blobHash(t, b, key); ha != hb || ha == "" {
 			t.Errorf("media %s: sha256 %q, restored %q", key, ha, hb)
 		}
