@@ -272,6 +272,7 @@ func (r *restorer) load(ctx context.Context, l *storage.Loader) error {
 		r.loadUsers, r.loadMedia, r.loadSettings, r.loadThemes, r.loadSchools, r.loadMemberships,
 		r.loadMaterials, r.loadPending, r.loadRedirects, r.loadTransitions, r.loadRevisions, r.loadReviews,
 		r.loadComments, r.loadSynonyms, r.loadVisits, r.loadJobs, r.loadImports, r.loadOldPaths, r.loadInline,
+		r.markStarter,
 	}
 	for _, step := range steps {
 		if err := ctx.Err(); err != nil {
@@ -964,4 +965,14 @@ func (r *restorer) loadInline(_ context.Context, l *storage.Loader) error {
 		}
 	}
 	return nil
+}
+
+// starterLoaded is the setting internal/hub claims when it loads the
+// starter collection; a restored hub has its content and never gets it.
+const starterLoaded = "starter.loaded"
+
+// markStarter marks the hub so the starter collection is never loaded
+// into it, even when the export has no materials.
+func (r *restorer) markStarter(_ context.Context, l *storage.Loader) error {
+	return l.PutSetting(starterLoaded, "done")
 }
