@@ -167,6 +167,28 @@ func TestRestoreRefusesBadInput(t *testing.T) {
 			"no closing line"},
 		{"unknown front matter key", filepath.Join(dirMaterials, "skal-rettes.md"), "---\nforfatter: x\n---\n",
 			"field forfatter not found"},
+		{"import item of an unknown material", fileImports, `{"items": [{"source": "wp", "key": "post:1", ` +
+			`"material": "findes-ikke", "hash": "ab"}], "files": []}`, `unknown material "findes-ikke"`},
+		{"import item without a hash", fileImports, `{"items": [{"source": "wp", "key": "post:1", ` +
+			`"material": "skal-rettes"}], "files": []}`, "an item needs a source, a key and a hash"},
+		{"import item twice", fileImports, `{"items": [{"source": "wp", "key": "post:1", ` +
+			`"material": "skal-rettes", "hash": "ab"}, {"source": "wp", "key": "post:1", ` +
+			`"material": "planlagt-artikel", "hash": "cd"}], "files": []}`, "listed twice"},
+		{"import file of an unknown media file", fileImports, `{"items": [], "files": [{"source": "wp", ` +
+			`"key": "a.png", "media": "ukendt.png", "sha256": "ab"}]}`, `unknown media file "ukendt.png"`},
+		{"import file without a media file", fileImports, `{"items": [], "files": [{"source": "wp", ` +
+			`"key": "a.png", "sha256": "ab"}]}`, "a file needs a source, a key, a media file and a sha256"},
+		{"old address that is no path", fileOldPaths, `[{"path": "mailto:a@example.dk", ` +
+			`"material": "skal-rettes"}]`, "not an address of a page"},
+		{"old address twice", fileOldPaths, `[{"path": "/a", "material": "skal-rettes"}, ` +
+			`{"path": "/a", "material": "planlagt-artikel"}]`, `"/a": listed twice`},
+		{"old address of an unknown material", fileOldPaths, `[{"path": "/a", "material": "findes-ikke"}]`,
+			`unknown material "findes-ikke"`},
+		{"inline image unknown", fileInline, `[{"material": "skal-rettes", "media": "ukendt.png"}]`,
+			`unknown media file "ukendt.png"`},
+		{"inline image without a file", fileInline, `[{"material": "skal-rettes"}]`, "no media file"},
+		{"inline image of an unknown material", fileInline, `[{"material": "findes-ikke", ` +
+			`"media": "cover01.jpg"}]`, `unknown material "findes-ikke"`},
 	}
 	base := exported(t, FormatMarkdown)
 	for _, c := range cases {
