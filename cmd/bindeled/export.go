@@ -59,8 +59,18 @@ func exportHub(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
+// bindeledFormat is the name under which bindeled import restores an
+// export that bindeled export wrote.
+const bindeledFormat = "bindeled"
+
+// bindeledUsage is the restore's line in bindeled import's list of
+// formats.
+const bindeledUsage = "bindeled import bindeled [flags] DIR\n" +
+	"  restore an export that bindeled export wrote into a hub without materials (docs/export.md)"
+
 const importBindeledSummary = `Restores an export that bindeled export wrote (either format) into an
-empty hub: one without materials. The starter collection is not loaded.
+empty hub: one without materials. The starter collection is never loaded
+into the restored hub.
 Everything arrives in one transaction, or nothing does; every media file
 is checked against its SHA-256 first. Users come back without passwords:
 they set one with "Glemt adgangskode?" on the login page.

@@ -63,7 +63,9 @@ func TestExportAndRestoreCommands(t *testing.T) {
 		{[]string{"export", "--format", "json", "--data", data}, "needs one folder"},
 		{[]string{"export", "--format", "json", "--data", data, out + "/a", out + "/b"}, "needs one folder"},
 		{[]string{"export", "--format", "json", "--data", data, data}, "not empty"},
-		{[]string{"restore-export", "--data", t.TempDir(), out}, "bindeled.json"},
+		{[]string{"import", "bindeled", "--data", t.TempDir(), out}, "bindeled.json"},
+		{[]string{"import", "bindeled", "--data", t.TempDir()}, "needs one folder"},
+		{[]string{"restore-export", "--data", t.TempDir(), out}, "unknown command"},
 	} {
 		if msg, err := run(bad.args...); err == nil || !strings.Contains(msg, bad.want) {
 			t.Errorf("%q: %v\n%s", bad.args, err, msg)
@@ -80,11 +82,11 @@ func TestExportAndRestoreCommands(t *testing.T) {
 	}
 
 	restored := t.TempDir()
-	msg, err = run("restore-export", "--data", restored, md)
+	msg, err = run("import", "bindeled", "--data", restored, md)
 	if err != nil || !strings.Contains(msg, "17 materials") || !strings.Contains(msg, "Glemt adgangskode?") {
 		t.Fatalf("restore: %v\n%s", err, msg)
 	}
-	if msg, err := run("restore-export", "--data", restored, js); err == nil ||
+	if msg, err := run("import", "bindeled", "--data", restored, js); err == nil ||
 		!strings.Contains(msg, "already has materials") {
 		t.Errorf("a second restore: %v\n%s", err, msg)
 	}
@@ -115,7 +117,7 @@ func TestExportAndRestoreCommands(t *testing.T) {
 		return
 	}
 	pg, pgData := storagetest.DSN(t, storage.Postgres), t.TempDir()
-	if msg, err := run("restore-export", "--database", pg, "--data", pgData, js); err != nil {
+	if msg, err := run("import", "bindeled", "--database", pg, "--data", pgData, js); err != nil {
 		t.Fatalf("restore into PostgreSQL: %v\n%s", err, msg)
 	}
 	fromPG := filepath.Join(out, "json-pg")

@@ -62,6 +62,11 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		return nil
 	}
+	// An export of a hub is restored, not imported item by item: it has
+	// its own command, whatever formats the readers register.
+	if args[0] == bindeledFormat {
+		return importBindeled(ctx, args[1:], stdout, stderr)
+	}
 	format, ok := importFormats[args[0]]
 	if !ok {
 		fmt.Fprint(stderr, importUsage())
@@ -73,16 +78,17 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 func importUsage() string {
 	var b strings.Builder
 	b.WriteString("Usage: bindeled import FORMAT [flags] PATH\n\n" + importSummary + "\n\nFormats:\n")
-	names := make([]string, 0, len(importFormats))
-	for name := range importFormats {
+	usages := map[string]string{bindeledFormat: bindeledUsage}
+	for name, f := range importFormats {
+		usages[name] = f.usage
+	}
+	names := make([]string, 0, len(usages))
+	for name := range usages {
 		names = append(names, name)
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		fmt.Fprintf(&b, "  %s\n", strings.ReplaceAll(importFormats[name].usage, "\n", "\n    "))
-	}
-	if len(names) == 0 {
-		b.WriteString("  (none in this build)\n")
+		fmt.Fprintf(&b, "  %s\n", strings.ReplaceAll(usages[name], "\n", "\n    "))
 	}
 	b.WriteString("\nRun \"bindeled import FORMAT --help\" for the flags of a format.\n")
 	return b.String()

@@ -130,7 +130,8 @@ func TestImportUsage(t *testing.T) {
 	var out, errOut bytes.Buffer
 	err := run(context.Background(), []string{"import", "help"}, strings.NewReader(""), &out, &errOut)
 	if err != nil ||
-		!strings.Contains(out.String(), "bindeled import lines [flags] FILE") {
+		!strings.Contains(out.String(), "bindeled import lines [flags] FILE") ||
+		!strings.Contains(out.String(), "bindeled import bindeled [flags] DIR") {
 		t.Errorf("import help: %v\n%s", err, out.String())
 	}
 	for _, args := range [][]string{{"import"}, {"import", "nonsense", "x"}} {

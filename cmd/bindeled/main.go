@@ -24,6 +24,7 @@ Usage:
   bindeled copy-db [flags]     copy a whole hub between SQLite and PostgreSQL
   bindeled reindex [flags]     build the search index again
   bindeled import FORMAT PATH  import material from another system (see import help)
+  bindeled import bindeled DIR restore an export into a hub without materials
   bindeled export [flags] DIR  write everything the hub holds into a folder
   bindeled version             print the version
 
@@ -79,9 +80,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return importCmd(ctx, args[1:], stdout, stderr)
 	case "export":
 		return exportHub(ctx, args[1:], stdout, stderr)
-	case "restore-export":
-		// Hidden until "bindeled import bindeled DIR" calls importBindeled.
-		return importBindeled(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "bindeled", versionString())
 		return nil
