@@ -620,13 +620,19 @@ func (a *applier) hash(p *planned, ii *storage.ImportItem) string {
 	for _, f := range p.inl {
 		add(f)
 	}
+	// The school by its slug: its id differs between hubs, such as a hub
+	// and the one restored from its export.
+	m, school := *p.m, ""
+	if m.SchoolID != 0 {
+		m.SchoolID, school = 0, p.item.SchoolSlug
+	}
 	data, err := json.Marshal(struct {
 		M      *material.Material
 		Item   storage.ImportItem
 		Files  []string
-		School int64
-	}{p.m, storage.ImportItem{Slug: ii.Slug, ThemeSlugs: ii.ThemeSlugs, AuthorEmail: ii.AuthorEmail,
-		OldPaths: ii.OldPaths, OwnWork: ii.OwnWork}, files, p.m.SchoolID})
+		School string
+	}{&m, storage.ImportItem{Slug: ii.Slug, ThemeSlugs: ii.ThemeSlugs, AuthorEmail: ii.AuthorEmail,
+		OldPaths: ii.OldPaths, OwnWork: ii.OwnWork}, files, school})
 	if err != nil {
 		panic(err) // plain values always encode
 	}
