@@ -9,9 +9,15 @@ import (
 	"github.com/bindeled/bindeled/internal/material"
 	"github.com/bindeled/bindeled/internal/transfer"
 	"github.com/bindeled/bindeled/internal/transfer/readers"
+	"github.com/bindeled/bindeled/internal/transfer/wordpress"
 )
 
 func init() {
+	importFormats["wordpress"] = importFormat{
+		usage: "bindeled import wordpress [flags] EXPORT.xml\n" +
+			"Reads a WordPress export file (Tools → Export → All content; WXR 1.1 and 1.2).",
+		flags: wordpressFlags,
+	}
 	importFormats["markdown"] = importFormat{
 		usage: "bindeled import markdown [flags] DIR|FILE.zip\n" +
 			"Reads a folder of Markdown files with YAML or TOML front matter (Hugo, Jekyll, Decap CMS).",
@@ -21,6 +27,23 @@ func init() {
 		usage: "bindeled import links [flags] FILE.csv\n" +
 			"Reads a spreadsheet of links saved as CSV (url, title, description, audience, theme).",
 		flags: func(fs *flag.FlagSet) importReader { return readerWithAudiences(fs, "links", "rows") },
+	}
+}
+
+func wordpressFlags(fs *flag.FlagSet) importReader {
+	mediaDir := fs.String("media-dir", "", "a local copy of the site's wp-content/uploads folder")
+	audiences := fs.String("audiences", "parents,teachers,pedagogues,leaders",
+		"audiences of every imported material, comma separated")
+	var kinds wordpress.KindRules
+	fs.Var(&kinds, "kind", "which posts become another kind than article, such as\n"+
+		"category:vejledninger=guide, tag:film=film or type:page=article (repeatable)")
+	return func(ctx context.Context, path string) (*transfer.Bundle, error) {
+		aud, err := parseAudiences(*audiences)
+		if err != nil {
+			return nil, err
+		}
+		return readers.Read(ctx, "wordpress", path, readers.Options{Audiences: aud, MediaDir: *mediaDir,
+			Kinds: kinds})
 	}
 }
 

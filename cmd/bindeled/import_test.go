@@ -187,3 +187,46 @@ func TestImportMarkdownFolder(t *testing.T) {
 		})
 	}
 }
+
+// TestImportWordPress runs the real WordPress reader on its fixture export
+// through the command, with the uploads folder beside it: the files come
+// from the folder, the mapping makes guides, and a second run changes
+// nothing.
+func TestImportWordPress(t *testing.T) {
+	for _, backend := range storagetest.Backends(t) {
+		t.Run(string(backend), func(t *testing.T) {
+			data, database := t.TempDir(), ""
+			if backend == storage.Postgres {
+				database = storagetest.DSN(t, backend)
+			}
+			dir := filepath.Join("..", "..", "internal", "transfer", "wordpress", "testdata")
+			importing := func(extra ...string) (string, error) {
+				var out, errOut bytes.Buffer
+				args := append([]string{"import", "wordpress", "--data", data, "--database", database,
+					"--media-dir", filepath.Join(dir, "uploads"), "--kind", "category:vejledninger=guide",
+					"--skip-invalid"}, extra...)
+				err := run(context.Background(), append(args, filepath.Join(dir, "site.xml")),
+					strings.NewReader(""), &out, &errOut)
+				return out.String(), err
+			}
+			out, err := importing()
+			if err != nil || strings.Contains(out, "materials:     0 created") ||
+				strings.Contains(out, "media files:   0 stored") || strings.Contains(out, "old addresses: 0 ") {
+				t.Fatalf("import: %v\n%s", err, out)
+			}
+			again, err := importing()
+			if err != nil || !strings.Contains(again, "materials:     0 created, 0 updated") ||
+				!strings.Contains(again, "media files:   0 stored") {
+				t.Errorf("second run: %v\n%s", err, again)
+			}
+
+			var errOut bytes.Buffer
+			err = run(context.Background(), []string{"import", "wordpress", "--data", data, "--database", database,
+				"--kind", "category:vejledninger=opskrift", filepath.Join(dir, "site.xml")},
+				strings.NewReader(""), &bytes.Buffer{}, &errOut)
+			if err == nil || !strings.Contains(errOut.String()+err.Error(), "opskrift") {
+				t.Errorf("an unknown kind in --kind: %v %s", err, errOut.String())
+			}
+		})
+	}
+}

@@ -20,11 +20,12 @@ import (
 	"github.com/bindeled/bindeled/internal/transfer"
 	"github.com/bindeled/bindeled/internal/transfer/links"
 	"github.com/bindeled/bindeled/internal/transfer/markdown"
+	"github.com/bindeled/bindeled/internal/transfer/wordpress"
 )
 
 // Formats are the formats Read knows, in the order the workspace shows
 // them.
-var Formats = []string{"markdown", "links"}
+var Formats = []string{"wordpress", "markdown", "links"}
 
 // ErrUnreadable wraps what makes a file unreadable as the format asked
 // for: the user's file is at fault, not the hub.
@@ -35,8 +36,16 @@ type Options struct {
 	// Name is what the user calls the file or folder, for messages and
 	// for the source's name; the base of the path when empty.
 	Name string
-	// Audiences are given to items that name none; parents when empty.
+	// Audiences are given to items that name none; each reader has its
+	// default when empty.
 	Audiences []material.Audience
+
+	// For WordPress: MediaDir is a local copy of the uploads folder, Getter
+	// fetches the files it lacks (nil fetches nothing), and Kinds says which
+	// posts become links, guides or films.
+	MediaDir string
+	Getter   transfer.Getter
+	Kinds    []wordpress.KindRule
 }
 
 // Read reads the file or folder at path in format.
@@ -47,6 +56,8 @@ func Read(ctx context.Context, format, p string, opts Options) (*transfer.Bundle
 	var b *transfer.Bundle
 	var err error
 	switch format {
+	case "wordpress":
+		b, err = readWordPress(ctx, p, opts)
 	case "markdown":
 		b, err = readMarkdown(ctx, p, opts)
 	case "links":
@@ -58,6 +69,16 @@ func Read(ctx context.Context, format, p string, opts Options) (*transfer.Bundle
 		err = fmt.Errorf("%w: %w", ErrUnreadable, err)
 	}
 	return b, err
+}
+
+func readWordPress(ctx context.Context, p string, opts Options) (*transfer.Bundle, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return wordpress.Read(ctx, f, wordpress.Options{Name: opts.Name, MediaDir: opts.MediaDir, Getter: opts.Getter,
+		Kinds: opts.Kinds, Audiences: opts.Audiences})
 }
 
 func readLinks(ctx context.Context, p string, opts Options) (*transfer.Bundle, error) {
