@@ -528,6 +528,15 @@ var danish = map[string]string{
 	"ws.settings.review_unit_off": "Redaktionens egne materialer kan godkendes uden gennemsyn",
 	"ws.settings.review_unit_off_help": "Gælder materialer, der ikke kommer fra en skole. " +
 		"Skolernes materialer gennemses altid.",
+	"ws.settings.fetch":       "Hentning af filer fra andre adresser",
+	"ws.settings.fetch_hosts": "Interne servere, der må hentes fra",
+	"ws.settings.fetch_hosts_help": "Når en import henter filer fra en adresse, henter siden kun fra " +
+		"offentlige adresser på port 80 og 443. Skriv ét værtsnavn pr. linje for en intern server, der også " +
+		"må hentes fra, for eksempel intra.kommune.dk.",
+	"error.fetch_host": "»%s« er ikke et værtsnavn. Skriv kun navnet, ét pr. linje, for eksempel " +
+		"intra.kommune.dk: uden https://, sti, port eller IP-adresse.",
+	"error.fetch":           "Adressen kunne ikke hentes.",
+	"error.fetch_too_large": "Filen på adressen er for stor til at blive hentet.",
 
 	// Notifications, users and account links.
 	"ws.inbox":           "Indbakke",

@@ -529,6 +529,15 @@ var english = map[string]string{
 	"ws.settings.review_unit_off": "The unit's own materials can be approved without review",
 	"ws.settings.review_unit_off_help": "Applies to materials that do not come from a school. " +
 		"Schools' materials are always reviewed.",
+	"ws.settings.fetch":       "Fetching files from other addresses",
+	"ws.settings.fetch_hosts": "Internal servers that may be fetched from",
+	"ws.settings.fetch_hosts_help": "When an import fetches files from an address, the site fetches only " +
+		"from public addresses on ports 80 and 443. Write one host name per line for an internal server " +
+		"that may be fetched from too, for example intra.kommune.dk.",
+	"error.fetch_host": "“%s” is not a host name. Write only the name, one per line, for example " +
+		"intra.kommune.dk: without https://, a path, a port or an IP address.",
+	"error.fetch":           "The address could not be fetched.",
+	"error.fetch_too_large": "The file at the address is too large to fetch.",
 
 	// Notifications, users and account links.
 	"ws.inbox":           "Inbox",

@@ -112,7 +112,7 @@ func collectUsedKeys(dir string) (keyUses, error) {
 		errs = append(errs, templateKeys(used, relName(dir, path), string(src))...)
 	}
 
-	for _, pkg := range []string{"web", "material", "auth", "notify", "share"} {
+	for _, pkg := range []string{"web", "material", "auth", "notify", "share", "fetch"} {
 		paths, err := filepath.Glob(filepath.Join(dir, pkg, "*.go"))
 		if err != nil {
 			return nil, err
@@ -332,7 +332,7 @@ func dedupe(s []string) []string {
 }
 
 // TestUsedKeysDefined checks that every message key used by the templates
-// and the Go code of web, material, auth and notify is in the Danish catalogue, and
+// and the Go code of web, material, auth, notify, share and fetch is in the Danish catalogue, and
 // logs the keys that the catalogue defines but nothing uses.
 func TestUsedKeysDefined(t *testing.T) {
 	used, err := collectUsedKeys("..")
@@ -383,6 +383,7 @@ func f(b B, k string) {
 		"auth/policy_test.go":  "package auth\n\nvar _ = \"error.only_in_a_test\"\n",
 		"notify/notify.go":     "package notify\n\nvar k = \"notify.kind.published\"\n",
 		"share/share.go":       "package share\n\nvar k = \"ws.share.poster.scan\"\n",
+		"fetch/errors.go":      "package fetch\n\nvar k = \"error.fetch\"\n",
 	}
 	for name, src := range files {
 		path := filepath.Join(dir, filepath.FromSlash(name))
@@ -398,7 +399,7 @@ func f(b B, k string) {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"site.home", "list.page", "grade.sfo", "ws.title", "kinds.guide", "error.password_short",
-		"notify.kind.published", "ws.share.poster.scan"} {
+		"notify.kind.published", "ws.share.poster.scan", "error.fetch"} {
 		if _, ok := used[k]; !ok {
 			t.Errorf("scan missed the use of %q", k)
 		}

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/bindeled/bindeled/internal/brand"
+	"github.com/bindeled/bindeled/internal/fetch"
 	"github.com/bindeled/bindeled/internal/markdown"
 	"github.com/bindeled/bindeled/internal/material"
 	"github.com/bindeled/bindeled/internal/media"
@@ -242,11 +243,19 @@ type WSSettingsPage struct {
 	// materials without a review round.
 	ReviewUnitOff bool
 
+	// FetchHosts is the fetcher's allow list as typed, one host a line;
+	// BadHost the first line that is not a host name.
+	FetchHosts string
+	BadHost    string
+
 	limits media.Limits
 }
 
 // ProblemText returns the translated problems of field.
 func (p WSSettingsPage) ProblemText(field string) []string {
+	if field == "fetch_hosts" && p.Problems.Has(field) {
+		return []string{p.T("error.fetch_host", p.BadHost)}
+	}
 	return problemTexts(p.Base, p.Problems, field, p.limits)
 }
 
@@ -260,6 +269,11 @@ func (s *Server) wsSettings(w http.ResponseWriter, r *http.Request) error {
 		Colour: b.Brand.Colour.Hex(), About: b.Brand.About, A11yContact: b.Brand.A11yContact,
 		A11yIssues: b.Brand.A11yIssues, A11yReviewed: b.Brand.A11yReviewed, A11yURL: b.Brand.A11yURL,
 		ReviewUnitOff: s.reviewOff(r)}
+	kv, err := s.store.Settings(r.Context())
+	if err != nil {
+		return err
+	}
+	p.FetchHosts = kv[fetch.KeyAllowedHosts]
 	if b.Brand.LogoID != 0 {
 		p.Logo, _ = s.store.GetMedia(r.Context(), b.Brand.LogoID) // a missing logo shows as none
 	}
@@ -283,7 +297,8 @@ func (s *Server) wsSaveSettings(w http.ResponseWriter, r *http.Request) error {
 			problems),
 		limits: s.cfg.Uploads, A11yContact: strings.TrimSpace(f.Get("a11y_contact")),
 		A11yIssues: f.Get("a11y_issues"), A11yReviewed: strings.TrimSpace(f.Get("a11y_reviewed")),
-		A11yURL: strings.TrimSpace(f.Get("a11y_url")), ReviewUnitOff: f.Get("review_unit_off") == "on"}
+		A11yURL: strings.TrimSpace(f.Get("a11y_url")), ReviewUnitOff: f.Get("review_unit_off") == "on",
+		FetchHosts: f.Get("fetch_hosts")}
 	logoID := keptID(f, "logo")
 	if logoID != 0 {
 		if p.Logo, err = s.store.GetMedia(r.Context(), logoID); err != nil || p.Logo.Class != string(media.Image) {
@@ -307,6 +322,11 @@ func (s *Server) wsSaveSettings(w http.ResponseWriter, r *http.Request) error {
 		!material.IsWebURL(p.A11yURL) {
 		p.Problems.Add("a11y_url", "error.url")
 	}
+	hosts, bad := fetch.ParseHosts(p.FetchHosts)
+	if len(bad) > 0 {
+		p.BadHost = bad[0]
+		p.Problems.Add("fetch_hosts", "error.fetch_host")
+	}
 	if len(p.Problems) > 0 {
 		return s.render(w, http.StatusUnprocessableEntity, "ws/settings", p)
 	}
@@ -318,7 +338,8 @@ func (s *Server) wsSaveSettings(w http.ResponseWriter, r *http.Request) error {
 		brand.KeyName: p.Name, brand.KeyOwner: p.Owner, brand.KeyColour: c.Hex(), brand.KeyAbout: p.About,
 		brand.KeyLogo: logo, brand.KeyA11yContact: p.A11yContact, brand.KeyA11yIssues: p.A11yIssues,
 		brand.KeyA11yReviewed: p.A11yReviewed, brand.KeyA11yURL: p.A11yURL,
-		keyReviewUnitOff: map[bool]string{true: "1", false: ""}[p.ReviewUnitOff],
+		keyReviewUnitOff:      map[bool]string{true: "1", false: ""}[p.ReviewUnitOff],
+		fetch.KeyAllowedHosts: strings.Join(hosts, "\n"),
 	})
 	if err != nil {
 		return err
