@@ -341,10 +341,14 @@ func TestBodyLimit(t *testing.T) {
 		t.Errorf("announced 2000 bytes: %v", err)
 	}
 
-	body, err := fx.f.Get(context.Background(), "http://big.example/streamed")
+	r, err := fx.f.Fetch(context.Background(), "http://big.example/streamed")
 	if err != nil {
 		t.Fatalf("streamed: %v", err)
 	}
+	if r.Size != -1 {
+		t.Errorf("a streamed body announced size %d", r.Size)
+	}
+	body := r.Body
 	n, err := io.Copy(io.Discard, body)
 	if !errors.Is(err, fetch.ErrTooLarge) || n != 1000 {
 		t.Errorf("streamed 2000 bytes: read %d, %v", n, err)
@@ -435,5 +439,35 @@ func TestFinalURLAfterRedirect(t *testing.T) {
 	defer r.Body.Close()
 	if r.FinalURL != "http://skole.example/" {
 		t.Errorf("final URL %q", r.FinalURL)
+	}
+}
+
+func TestConcurrentFetches(t *testing.T) {
+	fx := newFixture(t, fetch.Options{AllowedHosts: []string{"intra.kommune.dk"}})
+	urls := []string{"http://skole.example/a", "http://intra.kommune.dk/b", "http://127.0.0.1/",
+		"http://redirect.example/", "http://v6.skole.example/c"}
+	var wg sync.WaitGroup
+	errs := make([]error, 4*len(urls))
+	for i := range errs {
+		wg.Go(func() {
+			r, err := fx.f.Fetch(context.Background(), urls[i%len(urls)])
+			if err == nil {
+				_, err = io.Copy(io.Discard, r.Body)
+				_ = r.Body.Close()
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		refused := strings.Contains(urls[i%len(urls)], "127.0.0.1") || strings.Contains(urls[i%len(urls)], "redirect")
+		if refused != errors.Is(err, fetch.ErrForbidden) || !refused && err != nil {
+			t.Errorf("%s: %v", urls[i%len(urls)], err)
+		}
+	}
+	for _, d := range fx.rec.got() {
+		if d != publicIP+":80" && d != "10.1.2.3:80" && d != "["+publicIP6+"]:80" {
+			t.Errorf("dialled %s", d)
+		}
 	}
 }
