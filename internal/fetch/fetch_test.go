@@ -212,6 +212,8 @@ func TestFetchRefusesWithoutDialling(t *testing.T) {
 		{url: "http://017700000001/", want: fetch.ErrForbidden, logged: "127.0.0.1, a loopback"},
 		{url: "http://127.1/", want: fetch.ErrForbidden, logged: "loopback"},
 		{url: "http://127.0.0.1./", want: fetch.ErrForbidden, logged: "loopback"},
+		{url: "http://１２７.０.０.１/", want: fetch.ErrForbidden, logged: "127.0.0.1, a loopback"},
+		{url: "http://0/", want: fetch.ErrForbidden, logged: "0.0.0.0, an unspecified"},
 		{url: "http://1572395790/", want: fetch.ErrForbidden, logged: "form other than a.b.c.d"},
 		{url: "http://[::ffff:127.0.0.1]/", want: fetch.ErrForbidden, logged: "IPv4-mapped"},
 		{url: "http://[::ffff:a9fe:a9fe]/", want: fetch.ErrForbidden, logged: "metadata"},

@@ -70,7 +70,10 @@ func (f *Fetcher) checkHost(host, port string) (target, *refusal) {
 
 	name, err := NormalizeHost(host)
 	if errors.Is(err, errNumeric) {
-		a, ok := parseIPv4(strings.TrimSuffix(host, "."))
+		if name == "" {
+			name = strings.TrimSuffix(host, ".")
+		}
+		a, ok := parseIPv4(name)
 		if !ok {
 			return t, refuse(ErrBadURL, strconv.Quote(host)+" is not a valid IPv4 address")
 		}
@@ -105,7 +108,8 @@ var errNumeric = errors.New("ends in a number, so it is an IPv4 address")
 // NormalizeHost returns a host name as the fetcher compares it: ASCII
 // (IDNA), lower case, without a trailing dot. It refuses what is not a
 // host name, and names that end in a number, which browsers and C
-// libraries read as IPv4 addresses.
+// libraries read as IPv4 addresses (with the ASCII form, when it has one,
+// beside that error).
 func NormalizeHost(host string) (string, error) {
 	h := strings.TrimSuffix(host, ".")
 	if h == "" {
@@ -132,7 +136,7 @@ func NormalizeHost(host string) (string, error) {
 		}
 	}
 	if endsInNumber(a) {
-		return "", errNumeric
+		return a, errNumeric // full-width digits and the like become ASCII ones
 	}
 	return a, nil
 }
