@@ -5,8 +5,8 @@ import (
 	"net/url"
 )
 
-// The kinds of failure. Every error the fetcher returns is an *Error that
-// matches exactly one of them with errors.Is, so callers can choose what
+// The kinds of failure. Every error the fetcher returns is an *Error whose
+// Kind is one of them, matched with errors.Is, so callers can choose what
 // to tell the user; MessageKey does that for the usual case.
 var (
 	// ErrBadURL is a URL that cannot be read or names no host.

@@ -244,6 +244,10 @@ func (f *Fetcher) dialContext(ctx context.Context, network, hostport string) (ne
 		}
 		last = err
 	}
+	var refused *Error
+	if errors.As(last, &refused) {
+		return nil, refused // the socket's own check refused the address
+	}
 	return nil, failure(where, ErrUnreachable, "no address answered", last)
 }
 
