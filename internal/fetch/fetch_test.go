@@ -194,6 +194,7 @@ func TestFetchRefusesWithoutDialling(t *testing.T) {
 		logged  string   // part of the reason in the log
 	}{
 		{url: "http://127.0.0.1:5432/", want: fetch.ErrForbidden, logged: "loopback"},
+		{url: "http://127.0.0.1/hent?token=hemmelig#hemmelig", want: fetch.ErrForbidden, logged: "127.0.0.1/hent"},
 		{url: "http://169.254.169.254/", want: fetch.ErrForbidden, logged: "metadata"},
 		{url: "http://169.254.169.254/latest/meta-data/", allowed: []string{"169.254.169.254"},
 			want: fetch.ErrForbidden, logged: "metadata"},
