@@ -17,6 +17,8 @@ import (
 
 	"github.com/bindeled/bindeled/internal/hub"
 	"github.com/bindeled/bindeled/internal/i18n"
+	"github.com/bindeled/bindeled/internal/media"
+	"github.com/bindeled/bindeled/internal/storage"
 	"github.com/bindeled/bindeled/internal/transfer"
 )
 
@@ -32,7 +34,14 @@ type importFormat struct {
 }
 
 // importReader reads the path the user gave into a bundle.
-type importReader func(ctx context.Context, path string) (*transfer.Bundle, error)
+type importReader func(ctx context.Context, path string, env importEnv) (*transfer.Bundle, error)
+
+// importEnv is what a reader may need of the hub it imports into.
+type importEnv struct {
+	store  *storage.Store
+	limits media.Limits
+	log    *slog.Logger // warnings for the person importing, on standard error
+}
 
 // importFormats are the formats bindeled import knows, by name. The
 // readers of each format register here.
@@ -114,16 +123,17 @@ func runImport(ctx context.Context, name string, format importFormat, args []str
 	}
 	path := f.Arg(0)
 
-	b, err := read(ctx, path)
-	if err != nil {
-		return fmt.Errorf("read %s: %w", path, err)
-	}
 	h, err := hub.Open(ctx, hub.Config{DataDir: *data, Database: *database,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		return err
 	}
 	defer h.Close()
+	b, err := read(ctx, path, importEnv{store: h.Store, limits: *limits,
+		log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	if err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
 
 	bar := newProgressBar(stderr)
 	rep, err := transfer.Apply(ctx, h.Store, h.Blobs, b, transfer.Options{DryRun: *dryRun, SkipInvalid: *skip,

@@ -32,25 +32,34 @@ func init() {
 
 func wordpressFlags(fs *flag.FlagSet) importReader {
 	mediaDir := fs.String("media-dir", "", "a local copy of the site's wp-content/uploads folder")
+	fetchMedia := fs.Bool("fetch-media", false, "fetch the files --media-dir lacks from the old site, through the\n"+
+		"guarded fetcher: public addresses only, and the hosts the settings allow")
 	audiences := fs.String("audiences", "parents,teachers,pedagogues,leaders",
 		"audiences of every imported material, comma separated")
 	var kinds wordpress.KindRules
 	fs.Var(&kinds, "kind", "which posts become another kind than article, such as\n"+
 		"category:vejledninger=guide, tag:film=film or type:page=article (repeatable)")
-	return func(ctx context.Context, path string) (*transfer.Bundle, error) {
+	return func(ctx context.Context, path string, env importEnv) (*transfer.Bundle, error) {
 		aud, err := parseAudiences(*audiences)
 		if err != nil {
 			return nil, err
 		}
-		return readers.Read(ctx, "wordpress", path, readers.Options{Audiences: aud, MediaDir: *mediaDir,
-			Kinds: kinds})
+		opts := readers.Options{Audiences: aud, MediaDir: *mediaDir, Kinds: kinds}
+		if *fetchMedia {
+			settings, err := env.store.Settings(ctx)
+			if err != nil {
+				return nil, err
+			}
+			opts.Getter = readers.Fetcher(settings, env.limits, env.log)
+		}
+		return readers.Read(ctx, "wordpress", path, opts)
 	}
 }
 
 // readerWithAudiences adds --audiences and returns the reader of format.
 func readerWithAudiences(fs *flag.FlagSet, format, what string) importReader {
 	audiences := fs.String("audiences", "parents", "audiences of the "+what+" that name none, comma separated")
-	return func(ctx context.Context, path string) (*transfer.Bundle, error) {
+	return func(ctx context.Context, path string, _ importEnv) (*transfer.Bundle, error) {
 		aud, err := parseAudiences(*audiences)
 		if err != nil {
 			return nil, err

@@ -6,9 +6,14 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/bindeled/bindeled/internal/material"
@@ -24,7 +29,7 @@ func linesFormat() importFormat {
 		usage: "bindeled import lines [flags] FILE\n  one material a line: key;title;status",
 		flags: func(fs *flag.FlagSet) importReader {
 			audience := fs.String("audience", "parents", "the audience of every item")
-			return func(ctx context.Context, path string) (*transfer.Bundle, error) {
+			return func(ctx context.Context, path string, _ importEnv) (*transfer.Bundle, error) {
 				f, err := os.Open(path)
 				if err != nil {
 					return nil, err
@@ -228,5 +233,46 @@ func TestImportWordPress(t *testing.T) {
 				t.Errorf("an unknown kind in --kind: %v %s", err, errOut.String())
 			}
 		})
+	}
+}
+
+// TestImportFetchMediaIsGuarded: --fetch-media goes through the guarded
+// fetcher, so files on loopback addresses (as on any internal address) are
+// refused before any connection: the server below is never asked, and the
+// report names the files as missing. Nothing in this test resolves a name.
+func TestImportFetchMediaIsGuarded(t *testing.T) {
+	var asked atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked.Add(1)
+		w.Header().Set("Content-Type", "image/png")
+		_, _ = w.Write([]byte("not reached"))
+	}))
+	defer srv.Close()
+	port := srv.Listener.Addr().(*net.TCPAddr).Port
+	export := `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+	xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>T</title><link>http://127.0.0.1:` +
+		strconv.Itoa(port) + `/</link><wp:wxr_version>1.2</wp:wxr_version>
+<item><title>Et billede</title><wp:post_id>1</wp:post_id><wp:status>publish</wp:status>
+<wp:post_type>post</wp:post_type><wp:post_date_gmt>2020-01-02 10:00:00</wp:post_date_gmt>
+<content:encoded><![CDATA[<p>Se billedet.</p>
+<p><img src="http://127.0.0.1:` + strconv.Itoa(port) + `/wp-content/uploads/2020/01/a.png" alt="A"></p>
+<p><img src="http://[::1]:` + strconv.Itoa(port) + `/wp-content/uploads/2020/01/b.png" alt="B"></p>]]>
+</content:encoded></item></channel></rss>`
+	file := filepath.Join(t.TempDir(), "export.xml")
+	if err := os.WriteFile(file, []byte(export), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), []string{"import", "wordpress", "--data", t.TempDir(), "--fetch-media", file},
+		strings.NewReader(""), &out, &errOut)
+	if err != nil || !strings.Contains(out.String(), "0 stored, 0 reused, 2 missing") {
+		t.Fatalf("import: %v\n%s\n%s", err, out.String(), errOut.String())
+	}
+	if n := asked.Load(); n != 0 {
+		t.Errorf("the fetcher reached a loopback server %d times", n)
+	}
+	if got := strings.Count(errOut.String(), "is a loopback address"); got != 2 {
+		t.Errorf("%d refusals by the guarded fetcher logged, want 2:\n%s", got, errOut.String())
 	}
 }

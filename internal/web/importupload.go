@@ -168,7 +168,15 @@ func (s *Server) importUpload(ctx context.Context, key, name string, p WSImportP
 	if err := tmp.Close(); err != nil {
 		return nil, err
 	}
-	b, err := readers.Read(ctx, p.Format, tmp.Name(), readers.Options{Name: name})
+	opts := readers.Options{Name: name}
+	if p.FetchMedia && p.Format == "wordpress" {
+		settings, err := s.store.Settings(ctx)
+		if err != nil {
+			return nil, err
+		}
+		opts.Getter = readers.Fetcher(settings, s.cfg.Uploads, s.log)
+	}
+	b, err := readers.Read(ctx, p.Format, tmp.Name(), opts)
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -242,4 +244,36 @@ func TestImportedBodyImageInTheWorkspace(t *testing.T) {
 			t.Errorf("a draft's body image is public: %d", res.status)
 		}
 	})
+}
+
+// TestImportUploadFetchesThroughTheGuard: with fetch_media ticked, the
+// files of a WordPress export are fetched through the guarded fetcher,
+// which refuses addresses on loopback before connecting.
+func TestImportUploadFetchesThroughTheGuard(t *testing.T) {
+	var asked atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { asked.Add(1) }))
+	defer srv.Close()
+	export := `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+	xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>T</title><link>` + srv.URL + `/</link>
+<wp:wxr_version>1.2</wp:wxr_version><item><title>Et billede</title><wp:post_id>1</wp:post_id>
+<wp:status>publish</wp:status><wp:post_type>post</wp:post_type>
+<wp:post_date_gmt>2020-01-02 10:00:00</wp:post_date_gmt><content:encoded><![CDATA[<p>Se billedet.</p>
+<p><img src="` + srv.URL + `/wp-content/uploads/2020/01/a.png" alt="A"></p>]]></content:encoded></item>
+</channel></rss>`
+	eachHub(t, func(t *testing.T, h *hubT) {
+		c, token := h.login(storage.RoleAdmin)
+		p := c.postMultipart("/redaktion/import", importFields(token, [2]string{"format", "wordpress"},
+			[2]string{"fetch_media", "on"}), file{"file", "export.xml", []byte(export)})
+		if p.status != http.StatusOK || p.text("#count-created") != "1" || p.text("#count-media_missing") != "1" {
+			t.Fatalf("status %d, created %q, missing %q\n%s", p.status, p.text("#count-created"),
+				p.text("#count-media_missing"), p.text("main"))
+		}
+		if strings.Contains(p.body, "loopback") || strings.Contains(p.body, "127.0.0.1:") {
+			t.Error("the page tells what the fetcher found out")
+		}
+	})
+	if n := asked.Load(); n != 0 {
+		t.Errorf("the fetcher reached a loopback server %d times", n)
+	}
 }

@@ -11,12 +11,15 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
 
+	"github.com/bindeled/bindeled/internal/fetch"
 	"github.com/bindeled/bindeled/internal/material"
+	"github.com/bindeled/bindeled/internal/media"
 	"github.com/bindeled/bindeled/internal/transfer"
 	"github.com/bindeled/bindeled/internal/transfer/links"
 	"github.com/bindeled/bindeled/internal/transfer/markdown"
@@ -69,6 +72,17 @@ func Read(ctx context.Context, format, p string, opts Options) (*transfer.Bundle
 		err = fmt.Errorf("%w: %w", ErrUnreadable, err)
 	}
 	return b, err
+}
+
+// Fetcher is the guarded fetcher an import fetches its files through:
+// public addresses only, and the hosts the admins allow in settings, with
+// no file larger than the largest upload the hub takes.
+func Fetcher(settings map[string]string, limits media.Limits, log *slog.Logger) *fetch.Fetcher {
+	var largest int64
+	for _, n := range limits.MaxBytes {
+		largest = max(largest, n)
+	}
+	return fetch.New(fetch.Options{AllowedHosts: fetch.FromSettings(settings), MaxBytes: largest, Logger: log})
 }
 
 func readWordPress(ctx context.Context, p string, opts Options) (*transfer.Bundle, error) {
