@@ -41,6 +41,9 @@ type importEnv struct {
 	store  *storage.Store
 	limits media.Limits
 	log    *slog.Logger // warnings for the person importing, on standard error
+	// keep takes what a reader keeps open for the import's files, closed
+	// once the import is done.
+	keep func(io.Closer)
 }
 
 // importFormats are the formats bindeled import knows, by name. The
@@ -129,8 +132,15 @@ func runImport(ctx context.Context, name string, format importFormat, args []str
 		return err
 	}
 	defer h.Close()
+	var open []io.Closer
+	defer func() {
+		for _, c := range open {
+			c.Close()
+		}
+	}()
 	b, err := read(ctx, path, importEnv{store: h.Store, limits: *limits,
-		log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+		log:  slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		keep: func(c io.Closer) { open = append(open, c) }})
 	if err != nil {
 		return fmt.Errorf("read %s: %w", path, err)
 	}

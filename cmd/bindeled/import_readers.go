@@ -52,19 +52,32 @@ func wordpressFlags(fs *flag.FlagSet) importReader {
 			}
 			opts.Getter = readers.Fetcher(settings, env.limits, env.log)
 		}
-		return readers.Read(ctx, "wordpress", path, opts)
+		b, c, err := readers.Read(ctx, "wordpress", path, opts)
+		env.keep(c)
+		return b, err
 	}
 }
 
 // readerWithAudiences adds --audiences and returns the reader of format.
 func readerWithAudiences(fs *flag.FlagSet, format, what string) importReader {
 	audiences := fs.String("audiences", "parents", "audiences of the "+what+" that name none, comma separated")
-	return func(ctx context.Context, path string, _ importEnv) (*transfer.Bundle, error) {
+	var source *string
+	if format == "markdown" {
+		source = fs.String("source", "", "a name for this folder, when the hub imports more than one\n"+
+			"folder whose files have the same names (the files of one name update each other)")
+	}
+	return func(ctx context.Context, path string, env importEnv) (*transfer.Bundle, error) {
 		aud, err := parseAudiences(*audiences)
 		if err != nil {
 			return nil, err
 		}
-		return readers.Read(ctx, format, path, readers.Options{Audiences: aud})
+		opts := readers.Options{Audiences: aud}
+		if source != nil {
+			opts.Source = *source
+		}
+		b, c, err := readers.Read(ctx, format, path, opts)
+		env.keep(c)
+		return b, err
 	}
 }
 

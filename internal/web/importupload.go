@@ -26,6 +26,9 @@ import (
 // importFormats are the imports the workspace offers, in the order shown.
 var importFormats = readers.Formats
 
+// errUploadGone: the kept upload is no longer in the media store.
+var errUploadGone = errors.New("the kept upload is gone")
+
 // maxImportBytes bounds an uploaded import file: a WordPress export, a
 // zipped folder of Markdown with its pictures, or a spreadsheet.
 const maxImportBytes = 1 << 30
@@ -124,6 +127,8 @@ func (s *Server) wsRunImport(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case errors.Is(err, transfer.ErrStopped):
 		p.Report = report
+	case errors.Is(err, errUploadGone):
+		p.Failure = p.T("error.import_gone")
 	case errors.Is(err, readers.ErrUnreadable):
 		p.Failure = strings.TrimPrefix(err.Error(), readers.ErrUnreadable.Error()+": ")
 	case err != nil:
@@ -139,7 +144,9 @@ func (s *Server) wsRunImport(w http.ResponseWriter, r *http.Request) error {
 		p.DryRun = true // the form below starts a new import
 		return s.render(w, http.StatusOK, "ws/import", p)
 	}
-	p.Kept, p.KeptName = s.signUpload(r, key), name
+	if !errors.Is(err, errUploadGone) {
+		p.Kept, p.KeptName = s.signUpload(r, key), name
+	}
 	status := http.StatusOK
 	if err != nil {
 		status = http.StatusUnprocessableEntity
@@ -153,7 +160,7 @@ func (s *Server) importUpload(ctx context.Context, key, name string, p WSImportP
 	actor int64) (*transfer.Report, error) {
 	blob, err := s.blobs.Open(ctx, key)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", readers.ErrUnreadable, p.T("error.import_gone"))
+		return nil, fmt.Errorf("%w: %w: %v", readers.ErrUnreadable, errUploadGone, p.T("error.import_gone"))
 	}
 	defer blob.Close()
 	tmp, err := os.CreateTemp("", "bindeled-import-*")
@@ -176,7 +183,8 @@ func (s *Server) importUpload(ctx context.Context, key, name string, p WSImportP
 		}
 		opts.Getter = readers.Fetcher(settings, s.cfg.Uploads, s.log)
 	}
-	b, err := readers.Read(ctx, p.Format, tmp.Name(), opts)
+	b, files, err := readers.Read(ctx, p.Format, tmp.Name(), opts)
+	defer files.Close()
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"fmt"
@@ -76,6 +77,17 @@ func TestKeptUploadBelongsToItsSession(t *testing.T) {
 		job, err := h.st.ClaimJob(ctx, time.Now().Add(25*time.Hour), time.Minute)
 		if err != nil || job.Kind != storage.JobDeleteUpload || job.Key != storage.JobDeleteUpload+":"+key {
 			t.Errorf("planned deletion: %+v, %v", job, err)
+		}
+
+		// A kept file the job has deleted is named as gone, and not kept.
+		if err := h.blobs.Delete(ctx, key); err != nil {
+			t.Fatal(err)
+		}
+		p = a.postMultipart("/redaktion/import", importFields(tokenA, [2]string{"format", "links"},
+			[2]string{"kept", kept}, [2]string{"kept_name", "links.csv"}))
+		if !strings.Contains(p.text("[role=alert]"), "Den gemte fil findes ikke længere") ||
+			p.attr("input[name=kept]", "value") != "" {
+			t.Errorf("a deleted kept file: %q, kept %q", p.text("[role=alert]"), p.attr("input[name=kept]", "value"))
 		}
 
 		// Another admin cannot use the reference, nor can a changed one.
@@ -181,6 +193,15 @@ func TestImportUploadStopsOnABadRowAndKeepsEverything(t *testing.T) {
 		if p.attr("input[name=kept]", "value") == "" {
 			t.Error("the file was not kept for a second try")
 		}
+		// A dry run that skips the bad row is not a stopped import.
+		p = c.postMultipart("/redaktion/import", importFields(token, [2]string{"format", "links"},
+			[2]string{"dry_run", "on"}, [2]string{"skip_invalid", "on"},
+			[2]string{"kept", p.attr("input[name=kept]", "value")}, [2]string{"kept_name", "links.csv"}))
+		if p.text("#report-heading") != "Det ville importen gøre" || p.text(".import-report h3") !=
+			"Sprunget over på grund af fejl" || p.text("#count-skipped") != "1" {
+			t.Errorf("dry run skipping: heading %q, list %q, skipped %q", p.text("#report-heading"),
+				p.text(".import-report h3"), p.text("#count-skipped"))
+		}
 		// With skip_invalid, the two good rows go in.
 		p = c.postMultipart("/redaktion/import", importFields(token, [2]string{"format", "links"},
 			[2]string{"skip_invalid", "on"}, [2]string{"kept", p.attr("input[name=kept]", "value")},
@@ -276,4 +297,38 @@ func TestImportUploadFetchesThroughTheGuard(t *testing.T) {
 	if n := asked.Load(); n != 0 {
 		t.Errorf("the fetcher reached a loopback server %d times", n)
 	}
+}
+
+// TestImportUploadOfAZippedFolder: a zip file of a Markdown folder brings
+// its materials with their pictures.
+func TestImportUploadOfAZippedFolder(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		for name, data := range map[string][]byte{
+			"site/content/moede.md": []byte("---\ntitle: Forældremødet\ndate: 2024-09-01\ncover: gaard.png\n" +
+				"cover_alt: Forældre i skolegården\ndescription: Sådan holder I et godt møde.\n---\n\nTekst.\n"),
+			"site/content/gaard.png": pngBytes(t, 60, 40),
+		} {
+			w, err := zw.Create(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _ = w.Write(data)
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		c, token := h.login(storage.RoleAdmin)
+		p := c.postMultipart("/redaktion/import", importFields(token, [2]string{"format", "markdown"}),
+			file{"file", "site.zip", buf.Bytes()})
+		if p.status != http.StatusOK || p.text("#count-created") != "1" || p.text("#count-media") != "1" {
+			t.Fatalf("status %d, created %q, media %q\n%s", p.status, p.text("#count-created"),
+				p.text("#count-media"), p.text("main"))
+		}
+		m, err := h.st.GetMaterialBySlug(ctx, "moede")
+		if err != nil || m.CoverID == 0 || m.CoverAlt != "Forældre i skolegården" {
+			t.Errorf("imported material: %+v, %v", m, err)
+		}
+	})
 }

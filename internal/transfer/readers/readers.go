@@ -39,6 +39,9 @@ type Options struct {
 	// Name is what the user calls the file or folder, for messages and
 	// for the source's name; the base of the path when empty.
 	Name string
+	// Source tells apart independent folders of Markdown whose files have
+	// the same names: the folders of two sites get a name each.
+	Source string
 	// Audiences are given to items that name none; each reader has its
 	// default when empty.
 	Audiences []material.Audience
@@ -51,28 +54,35 @@ type Options struct {
 	Kinds    []wordpress.KindRule
 }
 
-// Read reads the file or folder at path in format.
-func Read(ctx context.Context, format, p string, opts Options) (*transfer.Bundle, error) {
+// Read reads the file or folder at path in format. The bundle's files are
+// read from the folder or zip file when the import is applied; close the
+// returned Closer after that. It is never nil, also with an error.
+func Read(ctx context.Context, format, p string, opts Options) (*transfer.Bundle, io.Closer, error) {
 	if opts.Name == "" {
 		opts.Name = filepath.Base(p)
 	}
 	var b *transfer.Bundle
+	var c io.Closer = nopCloser{}
 	var err error
 	switch format {
 	case "wordpress":
 		b, err = readWordPress(ctx, p, opts)
 	case "markdown":
-		b, err = readMarkdown(ctx, p, opts)
+		b, c, err = readMarkdown(ctx, p, opts)
 	case "links":
 		b, err = readLinks(ctx, p, opts)
 	default:
-		return nil, fmt.Errorf("unknown import format %q", format)
+		return nil, c, fmt.Errorf("unknown import format %q", format)
 	}
 	if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, ErrUnreadable) {
 		err = fmt.Errorf("%w: %w", ErrUnreadable, err)
 	}
-	return b, err
+	return b, c, err
 }
+
+type nopCloser struct{}
+
+func (nopCloser) Close() error { return nil }
 
 // Fetcher is the guarded fetcher an import fetches its files through:
 // public addresses only, and the hosts the admins allow in settings, with
@@ -104,30 +114,35 @@ func readLinks(ctx context.Context, p string, opts Options) (*transfer.Bundle, e
 	return links.ReadCSV(ctx, f, links.Options{Name: opts.Name, Audiences: opts.Audiences})
 }
 
-// readMarkdown reads a folder, or a zip file of one.
-func readMarkdown(ctx context.Context, p string, opts Options) (*transfer.Bundle, error) {
+// readMarkdown reads a folder, or a zip file of one. Its source is
+// "markdown", or "markdown:" and opts.Source when given, whatever the
+// folder or zip file is called, so a renamed copy updates what the first
+// import made.
+func readMarkdown(ctx context.Context, p string, opts Options) (*transfer.Bundle, io.Closer, error) {
 	info, err := os.Stat(p)
 	if err != nil {
-		return nil, err
+		return nil, nopCloser{}, err
 	}
-	name := strings.TrimSuffix(opts.Name, ".zip")
-	mo := markdown.Options{Source: "markdown:" + name, Audiences: opts.Audiences}
+	mo := markdown.Options{Source: "markdown", Audiences: opts.Audiences}
+	if opts.Source != "" {
+		mo.Source += ":" + opts.Source
+	}
 	if info.IsDir() {
-		abs, err := filepath.Abs(p)
+		// Inside the folder only: a symbolic link that leads out of it
+		// is not followed.
+		root, err := os.OpenRoot(p)
 		if err != nil {
-			return nil, err
+			return nil, nopCloser{}, err
 		}
-		if opts.Name == filepath.Base(p) {
-			mo.Source = "markdown:" + filepath.Base(abs)
-		}
-		return markdown.ReadDir(ctx, os.DirFS(abs), mo)
+		b, err := markdown.ReadDir(ctx, root.FS(), mo)
+		return b, root, err
 	}
 	fsys, closer, err := openZip(p)
 	if err != nil {
-		return nil, err
+		return nil, nopCloser{}, err
 	}
-	defer closer.Close()
-	return markdown.ReadDir(ctx, fsys, mo)
+	b, err := markdown.ReadDir(ctx, fsys, mo)
+	return b, closer, err
 }
 
 // maxZipEntries bounds the entries of a zip file, folders included.
