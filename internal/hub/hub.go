@@ -198,10 +198,10 @@ func parseBaseURL(s string) (*url.URL, error) {
 func (h *Hub) Close() error { return h.Store.Close() }
 
 // FirstAdminLink returns a one-time link, valid for an hour, that creates
-// the first admin, or "" when users already exist. The token is not
-// logged; the caller prints the link to the terminal.
+// the first admin, or "" when someone can already sign in. The token is
+// not logged; the caller prints the link to the terminal.
 func (h *Hub) FirstAdminLink(ctx context.Context, addr string) (string, error) {
-	n, err := h.Store.CountUsers(ctx)
+	n, err := h.Store.CountSignInUsers(ctx)
 	if err != nil || n > 0 {
 		return "", err
 	}

@@ -310,6 +310,41 @@ func TestUsersAndSessions(t *testing.T) {
 	})
 }
 
+// TestFirstAdminOverUsersWhoCannotSignIn: after an import (inactive
+// authors) or a restore (users without passwords) the first admin can
+// still be made, also with the address of such a user.
+func TestFirstAdminOverUsersWhoCannotSignIn(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		now := time.Now()
+		author := &storage.User{Email: "jens@example.dk", Name: "Jens", Role: storage.RoleContributor}
+		if err := st.CreateUser(ctx, author); err != nil {
+			t.Fatal(err)
+		}
+		token := func(hash string) {
+			tok := &storage.SetupToken{TokenHash: hash, Purpose: "first-admin", ExpiresAt: now.Add(time.Hour)}
+			if err := st.CreateSetupToken(ctx, tok); err != nil {
+				t.Fatal(err)
+			}
+		}
+		token("t1")
+		u := &storage.User{Email: "Jens@example.dk", Name: "Jens Hansen", PasswordHash: "h"}
+		if err := st.CreateFirstAdmin(ctx, "t1", u, now); err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.UserByEmail(ctx, "jens@example.dk")
+		if err != nil || got.ID != author.ID || got.Role != storage.RoleAdmin || !got.Active ||
+			got.PasswordHash != "h" || got.Name != "Jens Hansen" {
+			t.Errorf("first admin over an imported author: %+v, %v", got, err)
+		}
+		// Now someone can sign in: a second token makes nobody.
+		token("t2")
+		other := &storage.User{Email: "b@example.dk", PasswordHash: "h"}
+		if err := st.CreateFirstAdmin(ctx, "t2", other, now); !errors.Is(err, storage.ErrConflict) {
+			t.Errorf("a second first admin: %v", err)
+		}
+	})
+}
+
 func TestFirstAdminTokenIsOneTime(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
 		now := time.Now()

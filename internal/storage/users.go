@@ -117,6 +117,21 @@ func (s *Store) CountUsers(ctx context.Context) (int, error) {
 	return n, nil
 }
 
+// signInUsers counts the users who can sign in: active, with a password.
+// Imports bring inactive authors and restores users without passwords,
+// and neither lets anyone in.
+const signInUsers = `SELECT COUNT(*) FROM users WHERE active = ? AND password_hash <> ''`
+
+// CountSignInUsers returns how many users can sign in; with none, the hub
+// offers the one-time link that makes the first admin.
+func (s *Store) CountSignInUsers(ctx context.Context) (int, error) {
+	var n int
+	if err := s.q().queryRow(ctx, signInUsers, true).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count users who can sign in: %w", err)
+	}
+	return n, nil
+}
+
 // SetPasswordHash replaces a user's password hash.
 func (s *Store) SetPasswordHash(ctx context.Context, id int64, hash string) error {
 	if _, err := s.q().exec(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, id); err != nil {
@@ -219,8 +234,9 @@ func (s *Store) ValidSetupToken(ctx context.Context, hash string, now time.Time)
 	return &t, nil
 }
 
-// CreateFirstAdmin uses a first-admin token to create the first user, in
-// one transaction: the token must be valid and no user may exist yet.
+// CreateFirstAdmin uses a first-admin token to create the first admin, in
+// one transaction: the token must be valid and nobody may be able to sign
+// in yet.
 func (s *Store) CreateFirstAdmin(ctx context.Context, tokenHash string, u *User, now time.Time) error {
 	u.Email, u.Name = NormalizeEmail(u.Email), CleanName(u.Name)
 	u.Role, u.Active = RoleAdmin, true
@@ -238,15 +254,21 @@ func (s *Store) CreateFirstAdmin(ctx context.Context, tokenHash string, u *User,
 			return ErrNotFound
 		}
 		var users int
-		if err := c.queryRow(ctx, `SELECT COUNT(*) FROM users`).Scan(&users); err != nil {
+		if err := c.queryRow(ctx, signInUsers, true).Scan(&users); err != nil {
 			return err
 		}
 		if users > 0 {
 			return ErrConflict
 		}
+		// A user of that address who cannot sign in (an imported author,
+		// a restored user) becomes the admin.
 		return c.queryRow(ctx, `
 			INSERT INTO users (email, name, role, password_hash, active, created_at)
-			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+			VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (email) DO UPDATE
+			SET name = excluded.name, role = excluded.role, password_hash = excluded.password_hash,
+				active = excluded.active
+			RETURNING id`,
 			u.Email, u.Name, u.Role, u.PasswordHash, u.Active, millis(u.CreatedAt)).Scan(&u.ID)
 	})
 	if err != nil {
