@@ -1081,9 +1081,10 @@ var danish = map[string]string{
 	"import.problem.duplicate-slug": "To materialer i importen ville have samme adressenavn; dette får et andet: %s.",
 	"import.problem.summary-cut":    "Resuméet fra %s var for langt og er forkortet.",
 	"import.problem.bad-theme":      "Temaet %s giver ikke et brugbart adressenavn og er sprunget over.",
-	"import.problem.cover-alt":      "Billedet %s har ingen alternativ tekst; materialet kommer på listen over materialer, der skal rettes.",
-	"import.problem.remote-image":   "Billedet %s ligger på nettet og hentes ikke.",
-	"import.problem.missing-file":   "Filen %s findes ikke i mappen.",
+	"import.problem.cover-alt": "Billedet %s har ingen alternativ tekst; materialet kommer på listen over " +
+		"materialer, der skal rettes.",
+	"import.problem.remote-image": "Billedet %s ligger på nettet og hentes ikke.",
+	"import.problem.missing-file": "Filen %s findes ikke i mappen.",
 	"import.problem.shortcode": "Koden %s (en Hugo-shortcode eller et Liquid-mærke) er ikke " +
 		"omsat og står som tekst i brødteksten.",
 	"import.problem.invalid-fields": "Materialet kan ikke gemmes; ret felterne: %s.",

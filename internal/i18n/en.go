@@ -564,8 +564,9 @@ var english = map[string]string{
 	"ws.import.format.wordpress":      "WordPress export (.xml)",
 	"ws.import.format.wordpress_help": "In WordPress: Tools → Export → All content.",
 	"ws.import.format.markdown":       "Folder of Markdown files (.zip)",
-	"ws.import.format.markdown_help":  "For example from Hugo, Jekyll or Decap CMS, with the pictures in the same zip file.",
-	"ws.import.format.links":          "Spreadsheet of links (.csv)",
+	"ws.import.format.markdown_help": "For example from Hugo, Jekyll or Decap CMS, with the pictures in the " +
+		"same zip file.",
+	"ws.import.format.links": "Spreadsheet of links (.csv)",
 	"ws.import.format.links_help": "Columns: address, title, description, audience and theme. Save the " +
 		"spreadsheet as CSV; commas and semicolons both work.",
 	"ws.import.file":              "File",
@@ -1074,16 +1075,18 @@ var english = map[string]string{
 	"import.problem.unknown-language":  "The language %s is not supported. Use da or en.",
 	"import.problem.unknown-audience": "The audience %s does not exist. Use parents, teachers, pedagogues, " +
 		"leaders or boards.",
-	"import.problem.unknown-grade":  "The grade band %s does not exist. Use 0-3, 4-6, 7-9 or sfo.",
-	"import.problem.bad-date":       "The date %s cannot be read. Write it as 2016-12-05 or 2016-12-05 10:00.",
-	"import.problem.expired":        "The material expired on %s and arrives unpublished.",
-	"import.problem.no-date":        "The file has no date; its file time %s is used as the publishing date.",
-	"import.problem.duplicate-slug": "Two materials of the import wanted the same address name; this one gets another: %s.",
-	"import.problem.summary-cut":    "The summary from %s was too long and has been shortened.",
-	"import.problem.bad-theme":      "The theme %s gives no usable address name and was skipped.",
-	"import.problem.cover-alt":      "The image %s has no alternative text; the material goes on the list of materials to fix.",
-	"import.problem.remote-image":   "The image %s is on the web and is not fetched.",
-	"import.problem.missing-file":   "The file %s is not in the folder.",
+	"import.problem.unknown-grade": "The grade band %s does not exist. Use 0-3, 4-6, 7-9 or sfo.",
+	"import.problem.bad-date":      "The date %s cannot be read. Write it as 2016-12-05 or 2016-12-05 10:00.",
+	"import.problem.expired":       "The material expired on %s and arrives unpublished.",
+	"import.problem.no-date":       "The file has no date; its file time %s is used as the publishing date.",
+	"import.problem.duplicate-slug": "Two materials of the import wanted the same address name; this one " +
+		"gets another: %s.",
+	"import.problem.summary-cut": "The summary from %s was too long and has been shortened.",
+	"import.problem.bad-theme":   "The theme %s gives no usable address name and was skipped.",
+	"import.problem.cover-alt": "The image %s has no alternative text; the material goes on the list of " +
+		"materials to fix.",
+	"import.problem.remote-image": "The image %s is on the web and is not fetched.",
+	"import.problem.missing-file": "The file %s is not in the folder.",
 	"import.problem.shortcode": "The code %s (a Hugo shortcode or a Liquid tag) is not " +
 		"converted and stays as text in the body.",
 	"import.problem.invalid-fields": "The material cannot be saved; correct the fields: %s.",
