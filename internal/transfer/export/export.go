@@ -14,6 +14,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/bindeled/bindeled/internal/brand"
@@ -76,10 +77,35 @@ func Export(ctx context.Context, st *storage.Store, blobs media.Blobs, dir strin
 	if err := os.Chmod(tmp, 0o750); err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
-	if err := os.Rename(tmp, dir); err != nil {
-		return nil, fmt.Errorf("export: move into %s: %w", dir, err)
+	if err := moveInto(tmp, dir); err != nil {
+		return nil, err
 	}
 	return m, nil
+}
+
+// moveInto renames the finished export tmp to dir. os.Rename refuses an
+// existing folder even when it is empty, so an empty dir is removed first;
+// os.Remove removes only an empty folder, so a file put into dir during the
+// export makes the export fail instead of being lost. If the rename then
+// fails, the empty folder is made again as the user had it.
+func moveInto(tmp, dir string) error {
+	removed := false
+	if fi, err := os.Lstat(dir); err == nil && fi.IsDir() {
+		if err := os.Remove(dir); err != nil {
+			if errors.Is(err, syscall.ENOTEMPTY) || errors.Is(err, fs.ErrExist) {
+				return fmt.Errorf("export: %s: %w; choose a new folder", dir, ErrNotEmpty)
+			}
+			return fmt.Errorf("export: move into %s: %w", dir, err)
+		}
+		removed = true
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		if removed {
+			_ = os.Mkdir(dir, 0o750) // put the user's empty folder back
+		}
+		return fmt.Errorf("export: move into %s: %w", dir, err)
+	}
+	return nil
 }
 
 // checkEmpty refuses a dir that holds anything, or is not a folder.

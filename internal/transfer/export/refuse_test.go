@@ -52,6 +52,51 @@ func TestExportRefusesBadFormatAndFullFolder(t *testing.T) {
 	}
 }
 
+// TestExportIntoAnEmptyFolder exports into a folder that exists and is
+// empty, as docs/export.md allows, on both backends.
+func TestExportIntoAnEmptyFolder(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		blobs := newBlobs(t)
+		fillHub(t, st, blobs)
+		dir := filepath.Join(t.TempDir(), "tom-mappe")
+		must(t, os.Mkdir(dir, 0o750))
+		m, err := Export(ctx, st, blobs, dir, ExportOptions{Format: FormatMarkdown})
+		if err != nil {
+			t.Fatalf("export into an empty folder: %v", err)
+		}
+		if m.Counts["materials"] == 0 {
+			t.Errorf("counts %v", m.Counts)
+		}
+		if _, err := os.Stat(filepath.Join(dir, fileManifest)); err != nil {
+			t.Errorf("no manifest in the folder: %v", err)
+		}
+		siblings, _ := os.ReadDir(filepath.Dir(dir))
+		if len(siblings) != 1 {
+			t.Errorf("beside the export: %v, want only the export", siblings)
+		}
+	})
+}
+
+// TestMoveIntoKeepsAFolderThatFilled covers a folder that was empty when
+// the export started and got a file before its end: the export fails with
+// ErrNotEmpty and the file and the folder stay.
+func TestMoveIntoKeepsAFolderThatFilled(t *testing.T) {
+	parent := t.TempDir()
+	tmp, dir := filepath.Join(parent, ".bindeled-export-1"), filepath.Join(parent, "eksport")
+	must(t, os.Mkdir(tmp, 0o750))
+	must(t, os.Mkdir(dir, 0o750))
+	must(t, os.WriteFile(filepath.Join(dir, "noter.txt"), []byte("mine"), 0o600))
+	if err := moveInto(tmp, dir); !errors.Is(err, ErrNotEmpty) {
+		t.Fatalf("err = %v, want ErrNotEmpty", err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "noter.txt")); string(b) != "mine" {
+		t.Error("the folder's file is gone")
+	}
+	if _, err := os.Stat(tmp); err != nil {
+		t.Errorf("the unfinished export moved: %v", err)
+	}
+}
+
 func TestExportOfAnEmptyHubRestores(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
 		dir := filepath.Join(t.TempDir(), "tom")
