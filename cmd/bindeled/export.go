@@ -2,14 +2,18 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/bindeled/bindeled/internal/hub"
 	"github.com/bindeled/bindeled/internal/media"
 	"github.com/bindeled/bindeled/internal/storage"
 	"github.com/bindeled/bindeled/internal/transfer/export"
@@ -21,7 +25,8 @@ passwords), review rounds and comments, the workflow history, old
 addresses, synonyms, the brand settings and every media file. With
 --format markdown each material is a Markdown file with YAML front matter;
 with --format json all materials are in materials.json. docs/export.md
-describes every file. DIR must not exist or be empty.
+describes every file. DIR must not exist or be empty. Without --database
+the SQLite database must be in --data: a folder without one is refused.
 
   bindeled export --format markdown --data ./data ./eksport-2026-12-04`
 
@@ -44,6 +49,9 @@ func exportHub(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 
+	if err := hubExists(*data, *database); err != nil {
+		return err
+	}
 	st, blobs, err := openStore(ctx, *data, *database)
 	if err != nil {
 		return err
@@ -115,12 +123,34 @@ func oneFolder(args []string, command string) (string, error) {
 	return filepath.Clean(args[0]), nil
 }
 
+// hubExists refuses a SQLite hub whose database file is not in data, so
+// a mistyped --data is named instead of becoming a new, empty hub and an
+// empty export. A PostgreSQL URL is not checked here: opening it fails on
+// its own when the server or database is not there.
+func hubExists(data, database string) error {
+	if database != "" {
+		return nil
+	}
+	path := filepath.Join(data, hub.DatabaseFile)
+	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("no hub at %s: give --data the folder serve uses, or --database", path)
+	}
+	if err != nil {
+		return fmt.Errorf("no hub at %s: %w", path, err)
+	}
+	if fi.IsDir() {
+		return fmt.Errorf("no hub at %s: it is a folder, not a database file", path)
+	}
+	return nil
+}
+
 // openStore opens and migrates the database and the media folder, and
 // loads nothing into them.
 func openStore(ctx context.Context, data, database string) (*storage.Store, media.Blobs, error) {
 	dsn := database
 	if dsn == "" {
-		dsn = filepath.Join(data, "bindeled.db")
+		dsn = filepath.Join(data, hub.DatabaseFile)
 	}
 	st, err := storage.Open(ctx, dsn)
 	if err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -63,6 +64,8 @@ func TestExportAndRestoreCommands(t *testing.T) {
 		{[]string{"export", "--format", "json", "--data", data}, "needs one folder"},
 		{[]string{"export", "--format", "json", "--data", data, out + "/a", out + "/b"}, "needs one folder"},
 		{[]string{"export", "--format", "json", "--data", data, data}, "not empty"},
+		{[]string{"export", "--format", "json", "--data", filepath.Join(out, "mangler"), filepath.Join(out, "x")},
+			"no hub at " + filepath.Join(out, "mangler", "bindeled.db")},
 		{[]string{"import", "bindeled", "--data", t.TempDir(), out}, "bindeled.json"},
 		{[]string{"import", "bindeled", "--data", t.TempDir()}, "needs one folder"},
 		{[]string{"restore-export", "--data", t.TempDir(), out}, "unknown command"},
@@ -125,6 +128,34 @@ func TestExportAndRestoreCommands(t *testing.T) {
 		t.Fatalf("export from PostgreSQL: %v\n%s", err, msg)
 	}
 	sameFiles(t, js, fromPG)
+}
+
+// TestExportRefusesAMissingHub exports from a --data folder without a
+// database: the command names it and creates neither a hub nor an export.
+func TestExportRefusesAMissingHub(t *testing.T) {
+	out := t.TempDir()
+	for i, data := range []string{filepath.Join(out, "findes-ikke"), t.TempDir()} {
+		dir := filepath.Join(out, fmt.Sprintf("eksport-%d", i))
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), []string{"export", "--format", "json", "--data", data, dir}, nil,
+			&stdout, &stderr)
+		want := "no hub at " + filepath.Join(data, "bindeled.db") + ": give --data the folder serve uses"
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("--data %s: %v, want one that says %q", data, err, want)
+		}
+		if exitCode(err) == 0 {
+			t.Errorf("--data %s: exit code 0", data)
+		}
+		if _, err := os.Stat(filepath.Join(data, "bindeled.db")); err == nil {
+			t.Errorf("--data %s: a database was created", data)
+		}
+		if _, err := os.Stat(dir); err == nil {
+			t.Errorf("--data %s: an export was written", data)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "findes-ikke")); err == nil {
+		t.Error("the missing data folder was created")
+	}
 }
 
 // sameFiles compares two exports file by file, leaving out the manifest,

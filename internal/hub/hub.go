@@ -26,6 +26,10 @@ import (
 	"github.com/bindeled/bindeled/internal/web"
 )
 
+// DatabaseFile is the name of the SQLite database in the data folder,
+// used when no PostgreSQL URL is given.
+const DatabaseFile = "bindeled.db"
+
 // Config is everything a hub is started with.
 type Config struct {
 	Addr           string
@@ -81,7 +85,7 @@ func Open(ctx context.Context, cfg Config) (*Hub, error) {
 
 	dsn := cfg.Database
 	if dsn == "" {
-		dsn = filepath.Join(cfg.DataDir, "bindeled.db")
+		dsn = filepath.Join(cfg.DataDir, DatabaseFile)
 	}
 	st, err := storage.Open(ctx, dsn)
 	if err != nil {
