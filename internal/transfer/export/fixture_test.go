@@ -150,7 +150,8 @@ func fillHub(t *testing.T, st *storage.Store, blobs media.Blobs) *hub {
 	h.published = film
 
 	gone := base(material.Link, "Ikke længere")
-	gone.LinkURL, gone.Status = "https://example.org/gammel", material.Published
+	gone.LinkURL, gone.LinkPublisher = "https://example.org/gammel", "Eksempel"
+	gone.Status = material.Published
 	save(gone, h.admin.ID, material.Draft, "")
 	gone.Status = material.Unpublished
 	save(gone, h.admin.ID, material.Published, "Forældet")

@@ -207,6 +207,14 @@ func TestRestoreRefusesBadInput(t *testing.T) {
 			"---\nslug: skal-rettes\nkind: article\ntitle: T\nsummary: s\nlanguage: da\nstatus: gone\n" +
 				"created_at: 2026-01-01T00:00:00Z\nupdated_at: 2026-01-01T00:00:00Z\nversion: 1\n---\nTekst\n",
 			`unknown status "gone"`},
+		{"link to javascript:", filepath.Join(dirMaterials, "skal-rettes.md"),
+			mdMaterial("kind: link\nsummary: s\nlink_url: 'javascript:alert(1)'\nlink_publisher: P\n"),
+			"materials/skal-rettes.md: material skal-rettes: fields the hub refuses: link_url: Enter a full web"},
+		{"film on another site", filepath.Join(dirMaterials, "skal-rettes.md"),
+			mdMaterial("kind: film\nsummary: s\nexternal_url: https://example.org/film.mp4\n"),
+			"material skal-rettes: fields the hub refuses: external_url: The address must lead to a film on YouTube"},
+		{"empty summary", filepath.Join(dirMaterials, "skal-rettes.md"), mdMaterial("kind: article\nsummary: ''\n"),
+			"material skal-rettes: fields the hub refuses: summary: Required."},
 		{"no front matter", filepath.Join(dirMaterials, "skal-rettes.md"), "# Bare tekst\n", "no front matter"},
 		{"unclosed front matter", filepath.Join(dirMaterials, "skal-rettes.md"), "---\nslug: a\n",
 			"no closing line"},
@@ -251,6 +259,56 @@ func TestRestoreRefusesBadInput(t *testing.T) {
 				t.Fatalf("err = %v, want one that says %q", err, c.want)
 			}
 			assertNothingRestored(t, st, blobs, 0)
+		})
+	}
+}
+
+// mdMaterial is the Markdown file of the material skal-rettes with the
+// given front matter lines added to the ones every material needs.
+func mdMaterial(lines string) string {
+	return "---\nslug: skal-rettes\ntitle: T\n" + lines + "audiences: [parents]\nlanguage: da\nstatus: draft\n" +
+		"created_at: 2026-01-01T00:00:00Z\nupdated_at: 2026-01-01T00:00:00Z\nversion: 1\n---\nDerfor.\n"
+}
+
+// TestRestoreRunsTheMaterialChecks edits a field of a material or of a
+// pending version in an export of each format and expects the restore to
+// refuse it on both backends, naming the file, the material and the field.
+func TestRestoreRunsTheMaterialChecks(t *testing.T) {
+	cases := []struct {
+		name, format, file, old, new, want string
+	}{
+		{"link to javascript: in materials.json", FormatJSON, fileMaterials,
+			`"link_url": "https://example.org/trivsel"`, `"link_url": "javascript:alert(1)"`,
+			"materials.json: material god-side-om-trivsel: fields the hub refuses: link_url:"},
+		{"link to javascript: in Markdown", FormatMarkdown, filepath.Join(dirMaterials, "god-side-om-trivsel.md"),
+			"link_url: https://example.org/trivsel", "link_url: javascript:alert(1)",
+			"materials/god-side-om-trivsel.md: material god-side-om-trivsel: fields the hub refuses: link_url:"},
+		{"pending film on another site", FormatMarkdown, filePending, `"transcript":`,
+			`"external_url": "https://example.org/film", "transcript":`,
+			"pending.json: film-om-samarbejdet-mellem-skole-og-hjem: fields the hub refuses: external_url:"},
+		{"pending without summary", FormatJSON, filePending, `"summary": "En ny udgave venter"`, `"summary": ""`,
+			"pending.json: film-om-samarbejdet-mellem-skole-og-hjem: fields the hub refuses: summary: Required."},
+	}
+	bases := map[string]string{FormatJSON: exported(t, FormatJSON), FormatMarkdown: exported(t, FormatMarkdown)}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "kopi")
+			must(t, os.CopyFS(dir, os.DirFS(bases[c.format])))
+			path := filepath.Join(dir, c.file)
+			b, err := os.ReadFile(path)
+			must(t, err)
+			if !strings.Contains(string(b), c.old) {
+				t.Fatalf("%s does not hold %s", c.file, c.old)
+			}
+			must(t, os.WriteFile(path, []byte(strings.Replace(string(b), c.old, c.new, 1)), 0o600))
+			storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+				blobs := newBlobs(t)
+				_, err := Restore(ctx, st, blobs, dir)
+				if err == nil || !strings.Contains(err.Error(), c.want) {
+					t.Fatalf("err = %v, want one that says %q", err, c.want)
+				}
+				assertNothingRestored(t, st, blobs, 0)
+			})
 		})
 	}
 }

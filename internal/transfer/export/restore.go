@@ -11,10 +11,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/bindeled/bindeled/internal/brand"
+	"github.com/bindeled/bindeled/internal/i18n"
 	"github.com/bindeled/bindeled/internal/material"
 	"github.com/bindeled/bindeled/internal/media"
 	"github.com/bindeled/bindeled/internal/search"
@@ -37,6 +39,7 @@ type contents struct {
 	schools     []School
 	users       []User
 	materials   []Material
+	sources     []string // the file each material was read from, by index
 	pending     []Pending
 	redirects   []Redirect
 	transitions []Transition
@@ -119,8 +122,11 @@ func readExport(dir string) (*contents, error) {
 	switch m.Materials {
 	case FormatJSON:
 		err = readJSON(dir, fileMaterials, &c.materials)
+		for range c.materials {
+			c.sources = append(c.sources, fileMaterials)
+		}
 	case FormatMarkdown:
-		c.materials, err = readMarkdownMaterials(filepath.Join(dir, dirMaterials))
+		c.materials, c.sources, err = readMarkdownMaterials(filepath.Join(dir, dirMaterials))
 	default:
 		err = fmt.Errorf("%s: unknown materials format %q", fileManifest, m.Materials)
 	}
@@ -161,27 +167,32 @@ func readFile(path string) ([]byte, error) {
 	return b, nil
 }
 
-func readMarkdownMaterials(dir string) ([]Material, error) {
+// readMarkdownMaterials reads every Markdown file in dir and returns the
+// materials with the name of the file each came from.
+func readMarkdownMaterials(dir string) ([]Material, []string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var out []Material
+	var sources []string
 	for _, e := range entries {
 		if e.IsDir() || !strings.HasSuffix(e.Name(), ".md") {
 			continue
 		}
 		b, err := readFile(filepath.Join(dir, e.Name()))
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
+		name := dirMaterials + "/" + e.Name()
 		m, err := mdfile.Parse(b)
 		if err != nil {
-			return nil, fmt.Errorf("%s/%s: %w", dirMaterials, e.Name(), err)
+			return nil, nil, fmt.Errorf("%s: %w", name, err)
 		}
 		out = append(out, m)
+		sources = append(sources, name)
 	}
-	return out, nil
+	return out, sources, nil
 }
 
 // checkMediaFiles compares every media file with its size and SHA-256.
@@ -619,8 +630,8 @@ func check(p Material, where string) error {
 
 func (r *restorer) loadMaterials(_ context.Context, l *storage.Loader) error {
 	r.materials = map[string]int64{}
-	for _, p := range r.c.materials {
-		where := "material " + p.Slug
+	for i, p := range r.c.materials {
+		where := fmt.Sprintf("%s: material %s", r.c.sources[i], p.Slug)
 		if err := check(p, where); err != nil {
 			return err
 		}
@@ -631,12 +642,40 @@ func (r *restorer) loadMaterials(_ context.Context, l *storage.Loader) error {
 		if err != nil {
 			return err
 		}
+		if err := validate(m, where); err != nil {
+			return err
+		}
 		if err := l.InsertMaterial(m); err != nil {
 			return err
 		}
 		r.materials[p.Slug] = m.ID
 	}
 	return nil
+}
+
+// validate runs the checks an editor's save passes, so a hand-edited
+// export cannot bring in what the workspace would refuse: a link that is
+// no web address, a film on a site other than YouTube or Vimeo, an empty
+// summary. It names every field that fails, with its message.
+func validate(m *material.Material, where string) error {
+	p := material.Validate(m)
+	if p == nil {
+		return nil
+	}
+	fields := make([]string, 0, len(p))
+	for f := range p {
+		fields = append(fields, f)
+	}
+	slices.Sort(fields)
+	parts := make([]string, len(fields))
+	for i, f := range fields {
+		msgs := make([]string, len(p[f]))
+		for j, key := range p[f] {
+			msgs[j] = i18n.T(i18n.English, key)
+		}
+		parts[i] = f + ": " + strings.Join(msgs, " ")
+	}
+	return fmt.Errorf("%s: fields the hub refuses: %s", where, strings.Join(parts, "; "))
 }
 
 // data is a material as a revision or pending version stores it.
@@ -663,6 +702,9 @@ func (r *restorer) loadPending(_ context.Context, l *storage.Loader) error {
 		if !material.Status(p.Status).Valid() {
 			return fmt.Errorf("%s: unknown status %q", where, p.Status)
 		}
+		if err := r.validatePending(p.Version, where); err != nil {
+			return err
+		}
 		data, err := r.data(p.Version, id, where)
 		if err != nil {
 			return err
@@ -677,6 +719,16 @@ func (r *restorer) loadPending(_ context.Context, l *storage.Loader) error {
 		}
 	}
 	return nil
+}
+
+// validatePending checks a pending version as the workspace would check
+// it on save.
+func (r *restorer) validatePending(p Material, where string) error {
+	m, err := r.domain(p, where, false)
+	if err != nil {
+		return err
+	}
+	return validate(m, where)
 }
 
 func (r *restorer) loadRedirects(_ context.Context, l *storage.Loader) error {
