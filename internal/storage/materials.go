@@ -135,7 +135,7 @@ func updateMaterialSlug(ctx context.Context, c q, m *material.Material, base str
 		if version != m.Version {
 			return ErrStale
 		}
-		if err := renameSlug(ctx, c, m, oldSlug, base); err != nil {
+		if err := renameSlug(ctx, c, m, oldSlug, old.title, base); err != nil {
 			return err
 		}
 
@@ -182,17 +182,23 @@ func consentJSON(c material.Consent) string {
 }
 
 // renameSlug gives m the slug of base, or of its title when base is "",
-// and records the old one as a redirect when they differ.
-func renameSlug(ctx context.Context, c q, m *material.Material, oldSlug, base string) error {
+// and records the old one as a redirect when they differ. The slug follows
+// the title only while it is the one the previous title gave: a slug that
+// came from elsewhere, such as an import, stays.
+func renameSlug(ctx context.Context, c q, m *material.Material, oldSlug, oldTitle, base string) error {
 	if base == "" {
+		if !slugOf(oldSlug, material.Slugify(oldTitle)) {
+			m.Slug = oldSlug
+			return nil
+		}
 		base = material.Slugify(m.Title)
+	}
+	if slugOf(oldSlug, base) {
+		m.Slug = oldSlug
+		return nil
 	}
 	if base == "" {
 		base = fallbackSlug
-	}
-	if oldSlug == base || strings.HasPrefix(oldSlug, base+"-") && isNumericSuffix(oldSlug[len(base)+1:]) {
-		m.Slug = oldSlug
-		return nil
 	}
 
 	slug, err := uniqueSlug(ctx, c, base, m.ID)
@@ -213,6 +219,15 @@ func renameSlug(ctx context.Context, c q, m *material.Material, oldSlug, base st
 		return fmt.Errorf("keep redirect: %w", err)
 	}
 	return nil
+}
+
+// slugOf reports whether slug is base (fallbackSlug when base is "") or
+// base with a number added, as uniqueSlug makes it.
+func slugOf(slug, base string) bool {
+	if base == "" {
+		base = fallbackSlug
+	}
+	return slug == base || strings.HasPrefix(slug, base+"-") && isNumericSuffix(slug[len(base)+1:])
 }
 
 func isNumericSuffix(s string) bool {
