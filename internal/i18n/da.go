@@ -1101,7 +1101,7 @@ var danish = map[string]string{
 		"den. Tjek, at teksten stadig hænger sammen.",
 	"import.problem.protected-kept-unpublished": "»%s« var beskyttet med adgangskode og er hentet ind som " +
 		"kladde. Udgiv den først, når den må ses af alle.",
-	"import.problem.trash-skipped": "»%s« lå i papirkurven og er ikke hentet ind.",
+	"import.problem.trash-skipped": "»%s« lå i papirkurven: taget af siden, hvis en tidligere import hentede det ind.",
 	"import.problem.link-without-url": "»%s« skulle være et link, men teksten linker ikke ud af sitet. Den er " +
 		"hentet ind som artikel.",
 	"import.problem.film-without-video": "»%s« skulle være en film, men teksten viser ingen film fra YouTube " +

@@ -1103,7 +1103,7 @@ var english = map[string]string{
 		"Check that the text still reads well.",
 	"import.problem.protected-kept-unpublished": "“%s” was protected by a password and was brought in as a " +
 		"draft. Publish it only when everyone may see it.",
-	"import.problem.trash-skipped": "“%s” was in the trash and was not brought in.",
+	"import.problem.trash-skipped": "“%s” was in the trash: taken off the site if an earlier import brought it.",
 	"import.problem.link-without-url": "“%s” was to be a link, but its text links nowhere outside the site. " +
 		"It was brought in as an article.",
 	"import.problem.film-without-video": "“%s” was to be a film, but its text shows no film from YouTube or " +

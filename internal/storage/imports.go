@@ -69,7 +69,9 @@ type ImportItem struct {
 	OldPaths        []string // made by OldPath
 	// OwnWork answers the consent questions as material.OwnWork does,
 	// once the files have their ids.
-	OwnWork bool
+	OwnWork bool	// UpdateOnly updates the material an earlier run made and never
+	// creates one: without it the item is left out (ImportLeftOut).
+	UpdateOnly bool
 }
 
 // ImportAction is what an import did with an item.
@@ -80,6 +82,8 @@ const (
 	ImportCreated   ImportAction = "created"
 	ImportUpdated   ImportAction = "updated"
 	ImportUnchanged ImportAction = "unchanged"
+	// ImportLeftOut is an UpdateOnly item with no material to update.
+	ImportLeftOut ImportAction = "left-out"
 )
 
 // ImportOutcome is what became of one item.
@@ -346,6 +350,9 @@ func (im *importer) storeItem(ctx context.Context, it *ImportItem) (ImportOutcom
 		Scan(&prevID, &prevHash, &prevSlug, &version, &prevStatus)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return ImportOutcome{}, fmt.Errorf("find earlier import: %w", err)
+	}
+	if prevID == 0 && it.UpdateOnly {
+		return ImportOutcome{Action: ImportLeftOut}, nil
 	}
 	if prevID != 0 && prevHash == it.Hash {
 		m.ID, m.Slug = prevID, prevSlug

@@ -253,6 +253,9 @@ func (a *applier) check() {
 	slugs := map[string]string{} // wanted slug → the key of the item that has it
 	for i := range a.b.Items {
 		it := &a.b.Items[i]
+		if _, known := a.state.Items[it.Key]; it.UpdateOnly && !known {
+			continue // nothing to update: the source no longer offers it
+		}
 		p, problem := a.checkItem(it, keys, slugs)
 		if problem != nil {
 			a.rep.Refused = append(a.rep.Refused, *problem)
@@ -538,7 +541,7 @@ var inlineImage = regexp.MustCompile(`!\[([^\]]*)\]\(\s*<?bindeled-inline:(\d+)>
 func (a *applier) prepare(p *planned) {
 	m, it := p.m, p.item
 	ii := storage.ImportItem{Key: it.Key, Slug: p.slug, M: m, ThemeSlugs: a.themeSlugs(it.ThemeKeys),
-		OwnWork: a.opts.OwnWork && consentEmpty(m.Consent)}
+		OwnWork: a.opts.OwnWork && consentEmpty(m.Consent), UpdateOnly: it.UpdateOnly}
 	if p.user != nil {
 		ii.AuthorEmail = p.user.Email
 	}
@@ -728,6 +731,8 @@ func (a *applier) dryRun(ctx context.Context) {
 // but fails the publication checks.
 func (a *applier) result(p *planned, action storage.ImportAction, id int64, slug string, m *material.Material) {
 	switch action {
+	case storage.ImportLeftOut:
+		return // an UpdateOnly item whose material is gone
 	case storage.ImportCreated:
 		a.rep.Created++
 	case storage.ImportUpdated:

@@ -87,6 +87,13 @@ type Item struct {
 	// with its query ("/?p=123", "/2016/12/trivsel/"); they redirect to the
 	// material.
 	OldPaths []string
+
+	// UpdateOnly says the source no longer offers the item, as a post in
+	// WordPress's trash: Apply updates the material an earlier run made
+	// from it (so an Unpublished status takes it off the site) and never
+	// creates one. Without an earlier import the item is left out without
+	// a word. Readers that do not set it are unaffected.
+	UpdateOnly bool
 }
 
 // Attachment is a downloadable file of a guide or article.

@@ -251,10 +251,12 @@ func (r *reader) item(n int, it *node) {
 	where := fmt.Sprintf("%s: item %d «%s»", r.opts.Name, n, title)
 	status := strings.TrimSpace(it.wpText("status"))
 	content := contentOf(it)
-	if status == "trash" {
+	// A trashed post is read as any other, to take the material an earlier
+	// import made of it off the site; Apply creates none from it.
+	trashed := status == "trash"
+	if trashed {
 		r.b.Problems = append(r.b.Problems, transfer.Problem{Where: where, Code: ProblemTrashSkipped,
 			Detail: title})
-		return
 	}
 	if status == "auto-draft" && title == "" && strings.TrimSpace(content) == "" {
 		return
@@ -265,6 +267,9 @@ func (r *reader) item(n int, it *node) {
 		return
 	}
 	refuse := func(code, detail string) {
+		if trashed {
+			return // an item that cannot be read was not imported before either
+		}
 		r.b.Refused = append(r.b.Refused, transfer.Problem{Where: where, Code: code, Detail: detail})
 	}
 	id := strings.TrimSpace(it.wpText("post_id"))
@@ -304,9 +309,22 @@ func (r *reader) item(n int, it *node) {
 	c := r.body(it, id, content, m, &item, warn)
 	r.kindFields(c, m, warn)
 	m.Summary = summary(excerptOf(it), m.Body, m.Title)
-	m.Slug = r.slug(it.wpText("post_name"), title, warn)
+	postName := it.wpText("post_name")
+	if trashed {
+		// WordPress frees a trashed post's slug by adding "__trashed".
+		postName = strings.TrimSuffix(strings.TrimSpace(postName), "__trashed")
+	}
+	m.Slug = r.slug(postName, title, warn)
 	r.cover(it, &item)
 	item.OldPaths = r.oldPaths(it, id, postType)
+	if trashed {
+		item.UpdateOnly = true
+		m.Status, m.ScheduledAt = material.Unpublished, time.Time{}
+		if m.PublishedAt.IsZero() {
+			m.PublishedAt = m.CreatedAt
+		}
+		problems = nil // the item is gone from the source; the trash warning says so
+	}
 	m.Normalize()
 
 	if fields := invalidFields(m); fields != "" {

@@ -82,12 +82,21 @@ func TestReadSiteChannel(t *testing.T) {
 	for _, it := range b.Items {
 		keys = append(keys, it.Key)
 	}
-	// Attachments, the menu item, the revision, the trashed post and the
-	// post without a title are no materials.
+	// Attachments, the menu item, the revision and the post without a
+	// title are no materials; the trashed post is one only to update.
 	wantKeys := []string{"post:101", "post:102", "post:103", "post:104", "post:105", "post:106", "post:107",
-		"post:110", "post:112"}
+		"post:108", "post:110", "post:112"}
 	if !slices.Equal(keys, wantKeys) {
 		t.Errorf("item keys = %v, want %v", keys, wantKeys)
+	}
+	for _, it := range b.Items {
+		if it.UpdateOnly != (it.Key == "post:108") {
+			t.Errorf("%s: UpdateOnly %v", it.Key, it.UpdateOnly)
+		}
+	}
+	trashed := itemByKey(t, b, "post:108").Material
+	if trashed.Status != material.Unpublished || trashed.Slug != "gammelt-opslag" {
+		t.Errorf("trashed post: status %s, slug %q; want unpublished, gammelt-opslag", trashed.Status, trashed.Slug)
 	}
 	wantRefused := []transfer.Problem{{Where: "site.xml: item 14 «»", Code: ProblemTitleMissing, Detail: "111"}}
 	if !slices.Equal(b.Refused, wantRefused) {
