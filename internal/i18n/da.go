@@ -1052,8 +1052,9 @@ var danish = map[string]string{
 	"import.problem.media_missing":  "Filen %s kunne ikke hentes og er udeladt.",
 	"import.problem.media_refused": "Filen %s er ikke en slags fil, hubben tager imod, eller den er for stor. " +
 		"Den er udeladt.",
-	"import.problem.old_path": "Den gamle adresse %s kan ikke videresendes og er udeladt.",
-	"ws.fix":                  "Materialer der skal rettes",
+	"import.problem.old_path":       "Den gamle adresse %s kan ikke videresendes og er udeladt.",
+	"import.problem.old_path_taken": "Den gamle adresse %s fører allerede til et andet materiale og er ikke flyttet.",
+	"ws.fix":                        "Materialer der skal rettes",
 	"ws.fix_lead": "Disse materialer er udgivet, men består ikke udgivelsestjekket, typisk fordi de " +
 		"er importeret. De forbliver udgivet. Når et materiale er rettet, forsvinder det fra listen.",
 	"ws.fix_none":     "Alle udgivne materialer består udgivelsestjekket.",

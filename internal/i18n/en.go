@@ -1054,8 +1054,9 @@ var english = map[string]string{
 	"import.problem.media_missing":  "The file %s could not be had and is left out.",
 	"import.problem.media_refused": "The file %s is not a kind of file the hub takes, or it is too large. " +
 		"It is left out.",
-	"import.problem.old_path": "The old address %s cannot be redirected and is left out.",
-	"ws.fix":                  "Materials to fix",
+	"import.problem.old_path":       "The old address %s cannot be redirected and is left out.",
+	"import.problem.old_path_taken": "The old address %s already leads to another material and was not moved.",
+	"ws.fix":                        "Materials to fix",
 	"ws.fix_lead": "These materials are published but fail the publication checks, usually because " +
 		"they were imported. They stay published. Once a material is fixed, it leaves the list.",
 	"ws.fix_none":     "Every published material passes the publication checks.",

@@ -69,7 +69,7 @@ type ImportItem struct {
 	OldPaths        []string // made by OldPath
 	// OwnWork answers the consent questions as material.OwnWork does,
 	// once the files have their ids.
-	OwnWork bool	// UpdateOnly updates the material an earlier run made and never
+	OwnWork bool // UpdateOnly updates the material an earlier run made and never
 	// creates one: without it the item is left out (ImportLeftOut).
 	UpdateOnly bool
 }
@@ -91,6 +91,9 @@ type ImportOutcome struct {
 	Action     ImportAction
 	MaterialID int64
 	Slug       string
+	// Taken are the item's old addresses that already lead to another
+	// material: the first claim wins, so they were left as they were.
+	Taken []string
 }
 
 // ImportResult is what Import did: one outcome per item, in order, and
@@ -99,7 +102,7 @@ type ImportResult struct {
 	Items         []ImportOutcome
 	ThemesCreated int
 	UsersCreated  int
-	Redirects     int // old addresses added or pointed at another material
+	Redirects     int // old addresses added
 }
 
 // ImportState is what earlier runs of a source stored, for an import to
@@ -107,7 +110,7 @@ type ImportResult struct {
 type ImportState struct {
 	Items    map[string]ImportedItem // by item key
 	Files    map[string]ImportedFile // by file key; withdrawn files are left out
-	OldPaths map[string]int64        // old address → material id, for this source's materials
+	OldPaths map[string]int64        // old address → material id, for every old address the hub has
 }
 
 // ImportedItem is an item an earlier run stored.
@@ -162,9 +165,8 @@ func (s *Store) ImportState(ctx context.Context, source string) (*ImportState, e
 		return nil, fmt.Errorf("import state: %w", err)
 	}
 
-	err = s.scanPairs(ctx, `
-		SELECT o.material_id, o.path FROM old_paths o JOIN import_items i ON i.material_id = o.material_id
-		WHERE i.source = ?`, []any{source}, func(id int64, path string) { st.OldPaths[path] = id })
+	err = s.scanPairs(ctx, `SELECT material_id, path FROM old_paths`, nil,
+		func(id int64, path string) { st.OldPaths[path] = id })
 	if err != nil {
 		return nil, fmt.Errorf("import state: %w", err)
 	}
@@ -375,7 +377,7 @@ func (im *importer) storeItem(ctx context.Context, it *ImportItem) (ImportOutcom
 	if err := im.record(ctx, m, from, out.Action); err != nil {
 		return out, err
 	}
-	if err := im.storeLinks(ctx, it); err != nil {
+	if out.Taken, err = im.storeLinks(ctx, it); err != nil {
 		return out, err
 	}
 	_, err = im.c.exec(ctx, `
@@ -417,11 +419,13 @@ func (im *importer) record(ctx context.Context, m *material.Material, from mater
 	return planJob(ctx, im.c, JobUnpublish, m.ID, m.UnpublishAt)
 }
 
-// storeLinks keeps the images the body shows and the old addresses.
-func (im *importer) storeLinks(ctx context.Context, it *ImportItem) error {
+// storeLinks keeps the images the body shows and the old addresses. An
+// old address that already leads to another material stays with it (the
+// first claim wins) and is returned.
+func (im *importer) storeLinks(ctx context.Context, it *ImportItem) ([]string, error) {
 	id := it.M.ID
 	if _, err := im.c.exec(ctx, `DELETE FROM material_inline_media WHERE material_id = ?`, id); err != nil {
-		return fmt.Errorf("clear inline media: %w", err)
+		return nil, fmt.Errorf("clear inline media: %w", err)
 	}
 	for _, key := range dedupe(it.InlineFiles) {
 		mediaID := im.files[key]
@@ -430,22 +434,30 @@ func (im *importer) storeLinks(ctx context.Context, it *ImportItem) error {
 		}
 		if _, err := im.c.exec(ctx, `INSERT INTO material_inline_media (material_id, media_id) VALUES (?, ?)
 			ON CONFLICT (material_id, media_id) DO NOTHING`, id, mediaID); err != nil {
-			return fmt.Errorf("add inline media: %w", err)
+			return nil, fmt.Errorf("add inline media: %w", err)
 		}
 	}
+	var taken []string
 	for _, path := range dedupe(it.OldPaths) {
-		res, err := im.c.exec(ctx, `
-			INSERT INTO old_paths (path, material_id) VALUES (?, ?)
-			ON CONFLICT (path) DO UPDATE SET material_id = excluded.material_id
-			WHERE old_paths.material_id <> excluded.material_id`, path, id)
+		res, err := im.c.exec(ctx, `INSERT INTO old_paths (path, material_id) VALUES (?, ?)
+			ON CONFLICT (path) DO NOTHING`, path, id)
 		if err != nil {
-			return fmt.Errorf("keep old address: %w", err)
+			return nil, fmt.Errorf("keep old address: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n > 0 {
 			im.res.Redirects++
+			continue
+		}
+		var owner int64
+		if err := im.c.queryRow(ctx, `SELECT material_id FROM old_paths WHERE path = ?`, path).
+			Scan(&owner); err != nil {
+			return nil, fmt.Errorf("find old address: %w", err)
+		}
+		if owner != id {
+			taken = append(taken, path)
 		}
 	}
-	return nil
+	return taken, nil
 }
 
 // OldPath normalises an address a material had on an old site, so that

@@ -111,12 +111,13 @@ const (
 	CodeMediaMissing  = "media_missing"
 	CodeMediaRefused  = "media_refused"
 	CodeOldPath       = "old_path"
+	CodeOldPathTaken  = "old_path_taken"
 )
 
 // Codes lists the codes of the problems Apply reports.
 var Codes = []string{CodeNoKey, CodeDuplicateKey, CodeInvalid, CodeUnknownTheme, CodeSlugClash,
 	CodeScheduleTime, CodeUnknownAuthor, CodeUserEmail, CodeUnknownSchool, CodeMediaMissing, CodeMediaRefused,
-	CodeOldPath}
+	CodeOldPath, CodeOldPathTaken}
 
 // importMessage is kept with the recorded move of every imported material.
 const importMessage = "Importeret"
@@ -171,7 +172,8 @@ type applier struct {
 	items        []*planned       // the items to store, in bundle order
 	files        []*plannedFile
 	filesByKey   map[string]*plannedFile
-	put          []string // blob keys this run stored
+	put          []string        // blob keys this run stored
+	claimed      map[string]bool // old addresses an earlier item of the bundle has
 }
 
 // planned is an item that passed the checks.
@@ -383,6 +385,7 @@ func (a *applier) store(ctx context.Context) error {
 		}
 		progress(i + 1)
 	}
+	a.claimed = map[string]bool{}
 	for _, p := range a.items {
 		a.prepare(p)
 	}
@@ -412,6 +415,9 @@ func (a *applier) store(ctx context.Context) error {
 	}
 	a.rep.ThemesCreated, a.rep.UsersCreated, a.rep.Redirects = res.ThemesCreated, res.UsersCreated, res.Redirects
 	for i, out := range res.Items {
+		for _, path := range out.Taken {
+			a.warnOldPath(a.items[i].item, CodeOldPathTaken, path)
+		}
 		a.result(a.items[i], out.Action, out.MaterialID, out.Slug, set.Items[i].M)
 	}
 	return nil
@@ -571,14 +577,27 @@ func (a *applier) prepare(p *planned) {
 	for _, raw := range it.OldPaths {
 		path, ok := storage.OldPath(raw)
 		if !ok {
-			a.rep.Problems = append(a.rep.Problems, Problem{Where: firstNonEmpty(it.Where, it.Key),
-				Code: CodeOldPath, Detail: raw})
+			a.warnOldPath(it, CodeOldPath, raw)
+			continue
+		}
+		if slices.Contains(ii.OldPaths, path) {
+			continue
+		}
+		if a.claimed[path] { // the first item of the bundle that claims it has it
+			a.warnOldPath(it, CodeOldPathTaken, path)
 			continue
 		}
 		ii.OldPaths = append(ii.OldPaths, path)
 	}
+	for _, path := range ii.OldPaths {
+		a.claimed[path] = true
+	}
 	ii.Hash = a.hash(p, &ii)
 	p.ii = ii
+}
+
+func (a *applier) warnOldPath(it *Item, code, path string) {
+	a.rep.Problems = append(a.rep.Problems, Problem{Where: firstNonEmpty(it.Where, it.Key), Code: code, Detail: path})
 }
 
 // inlineBody points the body's inline images at the stored files; an
@@ -710,9 +729,13 @@ func (a *applier) dryRun(ctx context.Context) {
 		case ok:
 			action = storage.ImportUpdated
 		}
-		for _, path := range dedupe(p.ii.OldPaths) {
-			if action == storage.ImportCreated || a.state.OldPaths[path] != known.MaterialID {
+		for _, path := range p.ii.OldPaths {
+			owner, ok := a.state.OldPaths[path]
+			switch {
+			case !ok:
 				a.rep.Redirects++
+			case owner != known.MaterialID:
+				a.warnOldPath(p.item, CodeOldPathTaken, path)
 			}
 		}
 		m := p.m.Clone()
@@ -769,16 +792,6 @@ func firstNonEmpty(ss ...string) string {
 		}
 	}
 	return ""
-}
-
-func dedupe(in []string) []string {
-	var out []string
-	for _, s := range in {
-		if !slices.Contains(out, s) {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // Message is the problem as a reader of a report sees it, in lang: where,
