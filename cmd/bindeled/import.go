@@ -17,6 +17,7 @@ import (
 
 	"github.com/bindeled/bindeled/internal/hub"
 	"github.com/bindeled/bindeled/internal/i18n"
+	"github.com/bindeled/bindeled/internal/localtime"
 	"github.com/bindeled/bindeled/internal/media"
 	"github.com/bindeled/bindeled/internal/storage"
 	"github.com/bindeled/bindeled/internal/transfer"
@@ -187,10 +188,15 @@ func printReport(w io.Writer, rep *transfer.Report) {
 	printProblems(w, "Warnings", rep.Problems, lang)
 
 	if len(rep.ToFix) > 0 {
-		fmt.Fprintf(w, "\nPublic materials that fail the publication checks (%d).\n"+
-			"They stay public and are listed for the editors at /redaktion/at-rette:\n", len(rep.ToFix))
+		fmt.Fprintf(w, "\nPublic or planned materials that fail the publication checks (%d).\n"+
+			"Public ones stay public; planned ones will not be published until they are fixed.\n"+
+			"They are listed for the editors at /redaktion/at-rette:\n", len(rep.ToFix))
 		for _, it := range rep.ToFix {
-			fmt.Fprintf(w, "  %s (/materialer/%s): %s\n", it.Title, it.Slug, fixReasons(it, lang))
+			planned := ""
+			if !it.ScheduledAt.IsZero() {
+				planned = ", planned for " + it.ScheduledAt.In(localtime.Zone).Format("2006-01-02 15:04 -07:00")
+			}
+			fmt.Fprintf(w, "  %s (/materialer/%s%s): %s\n", it.Title, it.Slug, planned, fixReasons(it, lang))
 		}
 	}
 }

@@ -1055,9 +1055,11 @@ var danish = map[string]string{
 	"import.problem.old_path":       "Den gamle adresse %s kan ikke videresendes og er udeladt.",
 	"import.problem.old_path_taken": "Den gamle adresse %s fører allerede til et andet materiale og er ikke flyttet.",
 	"ws.fix":                        "Materialer der skal rettes",
-	"ws.fix_lead": "Disse materialer er udgivet, men består ikke udgivelsestjekket, typisk fordi de " +
-		"er importeret. De forbliver udgivet. Når et materiale er rettet, forsvinder det fra listen.",
-	"ws.fix_none":     "Alle udgivne materialer består udgivelsestjekket.",
+	"ws.fix_lead": "Disse materialer er udgivet eller planlagt, men består ikke udgivelsestjekket, typisk " +
+		"fordi de er importeret. De udgivne forbliver udgivet; de planlagte bliver ikke udgivet, før de er " +
+		"rettet. Når et materiale er rettet, forsvinder det fra listen.",
+	"ws.fix_none":     "Alle udgivne og planlagte materialer består udgivelsestjekket.",
+	"ws.fix_planned":  "Planlagt til %s – bliver ikke udgivet, før det er rettet.",
 	"ws.fix_material": "Materiale",
 	"ws.fix_reasons":  "Det skal rettes",
 	// Import problems of the Markdown folder and CSV link readers.

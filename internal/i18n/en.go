@@ -1057,9 +1057,11 @@ var english = map[string]string{
 	"import.problem.old_path":       "The old address %s cannot be redirected and is left out.",
 	"import.problem.old_path_taken": "The old address %s already leads to another material and was not moved.",
 	"ws.fix":                        "Materials to fix",
-	"ws.fix_lead": "These materials are published but fail the publication checks, usually because " +
-		"they were imported. They stay published. Once a material is fixed, it leaves the list.",
-	"ws.fix_none":     "Every published material passes the publication checks.",
+	"ws.fix_lead": "These materials are published or planned but fail the publication checks, usually " +
+		"because they were imported. The published ones stay published; the planned ones will not be " +
+		"published until they are fixed. Once a material is fixed, it leaves the list.",
+	"ws.fix_none":     "Every published and planned material passes the publication checks.",
+	"ws.fix_planned":  "Planned for %s – will not be published until it is fixed.",
 	"ws.fix_material": "Material",
 	"ws.fix_reasons":  "To fix",
 	// Import problems of the Markdown folder and CSV link readers.

@@ -70,8 +70,9 @@ type Report struct {
 
 	// Items lists what became of each item that was not skipped.
 	Items []ItemResult
-	// ToFix lists the public materials of this import that fail the
-	// publication checks; they stay public and editors see them on the
+	// ToFix lists the public and scheduled materials of this import that
+	// fail the publication checks: public ones stay public, scheduled ones
+	// are not published until they are fixed, and editors see both on the
 	// list of materials to fix.
 	ToFix []ItemResult
 	// Problems are warnings: the reader's and those of storing, such as a
@@ -91,8 +92,10 @@ type ItemResult struct {
 	Slug       string
 	Title      string
 	Status     material.Status
+	// ScheduledAt is when a scheduled material is to be published.
+	ScheduledAt time.Time
 	// Fix lists the fields that fail the publication checks, with the
-	// message keys of what is wrong, for a public material.
+	// message keys of what is wrong, for a public or scheduled material.
 	Fix material.Problems
 }
 
@@ -750,8 +753,8 @@ func (a *applier) dryRun(ctx context.Context) {
 	}
 }
 
-// result counts what became of an item and notes it when it is public
-// but fails the publication checks.
+// result counts what became of an item and notes it when it is public or
+// scheduled but fails the publication checks.
 func (a *applier) result(p *planned, action storage.ImportAction, id int64, slug string, m *material.Material) {
 	switch action {
 	case storage.ImportLeftOut:
@@ -765,7 +768,10 @@ func (a *applier) result(p *planned, action storage.ImportAction, id int64, slug
 	}
 	r := ItemResult{Key: p.item.Key, Where: firstNonEmpty(p.item.Where, p.item.Key), Action: action,
 		MaterialID: id, Slug: slug, Title: m.Title, Status: m.Status}
-	if m.Status.Public() {
+	if m.Status == material.Scheduled {
+		r.ScheduledAt = m.ScheduledAt
+	}
+	if m.Status.Public() || m.Status == material.Scheduled {
 		r.Fix = material.CheckPublishable(m)
 	}
 	a.rep.Items = append(a.rep.Items, r)

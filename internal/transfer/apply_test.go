@@ -542,8 +542,15 @@ func TestApplyListsPublicMaterialsToFix(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
 		h := newHub(t, st)
 		rep := h.apply(t, sample(newSource(t)), transfer.Options{})
-		if len(rep.ToFix) != 1 || rep.ToFix[0].Key != "post:1" || !rep.ToFix[0].Fix.Has("consent_rights") {
-			t.Errorf("to fix %+v; want the published item without consent answers", rep.ToFix)
+		// The scheduled item fails the checks too: the publish job would keep
+		// it unpublished, so it is listed with its time.
+		if len(rep.ToFix) != 2 || rep.ToFix[0].Key != "post:1" || !rep.ToFix[0].Fix.Has("consent_rights") ||
+			rep.ToFix[1].Key != "post:3" || !rep.ToFix[1].Fix.Has("consent_rights") ||
+			!rep.ToFix[1].ScheduledAt.Equal(future) || !rep.ToFix[0].ScheduledAt.IsZero() {
+			t.Errorf("to fix %+v; want the published and the scheduled item without consent answers", rep.ToFix)
+		}
+		if dry := h.apply(t, sample(newSource(t)), transfer.Options{DryRun: true}); len(dry.ToFix) != 2 {
+			t.Errorf("dry run: to fix %+v; want both items again", dry.ToFix)
 		}
 		h2 := newHub(t, st)
 		b := sample(newSource(t))

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"sort"
+	"time"
 
 	"github.com/bindeled/bindeled/internal/material"
 	"github.com/bindeled/bindeled/internal/storage"
@@ -50,7 +51,8 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
 	return errNotFound
 }
 
-// WSFixPage lists the public materials that fail the publication checks.
+// WSFixPage lists the public and planned materials that fail the
+// publication checks.
 type WSFixPage struct {
 	Base
 	Items []FixItem
@@ -62,28 +64,38 @@ type FixItem struct {
 	Title   string
 	Slug    string
 	Reasons []string
+	// Planned is when a scheduled material is to be published, which it
+	// will not be until it is fixed; zero for a public one.
+	Planned time.Time
 }
 
-// wsFix shows the published materials that fail the publication checks,
-// as imported material can: it stays public, and the list is worked out
-// on every request, so a material leaves it once it is fixed.
+// wsFix shows the published and scheduled materials that fail the
+// publication checks, as imported material can: a published one stays
+// public, a scheduled one is not published until it is fixed. The list is
+// worked out on every request, so a material leaves it once it is fixed.
 func (s *Server) wsFix(w http.ResponseWriter, r *http.Request) error {
 	b, err := s.wsBase(r, "ws.fix")
 	if err != nil {
 		return err
 	}
 	b.Section = "fix"
-	ms, err := s.store.MaterialsInStatus(r.Context(), material.Published)
-	if err != nil {
-		return err
-	}
 	p := WSFixPage{Base: b}
-	for _, m := range ms {
-		problems := material.CheckPublishable(m)
-		if problems == nil {
-			continue
+	for _, status := range []material.Status{material.Published, material.Scheduled} {
+		ms, err := s.store.MaterialsInStatus(r.Context(), status)
+		if err != nil {
+			return err
 		}
-		p.Items = append(p.Items, FixItem{ID: m.ID, Title: m.Title, Slug: m.Slug, Reasons: reasons(b, problems)})
+		for _, m := range ms {
+			problems := material.CheckPublishable(m)
+			if problems == nil {
+				continue
+			}
+			it := FixItem{ID: m.ID, Title: m.Title, Slug: m.Slug, Reasons: reasons(b, problems)}
+			if status == material.Scheduled {
+				it.Planned = m.ScheduledAt
+			}
+			p.Items = append(p.Items, it)
+		}
 	}
 	sort.SliceStable(p.Items, func(i, j int) bool { return p.Items[i].Title < p.Items[j].Title })
 	return s.render(w, http.StatusOK, "ws/fix", p)

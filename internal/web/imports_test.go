@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bindeled/bindeled/internal/material"
 	"github.com/bindeled/bindeled/internal/storage"
@@ -132,6 +133,22 @@ func TestFixListShowsPublicMaterialsFailingTheChecks(t *testing.T) {
 		p = editor.get("/redaktion/at-rette")
 		if p.doc.Find("tbody tr").Length() != 0 || !strings.Contains(p.text("main"), "består udgivelsestjekket") {
 			t.Errorf("fix list after the fix: %q", p.text("main"))
+		}
+
+		// A planned material that fails the checks is listed with its time:
+		// the publish job will not publish it until it is fixed.
+		planned := *draft
+		planned.Status = material.Scheduled
+		planned.ScheduledAt = time.Date(2030, 3, 4, 7, 0, 0, 0, time.UTC)
+		if err := h.st.SaveMaterial(ctx, &planned, storage.Save{From: material.Draft}); err != nil {
+			t.Fatal(err)
+		}
+		p = editor.get("/redaktion/at-rette")
+		row = p.doc.Find("tbody tr")
+		if row.Length() != 1 || p.attr("tbody tr a", "href") != "/redaktion/materialer/"+
+			strconv.FormatInt(draft.ID, 10) || row.Find("li").Length() == 0 ||
+			!strings.Contains(row.Find(".fix-planned").Text(), "Planlagt til 4. marts 2030 kl. 08:00") {
+			t.Errorf("fix list with a planned material: %q", p.text("main"))
 		}
 
 		contributor, _ := h.loginContributor()
