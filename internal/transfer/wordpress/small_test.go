@@ -151,3 +151,31 @@ func TestReadPrefersOriginalImages(t *testing.T) {
 		t.Errorf("inline keys = %v, want %v", keys, want)
 	}
 }
+
+// A trashed post becomes an update-only, unpublished item under its slug
+// from before the trash; one that cannot be read is left out quietly.
+func TestReadTrashedPosts(t *testing.T) {
+	b := readString(t, wxr("da-DK",
+		post("5", "Skolestart", "trash", "Tekst [su_box]i en boks[/su_box].",
+			"<wp:post_name>skolestart__trashed</wp:post_name>",
+			"<wp:post_date_gmt>2025-08-01 08:00:00</wp:post_date_gmt>"),
+		post("6", "", "trash", "Uden titel."),
+	), Options{Name: "x.xml"})
+	if len(b.Items) != 1 || len(b.Refused) != 0 {
+		t.Fatalf("items %+v, refused %+v; want only the titled post", b.Items, b.Refused)
+	}
+	it := b.Items[0]
+	m := it.Material
+	if !it.UpdateOnly || m.Status != material.Unpublished || m.Slug != "skolestart" ||
+		!m.PublishedAt.Equal(time.Date(2025, 8, 1, 8, 0, 0, 0, time.UTC)) {
+		t.Errorf("trashed post: update-only %v, status %s, slug %q, published %v", it.UpdateOnly, m.Status,
+			m.Slug, m.PublishedAt)
+	}
+	want := []transfer.Problem{
+		{Where: "x.xml: item 1 «Skolestart»", Code: ProblemTrashSkipped, Detail: "Skolestart"},
+		{Where: "x.xml: item 2 «»", Code: ProblemTrashSkipped, Detail: ""},
+	}
+	if !slices.Equal(b.Problems, want) {
+		t.Errorf("problems %+v, want %+v", b.Problems, want)
+	}
+}
