@@ -735,6 +735,7 @@ func (a *applier) dryRun(ctx context.Context) {
 		for _, path := range p.ii.OldPaths {
 			owner, ok := a.state.OldPaths[path]
 			switch {
+			case action == storage.ImportUnchanged: // stored as it is: nothing is written
 			case !ok:
 				a.rep.Redirects++
 			case owner != known.MaterialID:

@@ -55,8 +55,13 @@ func TestOldPathFirstClaimWins(t *testing.T) {
 				t.Errorf("%s leads to %q, %v; want %s", path, slug, err, want)
 			}
 		}
-		if rep := h.apply(t, b, transfer.Options{OwnWork: true}); rep.Unchanged != 2 || rep.Redirects != 0 {
-			t.Errorf("second run: %d unchanged, %d redirects; want both unchanged", rep.Unchanged, rep.Redirects)
+		for _, dry := range []bool{true, false} {
+			rep := h.apply(t, b, transfer.Options{OwnWork: true, DryRun: dry})
+			if rep.Unchanged != 2 || rep.Redirects != 0 || len(rep.Problems) != 1 {
+				t.Errorf("second run (dry %v): %d unchanged, %d redirects, problems %+v; "+
+					"want both unchanged with only the bundle's own clash", dry, rep.Unchanged, rep.Redirects,
+					rep.Problems)
+			}
 		}
 	})
 }
