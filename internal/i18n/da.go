@@ -1091,6 +1091,8 @@ var danish = map[string]string{
 	"import.problem.shortcode": "Koden %s (en Hugo-shortcode eller et Liquid-mærke) er ikke " +
 		"omsat og står som tekst i brødteksten.",
 	"import.problem.invalid-fields": "Materialet kan ikke gemmes; ret felterne: %s.",
+	"import.problem.url-user": "Adressen %s indeholder et brugernavn (før @). Skriv den uden, så det er " +
+		"tydeligt, hvor linket fører hen.",
 	"import.problem.bad-url":        "%s er ikke en webadresse, der begynder med http:// eller https://.",
 	"import.problem.missing-url":    "Rækken har ingen adresse i kolonnen %s.",
 	"import.problem.missing-title":  "Rækken har ingen titel i kolonnen %s.",

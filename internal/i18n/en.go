@@ -1093,6 +1093,8 @@ var english = map[string]string{
 	"import.problem.shortcode": "The code %s (a Hugo shortcode or a Liquid tag) is not " +
 		"converted and stays as text in the body.",
 	"import.problem.invalid-fields": "The material cannot be saved; correct the fields: %s.",
+	"import.problem.url-user": "The address %s holds a user name (before @). Write it without, so it is clear " +
+		"where the link leads.",
 	"import.problem.bad-url":        "%s is not a web address starting with http:// or https://.",
 	"import.problem.missing-url":    "The row has no address in the column %s.",
 	"import.problem.missing-title":  "The row has no title in the column %s.",

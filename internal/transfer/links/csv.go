@@ -334,6 +334,11 @@ func (rd *reader) item(cells, names map[column]string) (item *transfer.Item, cod
 	}
 	link, ok := normalizeURL(raw)
 	if !ok {
+		if u, err := url.Parse(raw); err == nil && u.User != nil && (u.Scheme == "http" || u.Scheme == "https") {
+			// Such an address can hide where it leads, and a password in it
+			// would be published.
+			return nil, "url-user", raw
+		}
 		return nil, "bad-url", raw
 	}
 	m := material.Material{

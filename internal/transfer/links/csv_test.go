@@ -220,7 +220,7 @@ func TestReadCSVRows(t *testing.T) {
 		check     func(t *testing.T, it transfer.Item)
 	}{
 		{name: "ftp", row: "ftp://example.com/fil,A,B", refused: "bad-url"},
-		{name: "user in URL", row: "https://bruger:kode@example.com/,A,B", refused: "bad-url"},
+		{name: "user in URL", row: "https://bruger:kode@example.com/,A,B", refused: "url-user"},
 		{name: "no host", row: "https:///sti,A,B", refused: "bad-url"},
 		{name: "data URL", row: "data:text/html;base64,PHA+,A,B", refused: "bad-url"},
 		{name: "no title", row: "https://example.com/,,B", refused: "missing-title"},
