@@ -150,7 +150,9 @@ func runImport(ctx context.Context, name string, format importFormat, args []str
 	rep, err := transfer.Apply(ctx, h.Store, h.Blobs, b, transfer.Options{DryRun: *dryRun, SkipInvalid: *skip,
 		OwnWork: *ownWork, Limits: *limits, Progress: bar.update})
 	bar.finish()
-	if rep != nil {
+	// A report of a run that failed otherwise would say what was never
+	// stored.
+	if rep != nil && (err == nil || errors.Is(err, transfer.ErrStopped)) {
 		printReport(stdout, rep)
 	}
 	if errors.Is(err, transfer.ErrStopped) {

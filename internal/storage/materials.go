@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"strconv"
 	"strings"
 	"time"
@@ -235,6 +236,19 @@ func isNumericSuffix(s string) bool {
 	return err == nil && s != "" && s[0] != '0'
 }
 
+// slugLocks is how many advisory locks the slugs share. A transaction
+// holds each lock it takes until it ends, and PostgreSQL's lock table has
+// room for a few thousand, so one lock per slug would make an import of
+// thousands of materials fail; slugs that share a lock only wait longer.
+const slugLocks = 256
+
+// slugLockKey names the advisory lock of slugs like base.
+func slugLockKey(base string) int64 {
+	h := fnv.New32a()
+	h.Write([]byte(base))
+	return int64(indexLockKey)<<16 + 1 + int64(h.Sum32()%slugLocks)
+}
+
 // uniqueSlug returns base, or base with the lowest free number appended,
 // that no other material uses as its slug or as a redirect.
 func uniqueSlug(ctx context.Context, c q, base string, selfID int64) (string, error) {
@@ -244,7 +258,7 @@ func uniqueSlug(ctx context.Context, c q, base string, selfID int64) (string, er
 	if c.backend == Postgres {
 		// Saves that want the same slug take turns until they commit;
 		// SQLite's write lock already does this.
-		if _, err := c.exec(ctx, `SELECT pg_advisory_xact_lock(hashtext(?))`, "slug:"+base); err != nil {
+		if _, err := c.exec(ctx, `SELECT pg_advisory_xact_lock(?)`, slugLockKey(base)); err != nil {
 			return "", fmt.Errorf("lock slug: %w", err)
 		}
 	}

@@ -177,6 +177,19 @@ type applier struct {
 	filesByKey   map[string]*plannedFile
 	put          []string        // blob keys this run stored
 	claimed      map[string]bool // old addresses an earlier item of the bundle has
+	warned       map[string]bool // code and detail of warnings given once per import
+}
+
+// warnOnce reports a problem that many items can share, such as an author
+// the bundle lacks, at the first item that has it only.
+func (a *applier) warnOnce(p Problem) {
+	if a.warned == nil {
+		a.warned = map[string]bool{}
+	}
+	if k := p.Code + "\x00" + p.Detail; !a.warned[k] {
+		a.warned[k] = true
+		a.rep.Problems = append(a.rep.Problems, p)
+	}
 }
 
 // planned is an item that passed the checks.
@@ -314,16 +327,14 @@ func (a *applier) checkItem(it *Item, keys map[string]bool, slugs map[string]str
 		if id, ok := a.schools[it.SchoolSlug]; ok {
 			m.SchoolID = id
 		} else {
-			a.rep.Problems = append(a.rep.Problems, Problem{Where: where, Code: CodeUnknownSchool,
-				Detail: it.SchoolSlug})
+			a.warnOnce(Problem{Where: where, Code: CodeUnknownSchool, Detail: it.SchoolSlug})
 		}
 	}
 	if it.AuthorKey != "" {
 		if u, ok := a.users[it.AuthorKey]; ok {
 			p.user = &u
 		} else {
-			a.rep.Problems = append(a.rep.Problems, Problem{Where: where, Code: CodeUnknownAuthor,
-				Detail: it.AuthorKey})
+			a.warnOnce(Problem{Where: where, Code: CodeUnknownAuthor, Detail: it.AuthorKey})
 		}
 	}
 	return p, nil

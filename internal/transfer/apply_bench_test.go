@@ -89,3 +89,29 @@ func benchHub(b *testing.B, backend storage.Backend) (*storage.Store, media.Blob
 	}
 	return st, blobs
 }
+
+// BenchmarkLargeImport imports 20,000 items in one transaction, beyond what
+// PostgreSQL's lock table holds when every slug takes an advisory lock of
+// its own (the import then fails with "out of shared memory"):
+//
+//	go test ./internal/transfer -run '^$' -bench BenchmarkLargeImport -benchtime 1x -timeout 30m
+func BenchmarkLargeImport(b *testing.B) {
+	bundle := &transfer.Bundle{Source: "large"}
+	for i := range 20000 {
+		bundle.Items = append(bundle.Items, transfer.Item{Key: fmt.Sprint(i), Where: fmt.Sprint(i),
+			Material: benchMaterial(i), OldPaths: []string{fmt.Sprintf("/?p=%d", i)}})
+	}
+	for _, backend := range storagetest.Backends(b) {
+		b.Run(string(backend), func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer()
+				st, blobs := benchHub(b, backend)
+				b.StartTimer()
+				rep, err := transfer.Apply(ctx, st, blobs, bundle, transfer.Options{TempDir: b.TempDir()})
+				if err != nil || rep.Created != len(bundle.Items) {
+					b.Fatalf("%v, created %d", err, rep.Created)
+				}
+			}
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -602,4 +603,28 @@ func TestOldPathNormalises(t *testing.T) {
 			t.Errorf("OldPath(%q) = %q, want refused", bad, got)
 		}
 	}
+}
+
+// TestSharedWarningsOnce: many items of an author the bundle lacks give
+// one warning, not one per item.
+func TestSharedWarningsOnce(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		h := newHub(t, st)
+		b := &transfer.Bundle{Source: "once"}
+		for i := range 3 {
+			b.Items = append(b.Items, transfer.Item{Key: fmt.Sprint(i), Where: fmt.Sprint("item ", i),
+				Material: material.Material{Kind: material.Article, Title: fmt.Sprint("Nummer ", i),
+					Summary: "Resumé.", Audiences: []material.Audience{material.Parents}, Status: material.Draft},
+				AuthorKey: "author:ukendt", SchoolSlug: "ingen-skole"})
+		}
+		rep := h.apply(t, b, transfer.Options{})
+		var codes []string
+		for _, p := range rep.Problems {
+			codes = append(codes, p.Code+" "+p.Where)
+		}
+		want := []string{transfer.CodeUnknownSchool + " item 0", transfer.CodeUnknownAuthor + " item 0"}
+		if !slices.Equal(codes, want) {
+			t.Errorf("warnings %v, want %v", codes, want)
+		}
+	})
 }
