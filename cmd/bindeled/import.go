@@ -127,6 +127,13 @@ func runImport(ctx context.Context, name string, format importFormat, args []str
 	}
 	path := f.Arg(0)
 
+	// A dry run looks at an existing hub; it makes none at a mistyped
+	// --data. A real import may fill a new one.
+	if *dryRun {
+		if err := hubExists(*data, *database); err != nil {
+			return err
+		}
+	}
 	h, err := hub.Open(ctx, hub.Config{DataDir: *data, Database: *database,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {

@@ -276,3 +276,22 @@ func TestImportFetchMediaIsGuarded(t *testing.T) {
 		t.Errorf("%d refusals by the guarded fetcher logged, want 2:\n%s", got, errOut.String())
 	}
 }
+
+// TestImportDryRunNeedsAHub: a dry run at a mistyped --data says so and
+// makes no hub there.
+func TestImportDryRunNeedsAHub(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "tastefejl")
+	file := filepath.Join(t.TempDir(), "links.csv")
+	if err := os.WriteFile(file, []byte("url,title,description\nhttps://www.emu.dk/,EMU,Om skolen\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), []string{"import", "links", "--dry-run", "--data", data, file},
+		strings.NewReader(""), &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "no hub at") || exitCode(err) == 0 {
+		t.Errorf("dry run at a missing hub: %v", err)
+	}
+	if _, err := os.Stat(data); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the dry run made %s: %v", data, err)
+	}
+}

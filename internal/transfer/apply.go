@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path"
 	"regexp"
@@ -178,6 +179,25 @@ type applier struct {
 	put          []string        // blob keys this run stored
 	claimed      map[string]bool // old addresses an earlier item of the bundle has
 	warned       map[string]bool // code and detail of warnings given once per import
+}
+
+// hubSegments are the first segments of the hub's own addresses
+// (internal/web's routes; a test there keeps the two equal).
+var hubSegments = []string{"brand", "delingsbillede", "feed", "healthz", "indlejr", "materialer", "media",
+	"oembed", "om", "redaktion", "robots.txt", "sitemap.xml", "skoler", "static", "temaer", "tilgaengelighed"}
+
+// HubPath reports whether an old address, as storage.OldPath writes it,
+// is one the hub answers itself and so cannot redirect: the front page
+// without a query (with one, it would take over the front page's visits
+// with tracking keys), or a path under one of the hub's own segments.
+func HubPath(path string) bool {
+	p, query, _ := strings.Cut(path, "?")
+	if p == "/" {
+		return query == ""
+	}
+	first, _, _ := strings.Cut(strings.TrimPrefix(p, "/"), "/")
+	first, _ = url.PathUnescape(first)
+	return slices.Contains(hubSegments, strings.ToLower(first))
 }
 
 // warnOnce reports a problem that many items can share, such as an author
@@ -590,7 +610,7 @@ func (a *applier) prepare(p *planned) {
 	}
 	for _, raw := range it.OldPaths {
 		path, ok := storage.OldPath(raw)
-		if !ok {
+		if !ok || HubPath(path) {
 			a.warnOldPath(it, CodeOldPath, raw)
 			continue
 		}

@@ -628,3 +628,19 @@ func TestSharedWarningsOnce(t *testing.T) {
 		}
 	})
 }
+
+func TestHubPathsAreNoOldAddresses(t *testing.T) {
+	for raw, want := range map[string]bool{
+		"/": true, "/?utm_source=nyhedsbrev": true, "/?fbclid=1": true, "/redaktion/login": true,
+		"/materialer": true, "/Materialer/x": true, "/%6Dedia/a.png": true, "/sitemap.xml": true,
+		"/?p=12": false, "/2016/12/trivsel/": false, "/om-os": false, "/omkring": false, "/?page_id=7": false,
+	} {
+		path, ok := storage.OldPath(raw)
+		if !ok {
+			t.Fatalf("%s: not an old address", raw)
+		}
+		if got := transfer.HubPath(path); got != want {
+			t.Errorf("HubPath(%q from %q) = %v, want %v", path, raw, got, want)
+		}
+	}
+}

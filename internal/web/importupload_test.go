@@ -16,6 +16,7 @@ import (
 	"github.com/bindeled/bindeled/internal/material"
 	"github.com/bindeled/bindeled/internal/media"
 	"github.com/bindeled/bindeled/internal/storage"
+	"github.com/bindeled/bindeled/internal/storage/storagetest"
 	"github.com/bindeled/bindeled/internal/transfer"
 )
 
@@ -331,4 +332,16 @@ func TestImportUploadOfAZippedFolder(t *testing.T) {
 			t.Errorf("imported material: %+v, %v", m, err)
 		}
 	})
+}
+
+// TestOldAddressesNeverShadowRoutes: every address the router answers is
+// one an import refuses as an old address.
+func TestOldAddressesNeverShadowRoutes(t *testing.T) {
+	h := newHub(t, storagetest.Open(t, storage.SQLite))
+	for _, rt := range h.web.Routes() {
+		path := strings.NewReplacer("{$}", "", "{", "", "}", "").Replace(rt.Pattern)
+		if !transfer.HubPath(path) {
+			t.Errorf("route %s %s: an import could claim %q as an old address", rt.Method, rt.Pattern, path)
+		}
+	}
 }
