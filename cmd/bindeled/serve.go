@@ -90,7 +90,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		if link != "" {
 			// Printed to the terminal only, never to the log.
-			fmt.Fprintf(stdout, "\nNo users yet. Create the first admin within an hour at:\n\n  %s\n\n", link)
+			fmt.Fprintf(stdout, "\nNobody can sign in yet. Create the first admin within an hour at:\n\n  %s\n\n", link)
 		}
 	})
 }
