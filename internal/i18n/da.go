@@ -595,6 +595,10 @@ var danish = map[string]string{
 	"ws.import.skipped_list":  "Sprunget over på grund af fejl",
 	"ws.import.files_note": "Filerne hentes først, når du importerer. Uden fluebenet ved »Hent billeder og filer fra " +
 		"det gamle websted« bliver de udeladt og nævnt i rapporten.",
+	"ws.import.source": "Kildens navn (valgfrit)",
+	"ws.import.source_help": "Kun for Markdown: giv to forskellige websteder hvert sit navn, fx »skole-a«, så " +
+		"filer med samme sti ikke opdaterer hinanden. Brug det samme navn, når du importerer webstedet igen.",
+	"error.import_source":  "Brug små bogstaver, tal og bindestreger, fx skole-a.",
 	"ws.import.warnings":   "Bemærkninger",
 	"ws.import.to_fix":     "Se materialer, der mangler noget for at opfylde kravene",
 	"ws.import.unreadable": "Filen kunne ikke læses",

@@ -596,6 +596,10 @@ var english = map[string]string{
 	"ws.import.skipped_list":      "Skipped because of errors",
 	"ws.import.files_note": "The files are only fetched when you import. Without the box »Fetch pictures and " +
 		"files from the old site« ticked they are left out and named in the report.",
+	"ws.import.source": "Name of the source (optional)",
+	"ws.import.source_help": "Markdown only: give two different sites a name each, such as »skole-a«, so " +
+		"files with the same path do not update each other. Use the same name when you import the site again.",
+	"error.import_source":  "Use lower-case letters, digits and hyphens, such as skole-a.",
 	"ws.import.warnings":   "Notes",
 	"ws.import.to_fix":     "See materials that lack something the requirements ask for",
 	"ws.import.unreadable": "The file could not be read",

@@ -46,6 +46,9 @@ type WSImportPage struct {
 	DryRun      bool
 	SkipInvalid bool
 	FetchMedia  bool
+	// Source names a Markdown folder apart from others whose files have
+	// the same paths, as --source does on the command line.
+	Source string
 	// Kept refers to an uploaded file that a dry run read, so the import
 	// itself needs no second upload; KeptName is its name.
 	Kept     string
@@ -100,10 +103,14 @@ func (s *Server) wsRunImport(w http.ResponseWriter, r *http.Request) error {
 	b.Section = "import"
 	p := WSImportPage{Base: b, Formats: importFormats, Format: f.values.Get("format"),
 		DryRun: f.values.Get("dry_run") == "on", SkipInvalid: f.values.Get("skip_invalid") == "on",
-		FetchMedia: f.values.Get("fetch_media") == "on", Problems: material.Problems{}}
+		FetchMedia: f.values.Get("fetch_media") == "on", Source: strings.TrimSpace(f.values.Get("source")),
+		Problems: material.Problems{}}
 	if !slices.Contains(importFormats, p.Format) {
 		p.Problems.Add("format", "error.import_format")
 		p.Format = importFormats[0]
+	}
+	if p.Source != "" && !material.ValidSlug(p.Source) {
+		p.Problems.Add("source", "error.import_source")
 	}
 	key, name := f.key, f.name
 	if key == "" {
@@ -176,6 +183,9 @@ func (s *Server) importUpload(ctx context.Context, key, name string, p WSImportP
 		return nil, err
 	}
 	opts := readers.Options{Name: name}
+	if p.Format == "markdown" {
+		opts.Source = p.Source
+	}
 	if p.FetchMedia && p.Format == "wordpress" {
 		settings, err := s.store.Settings(ctx)
 		if err != nil {

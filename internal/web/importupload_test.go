@@ -300,29 +300,36 @@ func TestImportUploadFetchesThroughTheGuard(t *testing.T) {
 	}
 }
 
+// zipped returns a zip file of files.
+func zipped(t *testing.T, files map[string][]byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name, data := range files {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = w.Write(data)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
 // TestImportUploadOfAZippedFolder: a zip file of a Markdown folder brings
 // its materials with their pictures.
 func TestImportUploadOfAZippedFolder(t *testing.T) {
 	eachHub(t, func(t *testing.T, h *hubT) {
-		var buf bytes.Buffer
-		zw := zip.NewWriter(&buf)
-		for name, data := range map[string][]byte{
+		site := zipped(t, map[string][]byte{
 			"site/content/moede.md": []byte("---\ntitle: Forældremødet\ndate: 2024-09-01\ncover: gaard.png\n" +
 				"cover_alt: Forældre i skolegården\ndescription: Sådan holder I et godt møde.\n---\n\nTekst.\n"),
 			"site/content/gaard.png": pngBytes(t, 60, 40),
-		} {
-			w, err := zw.Create(name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, _ = w.Write(data)
-		}
-		if err := zw.Close(); err != nil {
-			t.Fatal(err)
-		}
+		})
 		c, token := h.login(storage.RoleAdmin)
 		p := c.postMultipart("/redaktion/import", importFields(token, [2]string{"format", "markdown"}),
-			file{"file", "site.zip", buf.Bytes()})
+			file{"file", "site.zip", site})
 		if p.status != http.StatusOK || p.text("#count-created") != "1" || p.text("#count-media") != "1" {
 			t.Fatalf("status %d, created %q, media %q\n%s", p.status, p.text("#count-created"),
 				p.text("#count-media"), p.text("main"))
@@ -344,4 +351,34 @@ func TestOldAddressesNeverShadowRoutes(t *testing.T) {
 			t.Errorf("route %s %s: an import could claim %q as an old address", rt.Method, rt.Pattern, path)
 		}
 	}
+}
+
+// TestImportUploadSourceKeepsSitesApart: two sites whose files have the
+// same path update each other unless each has a source name.
+func TestImportUploadSourceKeepsSitesApart(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		site := func(title string) []byte {
+			return zipped(t, map[string][]byte{"content/trivsel.md": []byte("---\ntitle: " + title +
+				"\ndate: 2024-09-01\ndescription: Om trivsel.\n---\n\nTekst.\n")})
+		}
+		c, token := h.login(storage.RoleAdmin)
+		p := c.postMultipart("/redaktion/import", importFields(token, [2]string{"format", "markdown"},
+			[2]string{"source", "Skole A!"}), file{"file", "a.zip", site("Trivsel på skole A")})
+		if p.status != http.StatusUnprocessableEntity || p.attr("#source", "value") != "Skole A!" ||
+			p.text("#source-problem") == "" {
+			t.Fatalf("a bad source name: status %d, kept %q, problem %q", p.status, p.attr("#source", "value"),
+				p.text("#source-problem"))
+		}
+		for _, s := range []struct{ source, title string }{{"skole-a", "Trivsel på skole A"},
+			{"skole-b", "Trivsel på skole B"}} {
+			p = c.postMultipart("/redaktion/import", importFields(token, [2]string{"format", "markdown"},
+				[2]string{"source", s.source}), file{"file", "site.zip", site(s.title)})
+			if p.text("#count-created") != "1" {
+				t.Errorf("%s: created %q\n%s", s.source, p.text("#count-created"), p.text("main"))
+			}
+		}
+		if _, total, _ := h.st.SearchMaterials(ctx, "", 10, 0); total != 2 {
+			t.Errorf("%d materials, want one per site", total)
+		}
+	})
 }
