@@ -13,10 +13,6 @@ import (
 	"github.com/bindeled/bindeled/internal/storage"
 )
 
-// starterKey marks in the settings that the starter collection was loaded,
-// so it is loaded once per database, however many instances start.
-const starterKey = "starter.loaded"
-
 // LoadStarter fills a new hub with the starter collection: themes, example
 // schools and materials with their files. It does nothing when the
 // collection was loaded before or the hub already has materials.
@@ -26,11 +22,11 @@ func LoadStarter(ctx context.Context, st *storage.Store, blobs media.Blobs, log 
 		return err
 	}
 	if total > 0 || len(existing) > 0 {
-		_, err := st.ClaimOnce(ctx, starterKey, nil)
+		_, err := st.ClaimOnce(ctx, storage.StarterLoaded, nil)
 		return err
 	}
 
-	loaded, err := st.ClaimOnce(ctx, starterKey, func(ctx context.Context) error {
+	loaded, err := st.ClaimOnce(ctx, storage.StarterLoaded, func(ctx context.Context) error {
 		return loadStarter(ctx, st, blobs)
 	})
 	if err != nil {

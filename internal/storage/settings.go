@@ -61,6 +61,12 @@ func (s *Store) SettingOnce(ctx context.Context, key, value string) (string, err
 	return stored, nil
 }
 
+// StarterLoaded is the setting claimed once the starter collection is
+// loaded into a hub (internal/hub), or once a restore has filled it with
+// the content of another (internal/transfer/export): either way the
+// starter collection is never loaded into it.
+const StarterLoaded = "starter.loaded"
+
 // ClaimOnce records that the one-time task named key has been done and
 // reports whether this call was the one that did so. Callers run the task
 // in fn, inside the same transaction, so a failed task can be tried again.

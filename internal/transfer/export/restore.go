@@ -1019,12 +1019,8 @@ func (r *restorer) loadInline(_ context.Context, l *storage.Loader) error {
 	return nil
 }
 
-// starterLoaded is the setting internal/hub claims when it loads the
-// starter collection; a restored hub has its content and never gets it.
-const starterLoaded = "starter.loaded"
-
 // markStarter marks the hub so the starter collection is never loaded
 // into it, even when the export has no materials.
 func (r *restorer) markStarter(_ context.Context, l *storage.Loader) error {
-	return l.PutSetting(starterLoaded, "done")
+	return l.PutSetting(storage.StarterLoaded, "done")
 }
