@@ -204,52 +204,23 @@ func (s *Server) importUpload(ctx context.Context, key, name string, p WSImportP
 
 // readImportForm streams the import form: the CSRF token first, then the
 // fields and at most one file, which goes straight into the media store.
+// A body over the limit is kept as tooLarge, with the fields read so far.
 func (s *Server) readImportForm(w http.ResponseWriter, r *http.Request) (*importForm, error) {
-	if !isMultipart(r) {
-		return nil, errBadInput
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxImportBytes+4<<20)
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return nil, errBadInput
-	}
 	f := &importForm{values: url.Values{}}
-	for first := true; ; first = false {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
+	err := s.readParts(w, r, maxImportBytes+4<<20, f.values, func(name string, part *multipart.Part) (bool, error) {
+		if name != "file" {
+			return false, nil
 		}
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			f.tooLarge = true
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", errBadInput, err)
-		}
-		name := part.FormName()
-		if first && (name != "csrf" || !s.checkPartCSRF(r, part)) {
-			return nil, errCSRF
-		}
-		if name == "file" {
-			if err := s.storeImportFile(r, part, f); err != nil {
-				return nil, err
-			}
-			if f.tooLarge {
-				break
-			}
-			continue
-		}
-		v, err := io.ReadAll(io.LimitReader(part, maxFieldBytes+1))
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", errBadInput, err)
-		}
-		if len(v) > maxFieldBytes {
-			return nil, errTooLarge
-		}
-		f.values.Add(name, string(v))
+		return true, s.storeImportFile(r, part, f)
+	})
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		f.tooLarge, err = true, nil
+		cleanValues(f.values)
 	}
-	cleanValues(f.values)
+	if err != nil {
+		return nil, err
+	}
 	return f, nil
 }
 
@@ -268,10 +239,10 @@ func (s *Server) storeImportFile(r *http.Request, part *multipart.Part, f *impor
 		time.Now().Add(keptUploadFor)); err != nil {
 		return err
 	}
-	_, err = s.blobs.Put(r.Context(), key, io.LimitReader(part, maxImportBytes+1))
+	n, err := s.blobs.Put(r.Context(), key, io.LimitReader(part, maxImportBytes+1))
 	var tooBig *http.MaxBytesError
 	switch {
-	case errors.As(err, &tooBig):
+	case errors.As(err, &tooBig) || err == nil && n > maxImportBytes:
 		f.tooLarge = true
 		_ = s.blobs.Delete(r.Context(), key) // the planned deletion tries again
 		return nil

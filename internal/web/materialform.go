@@ -570,46 +570,63 @@ func merge(a, b material.Problems) material.Problems {
 // the rest of the form is still read.
 func (s *Server) readMultipart(w http.ResponseWriter, r *http.Request,
 	classOf func(field string) (media.Class, bool)) (url.Values, material.Problems, error) {
-	if !isMultipart(r) {
-		return nil, nil, errBadInput
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, s.maxRequestBytes())
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return nil, nil, errBadInput
-	}
-
 	form := url.Values{}
 	problems := material.Problems{}
+	err := s.readParts(w, r, s.maxRequestBytes(), form, func(name string, part *multipart.Part) (bool, error) {
+		class, ok := classOf(name)
+		if !ok {
+			return false, nil
+		}
+		return true, s.readUpload(r, part, name, class, form, problems)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return form, problems, nil
+}
+
+// readParts streams a multipart form of at most limit bytes into form:
+// the CSRF token must come first, file takes the parts it wants and says
+// so, and the other parts are fields. A body over the limit is an error
+// that matches both errBadInput and *http.MaxBytesError.
+func (s *Server) readParts(w http.ResponseWriter, r *http.Request, limit int64, form url.Values,
+	file func(name string, part *multipart.Part) (bool, error)) error {
+	if !isMultipart(r) {
+		return errBadInput
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return errBadInput
+	}
 	for first := true; ; first = false {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return nil, nil, fmt.Errorf("%w: %v", errBadInput, err)
+			return fmt.Errorf("%w: %w", errBadInput, err)
 		}
 		name := part.FormName()
 		if first && (name != "csrf" || !s.checkPartCSRF(r, part)) {
-			return nil, nil, errCSRF
+			return errCSRF
 		}
-		if class, ok := classOf(name); ok {
-			if err := s.readUpload(r, part, name, class, form, problems); err != nil {
-				return nil, nil, err
-			}
+		if took, err := file(name, part); err != nil {
+			return err
+		} else if took {
 			continue
 		}
 		v, err := io.ReadAll(io.LimitReader(part, maxFieldBytes+1))
 		if err != nil {
-			return nil, nil, fmt.Errorf("%w: %v", errBadInput, err)
+			return fmt.Errorf("%w: %w", errBadInput, err)
 		}
 		if len(v) > maxFieldBytes {
-			return nil, nil, errTooLarge
+			return errTooLarge
 		}
 		form.Add(name, string(v))
 	}
 	cleanValues(form)
-	return form, problems, nil
+	return nil
 }
 
 func (s *Server) checkPartCSRF(r *http.Request, part *multipart.Part) bool {
