@@ -34,8 +34,7 @@ func exportHub(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	f := newFlags("export", exportSummary, stderr)
 	format := f.String("format", "", "how materials are written: markdown or json (required)")
 	revisions := f.Bool("revisions", false, "include every saved version of every material")
-	data := f.String("data", "./data", "folder for the SQLite database and media files")
-	database := f.String("database", "", "PostgreSQL URL (postgres://…); empty uses SQLite in --data")
+	data, database := hubFlags(f)
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -89,8 +88,7 @@ they set one with "Glemt adgangskode?" on the login page.
 // bindeled import.
 func importBindeled(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newFlags("import bindeled", importBindeledSummary, stderr)
-	data := f.String("data", "./data", "folder for the SQLite database and media files")
-	database := f.String("database", "", "PostgreSQL URL (postgres://…); empty uses SQLite in --data")
+	data, database := hubFlags(f)
 	if err := f.parse(args); err != nil {
 		return err
 	}

@@ -58,6 +58,14 @@ func (f envFlags) parse(args []string) error {
 }
 
 // passwordFlags registers the cost of password hashing.
+// hubFlags adds the flags that name the hub a command works on: its data
+// folder and, for PostgreSQL, its database.
+func hubFlags(f envFlags) (data, database *string) {
+	data = f.String("data", "./data", "folder for the SQLite database and media files")
+	database = f.String("database", "", "PostgreSQL URL (postgres://…); empty uses SQLite in --data")
+	return data, database
+}
+
 func passwordFlags(f envFlags) *auth.Params {
 	p := auth.DefaultParams()
 	f.Func("password-memory", fmt.Sprintf("argon2id memory in KiB (default %d); lower only for tests", p.Memory),

@@ -110,8 +110,7 @@ func importUsage() string {
 func runImport(ctx context.Context, name string, format importFormat, args []string, stdout,
 	stderr io.Writer) error {
 	f := newFlags("import "+name, format.usage+"\n\n"+importSummary, stderr)
-	data := f.String("data", "./data", "folder for the SQLite database and media files")
-	database := f.String("database", "", "PostgreSQL URL (postgres://…); empty uses SQLite in --data")
+	data, database := hubFlags(f)
 	dryRun := f.Bool("dry-run", false, "print what the import would do and store nothing")
 	skip := f.Bool("skip-invalid", false, "leave out the items that cannot be imported, and report them")
 	ownWork := f.Bool("own-work", false, "answer the consent questions of items that bring no answers:\n"+

@@ -19,8 +19,7 @@ until it is done.
 
 func reindex(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newFlags("reindex", reindexSummary, stderr)
-	data := f.String("data", "./data", "folder for the SQLite database and media files")
-	database := f.String("database", "", "PostgreSQL URL (postgres://…); empty uses SQLite in --data")
+	data, database := hubFlags(f)
 	if err := f.parse(args); err != nil {
 		return err
 	}

@@ -33,8 +33,7 @@ store their tokens encrypted; without it only channels by hand work.`
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newFlags("serve", serveSummary, stderr)
 	addr := f.String("addr", ":8080", "address to listen on")
-	data := f.String("data", "./data", "folder for the SQLite database and media files")
-	database := f.String("database", "", "PostgreSQL URL (postgres://…); empty uses SQLite in --data")
+	data, database := hubFlags(f)
 	baseURL := f.String("base-url", "", "public address for absolute links, e.g. https://skoleoghjem.example.dk")
 	starter := f.Bool("starter", true, "load the starter materials into a new, empty hub")
 	proxies := f.String("trusted-proxies", "",

@@ -29,8 +29,7 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	role := f.String("role", "editor", "admin, editor, reviewer or contributor")
 	schoolList := f.String("school", "",
 		"for a contributor: the school's address name (slug); several separated by commas")
-	data := f.String("data", "./data", "folder for the SQLite database and media files")
-	database := f.String("database", "", "PostgreSQL URL (postgres://…); empty uses SQLite in --data")
+	data, database := hubFlags(f)
 	passwords := passwordFlags(f)
 	if err := f.parse(args); err != nil {
 		return err
