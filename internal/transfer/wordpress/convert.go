@@ -228,12 +228,24 @@ func (c *converter) blocks(n *html.Node, nest int) []string {
 
 // holdsBlock reports whether the inline element n holds a block element.
 func holdsBlock(n *html.Node) bool {
-	if n.Type != html.ElementNode || n.FirstChild == nil {
+	if n.Type != html.ElementNode {
 		return false
 	}
+	found := false
+	eachDescendant(n, func(d *html.Node) bool {
+		found = isBlock(d)
+		return !found
+	})
+	return found
+}
+
+// eachDescendant visits the nodes inside n in document order, without
+// recursion so that any depth of nesting is safe, and without going into
+// the elements the conversion drops; it stops when visit returns false.
+func eachDescendant(n *html.Node, visit func(*html.Node) bool) {
 	for d := n.FirstChild; d != nil; {
-		if isBlock(d) {
-			return true
+		if !visit(d) {
+			return
 		}
 		if d.FirstChild != nil && !dropped(d) {
 			d = d.FirstChild
@@ -243,11 +255,10 @@ func holdsBlock(n *html.Node) bool {
 			d = d.Parent
 		}
 		if d == n {
-			break
+			return
 		}
 		d = d.NextSibling
 	}
-	return false
 }
 
 // enter counts one more level of nested elements and reports whether the
@@ -621,26 +632,15 @@ func (c *converter) inlineImage(u *url.URL, alt string) string {
 	return "![" + escapeText(alt) + "](" + transfer.InlineRef(i) + ")"
 }
 
-// textOf returns the text n holds, without following elements
-// recursively, so that any depth of nesting is safe.
+// textOf returns the text n holds, at any depth of nesting.
 func textOf(n *html.Node) string {
 	var b strings.Builder
-	for d := n.FirstChild; d != nil; {
+	eachDescendant(n, func(d *html.Node) bool {
 		if d.Type == html.TextNode {
 			b.WriteString(d.Data)
 		}
-		if d.FirstChild != nil && !dropped(d) {
-			d = d.FirstChild
-			continue
-		}
-		for d != n && d.NextSibling == nil {
-			d = d.Parent
-		}
-		if d == n {
-			break
-		}
-		d = d.NextSibling
-	}
+		return true
+	})
 	return b.String()
 }
 
