@@ -460,11 +460,16 @@ func (im *importer) storeLinks(ctx context.Context, it *ImportItem) ([]string, e
 	return taken, nil
 }
 
+// channelTag is the key of the hub's own channel tags (share.TagParam,
+// "?k=aula"), left out of old addresses like the platforms' tracking keys.
+const channelTag = "k"
+
 // OldPath normalises an address a material had on an old site, so that
 // a request for it finds it however it is written: the host and scheme
 // are dropped, a trailing slash is optional, the query's keys are sorted
-// and the tracking keys that sharing adds (utm_…, fbclid, gclid) are left
-// out. It reports false for what is not an address of a page.
+// and the tracking keys that sharing adds (utm_…, fbclid, gclid, the
+// hub's own k) are left out. It reports false for what is not an address
+// of a page.
 func OldPath(raw string) (string, bool) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" || len(raw) > 2000 {
@@ -497,7 +502,7 @@ func OldPath(raw string) (string, bool) {
 		return "", false
 	}
 	for k, vs := range values {
-		if k == "" || strings.HasPrefix(k, "utm_") || k == "fbclid" || k == "gclid" {
+		if k == "" || strings.HasPrefix(k, "utm_") || k == "fbclid" || k == "gclid" || k == channelTag {
 			delete(values, k)
 			continue
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/bindeled/bindeled/internal/material"
 	"github.com/bindeled/bindeled/internal/storage"
+	"github.com/bindeled/bindeled/internal/transfer"
 )
 
 // oldAddress answers a request for an address an imported material had
@@ -25,7 +26,9 @@ func (s *Server) oldAddress(w http.ResponseWriter, r *http.Request) (bool, error
 		raw += "?" + r.URL.RawQuery
 	}
 	path, ok := storage.OldPath(raw)
-	if !ok {
+	if !ok || transfer.HubPath(path) {
+		// Such addresses are never recorded: the front page shared with
+		// only tracking keys needs no look-up.
 		return false, nil
 	}
 	slug, public, err := s.store.OldPathTarget(r.Context(), path)

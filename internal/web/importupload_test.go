@@ -15,6 +15,7 @@ import (
 
 	"github.com/bindeled/bindeled/internal/material"
 	"github.com/bindeled/bindeled/internal/media"
+	"github.com/bindeled/bindeled/internal/share"
 	"github.com/bindeled/bindeled/internal/storage"
 	"github.com/bindeled/bindeled/internal/storage/storagetest"
 	"github.com/bindeled/bindeled/internal/transfer"
@@ -381,4 +382,19 @@ func TestImportUploadSourceKeepsSitesApart(t *testing.T) {
 			t.Errorf("%d materials, want one per site", total)
 		}
 	})
+}
+
+// TestOldAddressesIgnoreTheChannelTag: an address shared with the hub's
+// own channel tag is the same old address, and the front page with only
+// tags is no old address at all.
+func TestOldAddressesIgnoreTheChannelTag(t *testing.T) {
+	tagged, ok := storage.OldPath("/?p=3&" + share.TagParam + "=aula")
+	plain, _ := storage.OldPath("/?p=3")
+	if !ok || tagged != plain {
+		t.Errorf("tagged %q, plain %q", tagged, plain)
+	}
+	front, ok := storage.OldPath("/?" + share.TagParam + "=qr&utm_source=x")
+	if !ok || !transfer.HubPath(front) {
+		t.Errorf("front page with tags: %q, hub path %v", front, transfer.HubPath(front))
+	}
 }
