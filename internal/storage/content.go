@@ -237,3 +237,16 @@ func (s *Store) RankedFacets(ctx context.Context, hits []search.Hit) (*material.
 	}
 	return sn.listing, order, nil
 }
+
+// PageVersion returns the version of what public pages show: it moves
+// with every committed change to published materials and their parts,
+// themes, schools, settings, media files, synonyms and redirects, and
+// stays when only drafts change.
+func (s *Store) PageVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := s.q().queryRow(ctx, `SELECT version FROM page_state WHERE id = 1`).Scan(&v)
+	if err != nil {
+		return 0, fmt.Errorf("page version: %w", err)
+	}
+	return v, nil
+}

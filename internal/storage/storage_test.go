@@ -677,3 +677,51 @@ func TestSearchKeepsDraftsPrivate(t *testing.T) {
 		}
 	})
 }
+
+func TestPageVersionMovesWithWhatPagesShow(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		last, err := st.PageVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		step := func(what string, wantMoved bool, change func() error) {
+			t.Helper()
+			if err := change(); err != nil {
+				t.Fatalf("%s: %v", what, err)
+			}
+			v, err := st.PageVersion(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if moved := v != last; moved != wantMoved {
+				t.Errorf("%s: page version %d -> %d, moved = %v, want %v", what, last, v, moved, wantMoved)
+			}
+			last = v
+		}
+		draft := article("Kladde", material.Draft)
+		step("a new draft", false, func() error { return st.CreateMaterial(ctx, draft) })
+		draft.Audiences = []material.Audience{material.Parents}
+		step("a draft's audiences", false, func() error { return st.UpdateMaterial(ctx, draft) })
+		draft.Status = material.Published
+		step("publishing", true, func() error { return st.UpdateMaterial(ctx, draft) })
+		draft.GradeBands = []material.GradeBand{material.Grades7to9}
+		step("a published material's grades", true, func() error { return st.UpdateMaterial(ctx, draft) })
+		draft.Status = material.Draft
+		step("unpublishing", true, func() error { return st.UpdateMaterial(ctx, draft) })
+		theme := &storage.Theme{Slug: "trivsel", Name: "Trivsel"}
+		step("a new theme", true, func() error { return st.SaveTheme(ctx, theme) })
+		theme.Name = "Trivsel og fællesskab"
+		step("a theme renamed", true, func() error { return st.SaveTheme(ctx, theme) })
+		step("a setting", true, func() error { return st.PutSettings(ctx, map[string]string{"brand.name": "X"}) })
+		// Many rows in one transaction move it, once on PostgreSQL.
+		var many []*material.Material
+		for i := range 5 {
+			many = append(many, article(fmt.Sprintf("Udgivet %d", i), material.Published))
+		}
+		before := last
+		step("five published in one go", true, func() error { return st.CreateMaterials(ctx, many) })
+		if st.Backend() == storage.Postgres && last != before+1 {
+			t.Errorf("five materials in one transaction moved the version by %d, want 1", last-before)
+		}
+	})
+}
