@@ -90,8 +90,8 @@ var tables = []table{
 }
 
 // ownTables are kept by each database for itself and not copied: the
-// content counter of the target moves as the rows arrive.
-var ownTables = []string{"content_state"}
+// content and page counters of the target move as the rows arrive.
+var ownTables = []string{"content_state", "page_state"}
 
 // KnownTables lists every table of the schema: those Copy moves and
 // those each database keeps for itself.
