@@ -80,6 +80,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return importCmd(ctx, args[1:], stdout, stderr)
 	case "export":
 		return exportHub(ctx, args[1:], stdout, stderr)
+	case "serve-file": // not in the usage: a reference for scripts/load
+		return serveFile(ctx, args[1:], stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "bindeled", versionString())
 		return nil

@@ -238,14 +238,6 @@ func (h *Hub) publicBase(addr string) string {
 // Serve runs the web server on addr until ctx ends, then lets requests in
 // flight finish for up to grace.
 func (h *Hub) Serve(ctx context.Context, addr string, grace time.Duration, ready func(net string)) error {
-	srv := &http.Server{
-		Addr:              addr,
-		Handler:           h.Web,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(h.log.Handler(), slog.LevelWarn),
-	}
 	ln, err := listen(addr)
 	if err != nil {
 		return err
@@ -259,6 +251,35 @@ func (h *Hub) Serve(ctx context.Context, addr string, grace time.Duration, ready
 	defer func() { stopJobs(); <-jobsDone }()
 	go func() { defer close(jobsDone); h.Jobs.Run(jobsCtx) }()
 
+	return serveOn(ctx, ln, h.Web, grace, h.log)
+}
+
+// ServeHandler serves handler on addr with the same server settings as
+// Serve, until ctx ends. The hidden serve-file command uses it, so that a
+// plain file is measured through the same server as the hub's pages.
+func ServeHandler(ctx context.Context, addr string, handler http.Handler, grace time.Duration, log *slog.Logger,
+	ready func(net string)) error {
+	ln, err := listen(addr)
+	if err != nil {
+		return err
+	}
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	return serveOn(ctx, ln, handler, grace, log)
+}
+
+// serveOn runs an HTTP server on ln until ctx ends, then lets requests in
+// flight finish for up to grace.
+func serveOn(ctx context.Context, ln net.Listener, handler http.Handler, grace time.Duration,
+	log *slog.Logger) error {
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -267,7 +288,7 @@ func (h *Hub) Serve(ctx context.Context, addr string, grace time.Duration, ready
 	case <-ctx.Done():
 	}
 
-	h.log.Info("shutting down", "grace", grace)
+	log.Info("shutting down", "grace", grace)
 	sctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
