@@ -17,6 +17,15 @@ import (
 // schools and materials with their files. It does nothing when the
 // collection was loaded before or the hub already has materials.
 func LoadStarter(ctx context.Context, st *storage.Store, blobs media.Blobs, log *slog.Logger) error {
+	// Every start but the first ends here: reading the marker is one
+	// small row, where counting the materials reads the whole table.
+	settings, err := st.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	if settings[storage.StarterLoaded] != "" {
+		return nil
+	}
 	existing, total, err := st.SearchMaterials(ctx, "", 1, 0)
 	if err != nil {
 		return err
