@@ -253,6 +253,32 @@ func TestReport(t *testing.T) {
 	}
 }
 
+// TestPeerReport: the peer's figures stand beside the hub's page of the
+// same kind, as a ratio of requests per second.
+func TestPeerReport(t *testing.T) {
+	m := &measurement{targets: []*target{
+		{Name: "front page", Result: result{RPS: 18}},
+		{Name: "article", Result: result{RPS: 20000}},
+	}, peer: peerResult{State: "measured",
+		Post: target{Name: "WordPress post", Path: "/p/", Result: result{RPS: 40, P50: 800 * time.Millisecond}},
+		Home: target{Name: "WordPress home", Path: "/", Result: result{RPS: 16}}}}
+	var b strings.Builder
+	m.peerReport(&b)
+	for _, want := range []string{"| WordPress post (/p/) | 40 | 800 ms |", "| article | 500× |",
+		"| front page | 1.1× |"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("peer report lacks %q:\n%s", want, b.String())
+		}
+	}
+	m.peer = peerResult{State: "stopped", Dir: "../shared/bench/peers"}
+	b.Reset()
+	m.peerReport(&b)
+	if !strings.Contains(b.String(), "installed but not running") ||
+		!strings.Contains(b.String(), "../shared/bench/peers/common.sh") {
+		t.Errorf("stopped peer: %s", b.String())
+	}
+}
+
 // TestSeed: the seeded hub has the starter collection and generated
 // published materials of every kind up to the number asked for, with
 // audiences, themes and the starter's files.

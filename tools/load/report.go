@@ -186,9 +186,17 @@ func (m *measurement) peerReport(b *strings.Builder) {
 		hub  *target
 	}{{&p.Post, article}, {&p.Home, front}} {
 		r := row.peer.Result
-		fmt.Fprintf(b, "| %s (%s) | %s | %s | %s | %d | %s | %.0f× |\n", row.peer.Name, row.peer.Path, rps(r.RPS),
-			ms(r.P50), ms(r.P99), r.Errors, row.hub.Name, ratio(row.hub.Result.RPS, r.RPS))
+		fmt.Fprintf(b, "| %s (%s) | %s | %s | %s | %d | %s | %s |\n", row.peer.Name, row.peer.Path, rps(r.RPS),
+			ms(r.P50), ms(r.P99), r.Errors, row.hub.Name, times(ratio(row.hub.Result.RPS, r.RPS)))
 	}
+}
+
+// times writes a ratio with one decimal below 10 and none above.
+func times(v float64) string {
+	if v < 10 {
+		return fmt.Sprintf("%.1f×", v)
+	}
+	return thousands(int64(v+0.5)) + "×"
 }
 
 func median(ds []time.Duration) time.Duration {
