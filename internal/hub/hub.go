@@ -119,6 +119,13 @@ func open(ctx context.Context, cfg Config, st *storage.Store, base *url.URL, pro
 	} else if n > 0 {
 		cfg.Logger.Info("search index built", "materials", n)
 	}
+	// Images stored before renditions existed, or restored from an
+	// export, get theirs made by the job runner.
+	if n, err := st.PlanMissingRenditions(ctx, time.Now()); err != nil {
+		return nil, err
+	} else if n > 0 {
+		cfg.Logger.Info("renditions planned for images without them", "images", n)
+	}
 	interval := cfg.JobInterval
 	if interval <= 0 {
 		interval = 30 * time.Second

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -36,6 +37,8 @@ type Store interface {
 	MaterialCreator(ctx context.Context, materialID int64) (int64, error)
 	ActiveUserIDs(ctx context.Context, roles ...storage.Role) ([]int64, error)
 	SchoolContributors(ctx context.Context, schoolID int64) ([]int64, error)
+	GetMedia(ctx context.Context, id int64) (*storage.Media, error)
+	SaveRenditions(ctx context.Context, mediaID int64, rs []storage.Rendition) (bool, error)
 }
 
 // Sender sends one mail; *mail.Sender is one.
@@ -74,8 +77,9 @@ type Runner struct {
 	// Social sends posts on social channels; nil leaves their jobs to
 	// fail and be tried again.
 	Social SocialPoster
-	// Blobs is the media store, where kept uploads are deleted; nil leaves
-	// those jobs to fail and be tried again.
+	// Blobs is the media store, where kept uploads are deleted and the
+	// renditions of images made; nil leaves those jobs to fail and be
+	// tried again.
 	Blobs media.Blobs
 }
 
@@ -202,6 +206,8 @@ func (r *Runner) handle(ctx context.Context, job *storage.Job) error {
 		return r.social(ctx, job)
 	case storage.JobDeleteUpload:
 		return r.deleteUpload(ctx, job)
+	case storage.JobRenditions:
+		return r.renditions(ctx, job)
 	}
 	return fmt.Errorf("unknown job kind %q", job.Kind)
 }
@@ -364,4 +370,62 @@ func (r *Runner) deleteUpload(ctx context.Context, job *storage.Job) error {
 		return nil // nothing this job could ever delete
 	}
 	return r.Blobs.Delete(ctx, key)
+}
+
+// renditions makes the smaller and WebP copies of an image and records
+// them. An image withdrawn or gone meanwhile gets none: what was stored
+// for it is deleted again. Running it twice replaces the copies.
+func (r *Runner) renditions(ctx context.Context, job *storage.Job) error {
+	if r.Blobs == nil {
+		return errors.New("no media store to make renditions in")
+	}
+	id, err := strconv.ParseInt(strings.TrimPrefix(job.Key, storage.JobRenditions+":"), 10, 64)
+	if err != nil {
+		r.Log.Error("renditions job without an id", "job_id", job.ID, "key", job.Key)
+		return nil
+	}
+	m, err := r.Store.GetMedia(ctx, id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil // withdrawn or deleted since
+	}
+	if err != nil {
+		return err
+	}
+	if m.Class != string(media.Image) {
+		return nil
+	}
+	made, err := media.MakeRenditions(ctx, r.Blobs, m.Key, m.ContentType)
+	// The decoded pixels and the encoder's memory are garbage now; hand
+	// them back, so the server's resident memory stays what serving needs.
+	defer debug.FreeOSMemory()
+	var typeErr *media.TypeError
+	if errors.As(err, &typeErr) {
+		r.Log.Warn("image cannot be read for renditions", "media_id", m.ID, "err", err)
+		return nil // trying again reads the same bytes
+	}
+	if err != nil {
+		r.deleteBlobs(ctx, made)
+		return err
+	}
+	rs := make([]storage.Rendition, len(made))
+	for i, x := range made {
+		rs[i] = storage.Rendition{Key: x.Key, MediaID: m.ID, ContentType: x.ContentType, Width: x.Width,
+			Height: x.Height, Size: x.Size}
+	}
+	saved, err := r.Store.SaveRenditions(ctx, m.ID, rs)
+	if err != nil {
+		return err
+	}
+	if !saved {
+		r.deleteBlobs(ctx, made)
+	}
+	return nil
+}
+
+func (r *Runner) deleteBlobs(ctx context.Context, rs []media.Rendition) {
+	for _, x := range rs {
+		if err := r.Blobs.Delete(ctx, x.Key); err != nil {
+			r.Log.Error("rendition not deleted", "key", x.Key, "err", err)
+		}
+	}
 }

@@ -87,6 +87,8 @@ var tables = []table{
 	{name: "import_files", columns: []string{"source", "key", "media_id", "hash"}, key: "source, key"},
 	{name: "old_paths", columns: []string{"path", "material_id"}, key: "path"},
 	{name: "material_inline_media", columns: []string{"material_id", "media_id"}, key: "material_id, media_id"},
+	{name: "media_renditions", columns: []string{"key", "media_id", "content_type", "width", "height", "size"},
+		key: "key"},
 }
 
 // ownTables are kept by each database for itself and not copied: the

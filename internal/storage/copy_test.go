@@ -165,6 +165,10 @@ func fill(t *testing.T, st *storage.Store) {
 			InlineFiles: []string{"uploads/foto.png"}, OldPaths: []string{"/?p=1"}}}}); err != nil {
 		t.Fatal(err)
 	}
+	if ok, err := st.SaveRenditions(ctx, img.ID, []storage.Rendition{{Key: "abcw2.webp",
+		ContentType: "image/webp", Width: 2, Height: 1, Size: 40}}); err != nil || !ok {
+		t.Fatal(ok, err)
+	}
 }
 
 func compareAll(t *testing.T, a, b *storage.Store) {
@@ -204,7 +208,9 @@ func TestCopyRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if counts["materials"] != 3 || counts["users"] != 2 || counts["jobs"] != 3 || counts["mails"] != 1 {
+	// Five jobs: the three the test plans and the renditions of the two
+	// images.
+	if counts["materials"] != 3 || counts["users"] != 2 || counts["jobs"] != 5 || counts["mails"] != 1 {
 		t.Errorf("counts %v", counts)
 	}
 	compareAll(t, src, back)

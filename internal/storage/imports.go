@@ -299,6 +299,11 @@ func (im *importer) storeFiles(ctx context.Context) error {
 			if err != nil {
 				return fmt.Errorf("record file %s: %w", f.Key, err)
 			}
+			if m.Class == "image" {
+				if err := planRenditions(ctx, im.c, m.ID, im.now); err != nil {
+					return err
+				}
+			}
 			id = m.ID
 		}
 		_, err := im.c.exec(ctx, `

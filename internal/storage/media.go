@@ -27,14 +27,22 @@ type Media struct {
 	UploadedBy  int64 // 0 for the starter collection and older files
 }
 
-// CreateMedia records a stored file and sets its ID.
+// CreateMedia records a stored file and sets its ID. An image gets a job
+// that makes its renditions, in the same transaction.
 func (s *Store) CreateMedia(ctx context.Context, m *Media) error {
 	m.CreatedAt = time.Now().UTC().Truncate(time.Millisecond)
-	err := s.q().queryRow(ctx, `
-		INSERT INTO media (key, class, content_type, size, width, height, name, created_at, uploaded_by)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		m.Key, m.Class, m.ContentType, m.Size, m.Width, m.Height, m.Name, millis(m.CreatedAt), nullID(m.UploadedBy),
-	).Scan(&m.ID)
+	err := s.inTx(ctx, func(c q) error {
+		err := c.queryRow(ctx, `
+			INSERT INTO media (key, class, content_type, size, width, height, name, created_at, uploaded_by)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			m.Key, m.Class, m.ContentType, m.Size, m.Width, m.Height, m.Name, millis(m.CreatedAt),
+			nullID(m.UploadedBy),
+		).Scan(&m.ID)
+		if err != nil || m.Class != "image" {
+			return err
+		}
+		return planRenditions(ctx, c, m.ID, millis(m.CreatedAt))
+	})
 	if err != nil {
 		return fmt.Errorf("create media %s: %w", m.Key, err)
 	}
@@ -99,6 +107,41 @@ func (s *Store) MediaByIDs(ctx context.Context, ids []int64) (map[int64]*Media, 
 	return out, nil
 }
 
+// MediaByKeys returns the media records stored under the given keys,
+// keyed by key.
+func (s *Store) MediaByKeys(ctx context.Context, keys []string) (map[string]*Media, error) {
+	out := map[string]*Media{}
+	keys = dedupe(keys)
+	if len(keys) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(keys))
+	for i, k := range keys {
+		args[i] = k
+	}
+	rows, err := s.q().query(ctx, `SELECT `+mediaColumns+` FROM media WHERE withdrawn_at IS NULL AND key IN (`+
+		placeholders(len(keys))+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("media by keys: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m Media
+		var created int64
+		var by sql.NullInt64
+		if err := rows.Scan(&m.ID, &m.Key, &m.Class, &m.ContentType, &m.Size, &m.Width, &m.Height,
+			&m.Name, &created, &by); err != nil {
+			return nil, fmt.Errorf("media by keys: %w", err)
+		}
+		m.CreatedAt, m.UploadedBy = fromMillis(created), by.Int64
+		out[m.Key] = &m
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("media by keys: %w", err)
+	}
+	return out, nil
+}
+
 // MediaIsPublic reports whether a media file may be shown to anyone: it
 // belongs to a published material (its body's images included), is a
 // school's logo or is the hub's logo.
@@ -130,8 +173,8 @@ func (s *Store) MediaIsPublic(ctx context.Context, id int64, brandLogoID int64) 
 
 // WithdrawMedia marks a file withdrawn, for instance when a guardian
 // withdraws consent: it is taken off every material and pending version
-// that uses it, is never served or listed again, and the caller deletes
-// the stored bytes. It returns the ids of the materials it was taken off.
+// that uses it, is never served or listed again, its renditions are
+// forgotten, and the caller deletes the stored bytes of both. It returns the ids of the materials it was taken off.
 func (s *Store) WithdrawMedia(ctx context.Context, id int64) ([]int64, error) {
 	var affected []int64
 	err := s.inTx(ctx, func(c q) error {
@@ -167,6 +210,9 @@ func (s *Store) WithdrawMedia(ctx context.Context, id int64) ([]int64, error) {
 			return err
 		}
 		if _, err := c.exec(ctx, `DELETE FROM material_inline_media WHERE media_id = ?`, id); err != nil {
+			return err
+		}
+		if _, err := c.exec(ctx, `DELETE FROM media_renditions WHERE media_id = ?`, id); err != nil {
 			return err
 		}
 		for _, mid := range pending {

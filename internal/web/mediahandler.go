@@ -21,6 +21,9 @@ func (s *Server) serveMedia(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound
 	}
 	m, err := s.store.MediaByKey(r.Context(), r.PathValue("key"))
+	if errors.Is(err, storage.ErrNotFound) {
+		return s.serveRendition(w, r)
+	}
 	if err != nil {
 		return err
 	}
@@ -153,9 +156,11 @@ func (s *Server) wsWithdrawMedia(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.blobs.Delete(r.Context(), f.Key); err != nil {
-		s.log.Error("withdrawn file not deleted", "media_id", f.ID, "err", err)
-		return err
+	for _, key := range append(media.RenditionKeys(f.Key, f.Width), f.Key) {
+		if err := s.blobs.Delete(r.Context(), key); err != nil {
+			s.log.Error("withdrawn file not deleted", "media_id", f.ID, "key", key, "err", err)
+			return err
+		}
 	}
 	if err := s.forgetSharePhoto(r.Context(), f.Key); err != nil {
 		s.log.Error("share image of a withdrawn file not deleted", "media_id", f.ID, "err", err)

@@ -35,6 +35,7 @@ type Card struct {
 	Date      time.Time
 	Publisher string // for links: who publishes the resource
 	Eager     bool   // shown at the top of a page: load the image at once
+	Pic       *Picture
 	// Snippet, for a search, is where the query matched, in place of the
 	// summary.
 	Snippet []search.Part
@@ -54,6 +55,10 @@ func (s *Server) cards(r *http.Request, ms []*material.Material) ([]Card, error)
 	if err != nil {
 		return nil, err
 	}
+	rends, err := s.store.RenditionsOf(r.Context(), ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Card, len(ms))
 	for i, m := range ms {
 		c := Card{Title: m.Title, URL: "/materialer/" + m.Slug, Summary: m.Summary, Kind: m.Kind,
@@ -67,10 +72,22 @@ func (s *Server) cards(r *http.Request, ms []*material.Material) ([]Card, error)
 		}
 		if img != nil {
 			c.CoverURL, c.CoverW, c.CoverH = "/media/"+img.Key, img.Width, img.Height
+			c.Pic = newPicture(img, rends[img.ID], "/media/", sizesCard)
+			c.Pic.Alt = c.CoverAlt
 		}
 		out[i] = c
 	}
 	return out, nil
+}
+
+// Img is the card's picture, loaded lazily unless the card is at the top.
+func (c Card) Img(class, sizes string) template.HTML {
+	if c.Pic == nil {
+		return ""
+	}
+	p := *c.Pic
+	p.Class, p.Sizes, p.Lazy = class, sizes, !c.Eager
+	return p.HTML()
 }
 
 // HomePage is the front page.
@@ -508,6 +525,8 @@ type MaterialPage struct {
 	Video       *storage.Media
 	Captions    *storage.Media
 	Poster      *storage.Media
+	CoverPic    template.HTML
+	PosterPic   template.HTML
 	External    *material.ExternalVideo
 	ShowVideo   bool
 	Attachments []AttachmentView
@@ -564,7 +583,6 @@ func (s *Server) materialView(r *http.Request, m *material.Material, mediaPrefix
 	if p.Body, err = markdown.ToHTML(m.Body); err != nil {
 		return p, err
 	}
-	p.Body = bodyMedia(p.Body, mediaPrefix)
 
 	ids := []int64{m.CoverID, m.VideoID, m.CaptionsID, m.PosterID}
 	for _, a := range m.Attachments {
@@ -576,6 +594,10 @@ func (s *Server) materialView(r *http.Request, m *material.Material, mediaPrefix
 	}
 	p.files = files
 	p.Cover, p.Video, p.Captions, p.Poster = files[m.CoverID], files[m.VideoID], files[m.CaptionsID], files[m.PosterID]
+	if err := s.materialPictures(r, &p); err != nil {
+		return p, err
+	}
+	p.Body = bodyMedia(p.Body, mediaPrefix)
 	for _, a := range m.Attachments {
 		if f := files[a.MediaID]; f != nil {
 			p.Attachments = append(p.Attachments, AttachmentView{Title: a.Title, URL: mediaPrefix + f.Key,

@@ -149,6 +149,8 @@ type Base struct {
 	Canonical   string
 	Section     string // the current menu item
 	LogoURL     string
+	LogoWidth   int
+	LogoHeight  int
 	User        *storage.User
 	CSRF        string
 	Flash       string
@@ -238,7 +240,7 @@ func (s *Server) base(r *http.Request, title string) (Base, error) {
 	b.Description = b.T("home.lead")
 	if b.Brand.LogoID != 0 {
 		if m, err := s.store.GetMedia(r.Context(), b.Brand.LogoID); err == nil {
-			b.LogoURL = "/media/" + m.Key
+			b.LogoURL, b.LogoWidth, b.LogoHeight = "/media/"+m.Key, m.Width, m.Height
 		}
 	}
 	if st.sessionID != "" {
