@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"runtime/debug"
 	"strconv"
@@ -399,9 +400,9 @@ func (r *Runner) renditions(ctx context.Context, job *storage.Job) error {
 	// them back, so the server's resident memory stays what serving needs.
 	defer debug.FreeOSMemory()
 	var typeErr *media.TypeError
-	if errors.As(err, &typeErr) {
+	if errors.As(err, &typeErr) || errors.Is(err, fs.ErrNotExist) {
 		r.Log.Warn("image cannot be read for renditions", "media_id", m.ID, "err", err)
-		return nil // trying again reads the same bytes
+		return nil // trying again finds the same
 	}
 	if err != nil {
 		r.deleteBlobs(ctx, made)

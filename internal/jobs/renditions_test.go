@@ -51,16 +51,28 @@ func TestRenditionsMadeByTheJob(t *testing.T) {
 		if _, err := st.WithdrawMedia(ctx, gone.ID); err != nil {
 			t.Fatal(err)
 		}
+		// A record whose file is missing gets no renditions and is not
+		// tried again.
+		lost := &storage.Media{Key: "0123abcd.jpg", Class: "image", ContentType: "image/jpeg", Size: 9,
+			Width: 1000, Height: 600}
+		if err := st.CreateMedia(ctx, lost); err != nil {
+			t.Fatal(err)
+		}
 		before, err := st.PageVersion(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
 		r := &jobs.Runner{Store: st, Log: storagetest.Logger(), Interval: time.Hour, Lease: time.Minute,
 			Blobs: blobs}
-		if n := r.RunDue(ctx); n != 2 {
-			t.Fatalf("ran %d jobs, want the renditions of two images", n)
+		if n := r.RunDue(ctx); n != 3 {
+			t.Fatalf("ran %d jobs, want the renditions of three images", n)
 		}
-		rs, err := st.RenditionsOf(ctx, []int64{photo.ID, gone.ID})
+		later := &jobs.Runner{Store: st, Log: storagetest.Logger(), Interval: time.Hour, Lease: time.Minute,
+			Blobs: blobs, Now: func() time.Time { return time.Now().Add(48 * time.Hour) }}
+		if n := later.RunDue(ctx); n != 0 {
+			t.Errorf("%d renditions jobs were tried again", n)
+		}
+		rs, err := st.RenditionsOf(ctx, []int64{photo.ID, gone.ID, lost.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -89,6 +101,9 @@ func TestRenditionsMadeByTheJob(t *testing.T) {
 			if got[i] != want[i] {
 				t.Errorf("rendition %d: %v, want %v", i, got[i], want[i])
 			}
+		}
+		if len(rs[lost.ID]) != 0 {
+			t.Errorf("an image without its file has renditions: %v", rs[lost.ID])
 		}
 		if len(rs[gone.ID]) != 0 {
 			t.Errorf("a withdrawn image has renditions: %v", rs[gone.ID])

@@ -10,6 +10,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -131,7 +132,13 @@ func MakeRenditions(ctx context.Context, blobs Blobs, key, contentType string) (
 	}
 	for _, w := range webpWidths {
 		if err := store(w, fmtWebP, func(wr io.Writer, m image.Image) error {
-			return webpenc.Encode(wr, m, opts)
+			err := webpenc.Encode(wr, m, opts)
+			// Each encoding runs the encoder in a fresh WebAssembly
+			// instance whose memory (tens of megabytes for a large copy)
+			// is garbage once it returns. Handing it back at once keeps
+			// the process's resident memory from piling up copy by copy.
+			debug.FreeOSMemory()
+			return err
 		}); err != nil {
 			return out, err
 		}

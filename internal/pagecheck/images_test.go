@@ -37,13 +37,12 @@ const coverCheck = `new Promise(resolve => {
 })`
 
 // TestCoverLoadsWebPWithoutShifting opens a material with a cover in
-// Chromium, on a phone's width, once the renditions are made: the
+// Chromium, on a phone's width, with its renditions made: the
 // browser picks a WebP rendition, and nothing on the page moves while
 // the picture loads, because its size is known beforehand.
 func TestCoverLoadsWebPWithoutShifting(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t) // it has made the renditions
 	ctx := context.Background()
-	e.hub.Jobs.RunDue(ctx)
 
 	ms, err := e.hub.Store.MaterialsInStatus(ctx, material.Published)
 	if err != nil {
