@@ -79,30 +79,13 @@ func (s *Store) mediaWhere(ctx context.Context, cond string, arg any) (*Media, e
 
 // MediaByIDs returns the media records with the given IDs, keyed by ID.
 func (s *Store) MediaByIDs(ctx context.Context, ids []int64) (map[int64]*Media, error) {
-	out := map[int64]*Media{}
-	ids = dedupe(ids)
-	if len(ids) == 0 {
-		return out, nil
-	}
-	rows, err := s.q().query(ctx, `SELECT `+mediaColumns+` FROM media WHERE withdrawn_at IS NULL AND id IN (`+
-		placeholders(len(ids))+`)`, int64Args(ids)...)
+	ms, err := s.mediaWhereIn(ctx, "id", int64Args(dedupe(ids)))
 	if err != nil {
 		return nil, fmt.Errorf("media by ids: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var m Media
-		var created int64
-		var by sql.NullInt64
-		if err := rows.Scan(&m.ID, &m.Key, &m.Class, &m.ContentType, &m.Size, &m.Width, &m.Height,
-			&m.Name, &created, &by); err != nil {
-			return nil, fmt.Errorf("media by ids: %w", err)
-		}
-		m.CreatedAt, m.UploadedBy = fromMillis(created), by.Int64
-		out[m.ID] = &m
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("media by ids: %w", err)
+	out := make(map[int64]*Media, len(ms))
+	for _, m := range ms {
+		out[m.ID] = m
 	}
 	return out, nil
 }
@@ -110,36 +93,47 @@ func (s *Store) MediaByIDs(ctx context.Context, ids []int64) (map[int64]*Media, 
 // MediaByKeys returns the media records stored under the given keys,
 // keyed by key.
 func (s *Store) MediaByKeys(ctx context.Context, keys []string) (map[string]*Media, error) {
-	out := map[string]*Media{}
 	keys = dedupe(keys)
-	if len(keys) == 0 {
-		return out, nil
-	}
 	args := make([]any, len(keys))
 	for i, k := range keys {
 		args[i] = k
 	}
-	rows, err := s.q().query(ctx, `SELECT `+mediaColumns+` FROM media WHERE withdrawn_at IS NULL AND key IN (`+
-		placeholders(len(keys))+`)`, args...)
+	ms, err := s.mediaWhereIn(ctx, "key", args)
 	if err != nil {
 		return nil, fmt.Errorf("media by keys: %w", err)
 	}
+	out := make(map[string]*Media, len(ms))
+	for _, m := range ms {
+		out[m.Key] = m
+	}
+	return out, nil
+}
+
+// mediaWhereIn returns the media records, not withdrawn, whose column
+// (id or key) is one of values.
+func (s *Store) mediaWhereIn(ctx context.Context, column string, values []any) ([]*Media, error) {
+	if len(values) == 0 {
+		return nil, nil
+	}
+	rows, err := s.q().query(ctx, `SELECT `+mediaColumns+` FROM media WHERE withdrawn_at IS NULL AND `+
+		column+` IN (`+placeholders(len(values))+`)`, values...)
+	if err != nil {
+		return nil, err
+	}
 	defer rows.Close()
+	var out []*Media
 	for rows.Next() {
 		var m Media
 		var created int64
 		var by sql.NullInt64
 		if err := rows.Scan(&m.ID, &m.Key, &m.Class, &m.ContentType, &m.Size, &m.Width, &m.Height,
 			&m.Name, &created, &by); err != nil {
-			return nil, fmt.Errorf("media by keys: %w", err)
+			return nil, err
 		}
 		m.CreatedAt, m.UploadedBy = fromMillis(created), by.Int64
-		out[m.Key] = &m
+		out = append(out, &m)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("media by keys: %w", err)
-	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // MediaIsPublic reports whether a media file may be shown to anyone: it
