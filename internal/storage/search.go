@@ -597,7 +597,7 @@ func (s *Store) LogMissedSearch(ctx context.Context, query string) error {
 	if q == "" {
 		return nil
 	}
-	_, err := s.q().exec(ctx, `
+	_, err := s.qUnseen().exec(ctx, `
 		INSERT INTO search_misses (query, count, last_at) VALUES (?, 1, ?)
 		ON CONFLICT (query) DO UPDATE SET count = search_misses.count + 1, last_at = excluded.last_at`,
 		q, millis(time.Now().UTC().Truncate(24*time.Hour))) // the day only: no time to match with a request log
@@ -715,8 +715,10 @@ func (s *Store) SynonymGroups(ctx context.Context) ([]SynonymGroup, error) {
 
 // AddSynonymGroup stores a group of words that mean the same.
 func (s *Store) AddSynonymGroup(ctx context.Context, g *SynonymGroup) error {
-	return s.q().queryRow(ctx, `INSERT INTO search_synonyms (words) VALUES (?) RETURNING id`,
+	err := s.q().queryRow(ctx, `INSERT INTO search_synonyms (words) VALUES (?) RETURNING id`,
 		strings.Join(g.Words, ",")).Scan(&g.ID)
+	s.committed()
+	return err
 }
 
 // DeleteSynonymGroup removes a group; an unknown id gives ErrNotFound.

@@ -54,6 +54,9 @@ type Store struct {
 	backend Backend
 	path    string // the SQLite file
 	content contentCache
+	// pages remembers the page version between commits (pageversion.go);
+	// nil in a read-only snapshot.
+	pages *pageVersions
 	// snap, when set, is the read-only transaction a ReadSnapshot store
 	// reads through.
 	snap *sql.Tx
@@ -121,7 +124,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	return &Store{db: db, backend: SQLite, path: path}, nil
+	return &Store{db: db, backend: SQLite, path: path, pages: &pageVersions{}}, nil
 }
 
 func openPostgres(ctx context.Context, dsn string) (*Store, error) {
@@ -136,7 +139,7 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
-	return &Store{db: db, backend: Postgres}, nil
+	return &Store{db: db, backend: Postgres, pages: &pageVersions{}}, nil
 }
 
 // Backend tells which database engine s uses.
@@ -212,17 +215,33 @@ type querier interface {
 type q struct {
 	x       querier
 	backend Backend
+	// committed, outside a transaction, records each statement exec
+	// runs as a commit that may move the page version.
+	committed func()
 }
 
 func (s *Store) q() q {
 	if s.snap != nil {
 		return q{x: s.snap, backend: s.backend}
 	}
-	return q{x: s.db, backend: s.backend}
+	return q{x: s.db, backend: s.backend, committed: s.committed}
+}
+
+// qUnseen is q for writes to tables that no public page shows (visit
+// counts, missed searches), which need not make the page version be read
+// again.
+func (s *Store) qUnseen() q {
+	c := s.q()
+	c.committed = nil
+	return c
 }
 
 func (c q) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return c.x.ExecContext(ctx, c.rebind(query), args...)
+	res, err := c.x.ExecContext(ctx, c.rebind(query), args...)
+	if c.committed != nil {
+		c.committed() // also after an error: the statement may have run
+	}
+	return res, err
 }
 
 func (c q) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
@@ -275,7 +294,9 @@ func (s *Store) inTx(ctx context.Context, fn func(c q) error) error {
 		_ = tx.Rollback() // the error from fn is the one that matters
 		return err
 	}
-	if err := tx.Commit(); err != nil {
+	err = tx.Commit()
+	s.committed() // also after an error: the commit may have reached the database
+	if err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil

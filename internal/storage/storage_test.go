@@ -725,3 +725,47 @@ func TestPageVersionMovesWithWhatPagesShow(t *testing.T) {
 		}
 	})
 }
+
+// CurrentPageVersion remembers the version but never hides a change this
+// process committed, whether in a transaction or a single statement.
+func TestCurrentPageVersionSeesOwnCommits(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		check := func(what string) int64 {
+			t.Helper()
+			got, err := st.CurrentPageVersion(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := st.PageVersion(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != want {
+				t.Errorf("%s: current page version %d, the database has %d", what, got, want)
+			}
+			return got
+		}
+		first := check("at first")
+		m := article("Udgivet", material.Published)
+		if err := st.CreateMaterial(ctx, m); err != nil { // a transaction
+			t.Fatal(err)
+		}
+		if check("after publishing") == first {
+			t.Error("publishing did not move the page version")
+		}
+		theme := &storage.Theme{Slug: "trivsel", Name: "Trivsel"}
+		if err := st.SaveTheme(ctx, theme); err != nil { // one statement
+			t.Fatal(err)
+		}
+		check("after a new theme")
+		theme.Name = "Trivsel og fællesskab"
+		if err := st.SaveTheme(ctx, theme); err != nil {
+			t.Fatal(err)
+		}
+		check("after a theme renamed")
+		if err := st.PutSettings(ctx, map[string]string{"brand.name": "Y"}); err != nil {
+			t.Fatal(err)
+		}
+		check("after a setting")
+	})
+}

@@ -69,6 +69,7 @@ func (s *Store) SaveTheme(ctx context.Context, t *Theme) error {
 		err = s.q().queryRow(ctx, `
 			INSERT INTO themes (slug, name, description) VALUES (?, ?, ?) RETURNING id`,
 			t.Slug, t.Name, t.Description).Scan(&t.ID)
+		s.committed()
 	} else {
 		var res sql.Result
 		res, err = s.q().exec(ctx, `UPDATE themes SET slug = ?, name = ?, description = ? WHERE id = ?`,
@@ -143,6 +144,7 @@ func (s *Store) CreateSchool(ctx context.Context, sc *School) error {
 	err := s.q().queryRow(ctx, `
 		INSERT INTO schools (slug, name, short_name, url, logo_id) VALUES (?, ?, ?, ?, ?)
 		RETURNING id`, sc.Slug, sc.Name, sc.ShortName, sc.URL, nullID(sc.LogoID)).Scan(&sc.ID)
+	s.committed()
 	if isUniqueViolation(err) {
 		err = ErrConflict
 	}

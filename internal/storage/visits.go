@@ -13,7 +13,7 @@ import (
 // CountVisit adds one visit through channel to a material on day
 // (YYYY-MM-DD).
 func (s *Store) CountVisit(ctx context.Context, materialID int64, channel, day string) error {
-	_, err := s.q().exec(ctx, `
+	_, err := s.qUnseen().exec(ctx, `
 		INSERT INTO channel_visits (material_id, channel, day, visits) VALUES (?, ?, ?, 1)
 		ON CONFLICT (material_id, channel, day) DO UPDATE SET visits = channel_visits.visits + 1`,
 		materialID, channel, day)
