@@ -122,7 +122,7 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, ff feedFormat
 		return err
 	}
 
-	serveCached(w, r, ff.Type+"; charset=utf-8", feedMaxAge, fd.Updated, body)
+	serveCached(w, ff.Type+"; charset=utf-8", feedMaxAge, fd.Updated, body)
 	return nil
 }
 

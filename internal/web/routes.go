@@ -69,6 +69,9 @@ type Route struct {
 	// Framed routes serve the embed pages, the only pages other sites may
 	// show in a frame; every other page refuses to be framed.
 	Framed bool
+	// Cached routes are public pages that are the same for every reader;
+	// their responses are kept in the page cache (pagecache.go).
+	Cached bool
 }
 
 // route makes an entry of the route table.
@@ -83,32 +86,37 @@ func withFiles(pattern string, access Access, h func(http.ResponseWriter, *http.
 
 // embedPage makes an entry for a public page that other sites may frame.
 func embedPage(pattern string, h func(http.ResponseWriter, *http.Request) error) Route {
-	return Route{Method: http.MethodGet, Pattern: pattern, Access: Public, Handle: h, Framed: true}
+	return Route{Method: http.MethodGet, Pattern: pattern, Access: Public, Handle: h, Framed: true, Cached: true}
+}
+
+// page makes an entry for a public page kept in the page cache.
+func page(pattern string, h func(http.ResponseWriter, *http.Request) error) Route {
+	return Route{Method: http.MethodGet, Pattern: pattern, Access: Public, Handle: h, Cached: true}
 }
 
 func (s *Server) routeTable() []Route {
 	return []Route{
-		route("GET", "/{$}", Public, s.home),
-		route("GET", "/materialer", Public, s.listing),
-		route("GET", "/materialer/{slug}", Public, s.materialPage),
-		route("GET", "/materialer/{slug}/udskriv", Public, s.printPage),
-		route("GET", "/temaer", Public, s.themes),
-		route("GET", "/temaer/{slug}", Public, s.themePage),
-		route("GET", "/skoler", Public, s.schools),
-		route("GET", "/skoler/{slug}", Public, s.schoolPage),
-		route("GET", "/om", Public, s.about),
-		route("GET", "/tilgaengelighed", Public, s.accessibility),
+		page("/{$}", s.home),
+		page("/materialer", s.listing),
+		page("/materialer/{slug}", s.materialPage),
+		page("/materialer/{slug}/udskriv", s.printPage),
+		page("/temaer", s.themes),
+		page("/temaer/{slug}", s.themePage),
+		page("/skoler", s.schools),
+		page("/skoler/{slug}", s.schoolPage),
+		page("/om", s.about),
+		page("/tilgaengelighed", s.accessibility),
 		route("GET", "/media/{key}", Public, s.serveMedia),
 		route("GET", "/static/{name}", Public, s.serveAsset),
 		route("GET", "/brand/{name}", Public, s.serveBrandCSS),
 		route("GET", "/healthz", Public, s.healthz),
-		route("GET", "/feed/rss", Public, s.feedHandler(feedFormats[0])),
-		route("GET", "/feed/atom", Public, s.feedHandler(feedFormats[1])),
-		route("GET", "/feed/json", Public, s.feedHandler(feedFormats[2])),
+		page("/feed/rss", s.feedHandler(feedFormats[0])),
+		page("/feed/atom", s.feedHandler(feedFormats[1])),
+		page("/feed/json", s.feedHandler(feedFormats[2])),
 		route("GET", "/delingsbillede/{name}", Public, s.serveShareImage),
-		route("GET", "/sitemap.xml", Public, s.sitemap),
-		route("GET", "/robots.txt", Public, s.robots),
-		route("GET", "/oembed", Public, s.oembed),
+		page("/sitemap.xml", s.sitemap),
+		page("/robots.txt", s.robots),
+		page("/oembed", s.oembed),
 		embedPage("/indlejr/materialer/{slug}", s.embedCard),
 		embedPage("/indlejr/liste", s.embedList),
 		route("GET", "/indlejr/farve/{name}", Public, s.embedColourCSS),
@@ -185,6 +193,9 @@ type reqState struct {
 	user      *storage.User
 	sessionID string // the raw session id, only known inside the request
 	https     bool
+	// cache, while a public page is rendered for the page cache, is what
+	// the handler tells it.
+	cache *cacheMeta
 }
 
 func state(r *http.Request) *reqState {
@@ -221,6 +232,10 @@ func (s *Server) wrap(rt Route) http.Handler {
 		}
 		if err := s.authorize(w, r, rt, st); err != nil {
 			s.fail(w, r, err)
+			return
+		}
+		if rt.Cached {
+			s.servePage(w, r, rt)
 			return
 		}
 		if err := rt.Handle(w, r); err != nil {

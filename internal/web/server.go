@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bindeled/bindeled/internal/auth"
@@ -48,6 +49,9 @@ type Config struct {
 	// Sealer seals the platforms' tokens; nil when the hub was started
 	// without a secret key, and then no token is stored.
 	Sealer *social.Sealer
+	// PageCacheBytes bounds the memory of the page cache; 0 is
+	// DefaultPageCacheBytes, and a negative value keeps no pages.
+	PageCacheBytes int64
 }
 
 // Server handles every HTTP request of the hub.
@@ -78,9 +82,13 @@ type Server struct {
 	resetByAccount *auth.Limiter
 	// shareMu makes share images one at a time.
 	shareMu sync.Mutex
-	routes  []Route
-	mux     *http.ServeMux
-	handler http.Handler
+	// pageCache keeps rendered public pages; day is today's date in
+	// Copenhagen, until when it lasts.
+	pageCache *pageCache
+	day       atomic.Pointer[dayCache]
+	routes    []Route
+	mux       *http.ServeMux
+	handler   http.Handler
 }
 
 // New builds a Server. It parses every template and fingerprints every
@@ -97,6 +105,9 @@ func New(ctx context.Context, cfg Config, st *storage.Store, blobs media.Blobs) 
 	}
 	if cfg.LoginLimit == 0 {
 		cfg.LoginLimit, cfg.LoginWindow = 10, 15*time.Minute
+	}
+	if cfg.PageCacheBytes == 0 {
+		cfg.PageCacheBytes = DefaultPageCacheBytes
 	}
 	if cfg.Uploads.MaxBytes == nil {
 		cfg.Uploads = media.DefaultLimits()
@@ -140,6 +151,7 @@ func New(ctx context.Context, cfg Config, st *storage.Store, blobs media.Blobs) 
 		byAccountAddr:  auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow),
 		byAddr:         auth.NewLimiter(cfg.LoginLimit*5, cfg.LoginWindow),
 		byAccount:      auth.NewLimiter(cfg.LoginLimit*10, cfg.LoginWindow),
+		pageCache:      newPageCache(max(cfg.PageCacheBytes, 0)),
 	}
 	s.routes = s.routeTable()
 	mux := http.NewServeMux()

@@ -301,15 +301,18 @@ func (s *Server) renderListing(w http.ResponseWriter, r *http.Request, p Listing
 			if p.Suggestion != "" {
 				v := url.Values{}
 				for k, vs := range query {
-					v[k] = vs
+					if !trackingParam(k) {
+						v[k] = vs
+					}
 				}
 				v.Set("q", p.Suggestion)
 				v.Del("side")
 				p.SuggestionURL = p.Action + "?" + v.Encode()
 			}
-			if err := s.store.LogMissedSearch(r.Context(), p.Query); err != nil {
-				s.log.Warn("log a search that found nothing", "err", err)
+			if st := state(r); st.cache != nil {
+				st.cache.missed = p.Query
 			}
+			s.logMissedSearch(r, p.Query)
 		}
 	}
 
@@ -367,7 +370,7 @@ func parsePage(s string, pages int) int {
 func pageURL(action string, q url.Values, page int) string {
 	v := url.Values{}
 	for k, vs := range q {
-		if k != "side" {
+		if k != "side" && !trackingParam(k) {
 			v[k] = vs
 		}
 	}
@@ -406,6 +409,14 @@ func (s *Server) materialPage(w http.ResponseWriter, r *http.Request) error {
 // The page is the same whether the visit counted or not; a count that
 // fails is logged and the page served.
 func (s *Server) countVisit(r *http.Request, m *material.Material) {
+	if st := state(r); st.cache != nil {
+		st.cache.visit = m.ID // hits of the kept page count theirs too
+	}
+	s.countVisitID(r, m.ID)
+}
+
+// countVisitID counts a tagged visit to the material with the given id.
+func (s *Server) countVisitID(r *http.Request, id int64) {
 	if r.Method != http.MethodGet {
 		return
 	}
@@ -413,9 +424,18 @@ func (s *Server) countVisit(r *http.Request, m *material.Material) {
 	if !ok {
 		return
 	}
-	day := time.Now().In(copenhagen).Format(time.DateOnly)
-	if err := s.store.CountVisit(r.Context(), m.ID, string(c), day); err != nil {
+	day := s.today()
+	if err := s.store.CountVisit(r.Context(), id, string(c), day); err != nil {
 		s.log.Warn("count a visit", "request_id", state(r).requestID, "err", err)
+	}
+}
+
+// logMissedSearch keeps a search that found nothing, for the editors. A
+// kept page of such a search logs it again on every hit, so the count is
+// the same as without the cache.
+func (s *Server) logMissedSearch(r *http.Request, query string) {
+	if err := s.store.LogMissedSearch(r.Context(), query); err != nil {
+		s.log.Warn("log a search that found nothing", "err", err)
 	}
 }
 

@@ -99,7 +99,7 @@ func TestSitemapListsThePublicPages(t *testing.T) {
 
 		// More addresses than one file may hold: an index of parts that
 		// together list the same addresses.
-		defer web.SetSitemapMax(5)()
+		defer web.SetSitemapMax(h.web, 5)()
 		idx := getSitemap(t, c, "/sitemap.xml")
 		if idx.XMLName.Local != "sitemapindex" || len(idx.Sitemaps) != (len(locs)+4)/5 {
 			t.Fatalf("index: %q with %d parts for %d addresses", idx.XMLName.Local, len(idx.Sitemaps), len(locs))

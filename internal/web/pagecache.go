@@ -1,0 +1,531 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"container/list"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/andybalholm/brotli"
+)
+
+// DefaultPageCacheBytes bounds the page cache when the configuration does
+// not say: a few thousand compressed pages.
+const DefaultPageCacheBytes = 32 << 20
+
+// The public pages are the same bytes for every reader, so their responses
+// are kept, compressed, in memory. An entry belongs to an epoch: the page
+// version (which moves with every committed change to what public pages
+// show) and the date in Copenhagen (pages name days relative to today).
+// The version is read before a page is rendered, so a page is never kept
+// under a version newer than what it shows; when the epoch moves, every
+// entry goes.
+//
+// The bytes are bounded. Pages whose address has a query (filters,
+// searches, a film's player) are kept apart from those without and get a
+// quarter of the bound, so that random queries cannot push the front page
+// and the materials out. Filling is single-flight per address: when many
+// readers ask at once for a page that is not kept, one renders it and the
+// others wait for it.
+type pageCache struct {
+	mu      sync.Mutex
+	epoch   pageEpoch
+	plain   pageLRU // addresses without a query
+	queried pageLRU // addresses with one
+	flights map[string]*pageFlight
+	// Counters, for tests and the docs.
+	hits, fills atomic.Int64
+}
+
+// pageEpoch is what every kept page depends on.
+type pageEpoch struct {
+	version int64
+	day     string
+}
+
+// cachedPage is a kept response: its headers, and its body compressed
+// with brotli and gzip. Readers that take neither get the gzip bytes
+// decompressed, which is rare enough not to keep a third copy.
+type cachedPage struct {
+	key    string
+	header http.Header
+	etag   string // the quoted hash of the uncompressed body
+	length int    // of the uncompressed body
+	br, gz []byte
+	// visit is the material whose tagged visits a hit still counts, and
+	// missed the search a hit still logs as finding nothing.
+	visit  int64
+	missed string
+	elem   *list.Element
+}
+
+func (p *cachedPage) size() int64 {
+	return int64(len(p.br) + len(p.gz) + len(p.key) + len(p.missed) + 512)
+}
+
+// pageLRU is a byte-bounded list of pages, the least recently used last.
+type pageLRU struct {
+	max, used int64
+	order     list.List
+	byKey     map[string]*cachedPage
+}
+
+func (l *pageLRU) get(key string) *cachedPage {
+	p := l.byKey[key]
+	if p != nil {
+		l.order.MoveToFront(p.elem)
+	}
+	return p
+}
+
+func (l *pageLRU) put(p *cachedPage) {
+	if p.size() > l.max/8 { // one huge page would push out too many others
+		return
+	}
+	if old := l.byKey[p.key]; old != nil {
+		l.remove(old)
+	}
+	if l.byKey == nil {
+		l.byKey = map[string]*cachedPage{}
+	}
+	p.elem = l.order.PushFront(p)
+	l.byKey[p.key] = p
+	l.used += p.size()
+	for l.used > l.max {
+		l.remove(l.order.Back().Value.(*cachedPage))
+	}
+}
+
+func (l *pageLRU) remove(p *cachedPage) {
+	l.order.Remove(p.elem)
+	delete(l.byKey, p.key)
+	l.used -= p.size()
+}
+
+func (l *pageLRU) clear() {
+	l.order.Init()
+	l.byKey, l.used = nil, 0
+}
+
+// drop forgets every kept page.
+func (c *pageCache) drop() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.plain.clear()
+	c.queried.clear()
+}
+
+// pageFlight is one rendering that others wait for.
+type pageFlight struct {
+	done chan struct{}
+	page *cachedPage // nil when the response was not one to keep
+}
+
+func newPageCache(maxBytes int64) *pageCache {
+	c := &pageCache{flights: map[string]*pageFlight{}}
+	c.queried.max = maxBytes / 4
+	c.plain.max = maxBytes - c.queried.max
+	return c
+}
+
+// bytes is how much the kept pages take.
+func (c *pageCache) bytes() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.plain.used + c.queried.used
+}
+
+func (c *pageCache) lru(key string) *pageLRU {
+	if strings.IndexByte(key, '?') >= 0 {
+		return &c.queried
+	}
+	return &c.plain
+}
+
+// lookup returns the kept page for key in epoch e; or, when none is kept,
+// either a flight to wait for or, for the caller who is to render it, a
+// new flight with lead set.
+func (c *pageCache) lookup(e pageEpoch, key string) (p *cachedPage, f *pageFlight, lead bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e != c.epoch {
+		c.epoch = e
+		c.plain.clear()
+		c.queried.clear()
+	}
+	if p := c.lru(key).get(key); p != nil {
+		return p, nil, false
+	}
+	fk := strconv.FormatInt(e.version, 10) + " " + e.day + " " + key
+	if f := c.flights[fk]; f != nil {
+		return nil, f, false
+	}
+	f = &pageFlight{done: make(chan struct{})}
+	c.flights[fk] = f
+	return nil, f, true
+}
+
+// finish ends the flight for key in epoch e, keeping p if it is a page to
+// keep and the epoch has not moved meanwhile.
+func (c *pageCache) finish(e pageEpoch, key string, f *pageFlight, p *cachedPage) {
+	c.mu.Lock()
+	delete(c.flights, strconv.FormatInt(e.version, 10)+" "+e.day+" "+key)
+	if p != nil && e == c.epoch {
+		c.lru(key).put(p)
+	}
+	c.mu.Unlock()
+	f.page = p
+	close(f.done)
+}
+
+// pageRecorder takes a handler's response in memory.
+type pageRecorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (w *pageRecorder) Header() http.Header { return w.header }
+
+func (w *pageRecorder) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+}
+
+func (w *pageRecorder) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.body.Write(b)
+}
+
+// replay sends what the recorder took, uncompressed.
+func (w *pageRecorder) replay(to http.ResponseWriter, r *http.Request) {
+	h := to.Header()
+	for k, v := range w.header {
+		h[k] = v
+	}
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	to.WriteHeader(w.status)
+	if r.Method != http.MethodHead {
+		_, _ = w.body.WriteTo(to) // the reader may have gone
+	}
+}
+
+// Compression levels of pages: brotli's level 6 compresses a page within a
+// few milliseconds to about what gzip's best does less quickly; static files
+// get the best of both (assets.go).
+const (
+	pageBrotliLevel = 6
+	pageGzipLevel   = gzip.BestCompression
+)
+
+// newCachedPage compresses a recorded 200 response.
+func newCachedPage(key string, rec *pageRecorder) *cachedPage {
+	body := rec.body.Bytes()
+	sum := sha256.Sum256(body)
+	p := &cachedPage{key: key, header: rec.header.Clone(), length: len(body),
+		etag: `"` + hex.EncodeToString(sum[:12]) + `"`}
+	p.header.Del("ETag")
+	p.header.Del("Content-Length")
+	p.br = brotliBytes(body, pageBrotliLevel)
+	p.gz = gzipBytes(body, pageGzipLevel)
+	return p
+}
+
+func brotliBytes(b []byte, level int) []byte {
+	var out bytes.Buffer
+	w := brotli.NewWriterLevel(&out, level)
+	_, _ = w.Write(b) // writing to memory does not fail
+	_ = w.Close()
+	return bytes.Clone(out.Bytes())
+}
+
+func gzipBytes(b []byte, level int) []byte {
+	var out bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&out, level) // the level is valid
+	_, _ = w.Write(b)
+	_ = w.Close()
+	return bytes.Clone(out.Bytes())
+}
+
+// pageKey is the address a public page is kept under: the public base
+// (scheme and host unless configured), the path and the query with its
+// parameters sorted and the tracking ones left out.
+func (s *Server) pageKey(r *http.Request) string {
+	key := s.publicBase(r) + r.URL.EscapedPath()
+	if r.URL.RawQuery == "" {
+		return key
+	}
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return key + "?" + r.URL.RawQuery // a query that does not read is its own page
+	}
+	for k := range q {
+		if trackingParam(k) {
+			delete(q, k)
+		}
+	}
+	if len(q) == 0 {
+		return key
+	}
+	return key + "?" + q.Encode()
+}
+
+// trackingParam reports whether a query parameter only says where a reader
+// came from: campaign tags, click ids and the hub's own channel tag. No
+// public page shows them.
+func trackingParam(k string) bool {
+	return strings.HasPrefix(k, "utm_") || k == "fbclid" || k == "gclid" || k == "k"
+}
+
+// pageEpoch returns the epoch a request is served in.
+func (s *Server) pageEpoch(r *http.Request) (pageEpoch, error) {
+	v, err := s.store.CurrentPageVersion(r.Context())
+	if err != nil {
+		return pageEpoch{}, err
+	}
+	return pageEpoch{version: v, day: s.today()}, nil
+}
+
+// today is the date in Copenhagen, worked out once a day.
+func (s *Server) today() string {
+	now := time.Now()
+	if d := s.day.Load(); d != nil && now.Before(d.until) {
+		return d.date
+	}
+	l := now.In(copenhagen)
+	y, m, dd := l.Date()
+	next := time.Date(y, m, dd+1, 0, 0, 0, 0, copenhagen)
+	s.day.Store(&dayCache{date: l.Format(time.DateOnly), until: next})
+	return l.Format(time.DateOnly)
+}
+
+type dayCache struct {
+	date  string
+	until time.Time
+}
+
+// cacheMeta is what a public handler tells the page cache about its page:
+// what a hit must still do.
+type cacheMeta struct {
+	visit  int64
+	missed string
+}
+
+// servePage answers a request for a public page from the page cache,
+// rendering and keeping the page when it is not kept.
+func (s *Server) servePage(w http.ResponseWriter, r *http.Request, rt Route) {
+	e, err := s.pageEpoch(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	key := s.pageKey(r)
+	p, f, lead := s.pageCache.lookup(e, key)
+	if p == nil && !lead {
+		<-f.done
+		p = f.page
+		if p == nil { // the response was not one to keep: render this one
+			s.renderUncached(w, r, rt)
+			return
+		}
+	}
+	if p != nil {
+		s.pageCache.hits.Add(1)
+		s.pageHit(r, p)
+		writePage(w, r, p)
+		return
+	}
+
+	s.pageCache.fills.Add(1)
+	rec := &pageRecorder{header: http.Header{}}
+	st := state(r)
+	st.cache = &cacheMeta{}
+	err = rt.Handle(rec, r)
+	if err != nil || rec.status != http.StatusOK {
+		s.pageCache.finish(e, key, f, nil)
+		if err != nil && !errors.Is(err, errHandled) {
+			s.fail(w, r, err)
+			return
+		}
+		rec.replay(w, r)
+		return
+	}
+	p = newCachedPage(key, rec)
+	p.visit, p.missed = st.cache.visit, st.cache.missed
+	s.pageCache.finish(e, key, f, p)
+	writePage(w, r, p)
+}
+
+// renderUncached runs a public handler straight to the reader.
+func (s *Server) renderUncached(w http.ResponseWriter, r *http.Request, rt Route) {
+	if err := rt.Handle(w, r); err != nil {
+		s.fail(w, r, err)
+	}
+}
+
+// pageHit does for a kept page what its handler does besides rendering.
+func (s *Server) pageHit(r *http.Request, p *cachedPage) {
+	if p.visit != 0 {
+		s.countVisitID(r, p.visit)
+	}
+	if p.missed != "" && r.Method == http.MethodGet {
+		s.logMissedSearch(r, p.missed)
+	}
+}
+
+// writePage sends a kept page in the encoding the reader takes best, or
+// 304 Not Modified when the reader has it.
+func writePage(w http.ResponseWriter, r *http.Request, p *cachedPage) {
+	h := w.Header()
+	for k, v := range p.header {
+		h[k] = v
+	}
+	if h.Get("Cache-Control") == "" {
+		// Kept by browsers and proxies but asked again each time: a
+		// publish shows at once, and an unchanged page costs a 304.
+		h.Set("Cache-Control", "public, no-cache")
+	}
+	h.Add("Vary", "Accept-Encoding")
+	enc := pickEncoding(r.Header.Get("Accept-Encoding"))
+	etag := p.etag
+	if enc != "" {
+		etag = p.etag[:len(p.etag)-1] + "-" + enc + `"`
+	}
+	h.Set("ETag", etag)
+	if notModified(r, p.etag, h.Get("Last-Modified")) {
+		h.Del("Content-Type")
+		h.Del("Last-Modified")
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	var body []byte
+	switch enc {
+	case "br":
+		body = p.br
+	case "gzip":
+		body = p.gz
+	}
+	if enc != "" {
+		h.Set("Content-Encoding", enc)
+		h.Set("Content-Length", strconv.Itoa(len(body)))
+	} else {
+		h.Set("Content-Length", strconv.Itoa(p.length))
+	}
+	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodHead {
+		return
+	}
+	if enc != "" {
+		_, _ = w.Write(body) // the reader may have gone
+		return
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(p.gz))
+	if err == nil {
+		_, _ = io.Copy(w, zr) // our own gzip bytes: only the reader can fail
+	}
+}
+
+// notModified reports whether the reader has the page: by its entity tag
+// or, when it sends none, by its time of last change.
+func notModified(r *http.Request, etag, lastModified string) bool {
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		return noneMatch(inm, etag)
+	}
+	ims := r.Header.Get("If-Modified-Since")
+	if ims == "" || lastModified == "" {
+		return false
+	}
+	since, err1 := http.ParseTime(ims)
+	modified, err2 := http.ParseTime(lastModified)
+	return err1 == nil && err2 == nil && !modified.After(since)
+}
+
+// noneMatch reports whether an If-None-Match header names the entity tag
+// etag in any of its encodings ("abc" matches "abc-br" and W/"abc-gzip").
+func noneMatch(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	base := etag[:len(etag)-1] // without the closing quote
+	for t := range strings.SplitSeq(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" {
+			return true
+		}
+		t = strings.TrimPrefix(t, "W/")
+		if t == etag || t == base+`-br"` || t == base+`-gzip"` {
+			return true
+		}
+	}
+	return false
+}
+
+// pickEncoding chooses br, gzip or "" (identity) by an Accept-Encoding
+// header with its q-values; of equal weights brotli wins, and "*" stands
+// for any coding not named.
+func pickEncoding(header string) string {
+	if header == "" {
+		return ""
+	}
+	br, gz, star := -1.0, -1.0, -1.0
+	for part := range strings.SplitSeq(header, ",") {
+		name, params, _ := strings.Cut(part, ";")
+		name = strings.TrimSpace(name)
+		q := 1.0
+		if params != "" {
+			q = parseQ(params)
+		}
+		switch {
+		case strings.EqualFold(name, "br"):
+			br = q
+		case strings.EqualFold(name, "gzip"), strings.EqualFold(name, "x-gzip"):
+			gz = q
+		case name == "*":
+			star = q
+		}
+	}
+	if br < 0 {
+		br = star
+	}
+	if gz < 0 {
+		gz = star
+	}
+	switch {
+	case br > 0 && br >= gz:
+		return "br"
+	case gz > 0:
+		return "gzip"
+	}
+	return ""
+}
+
+// parseQ reads the q parameter of one Accept-Encoding entry; a weight that
+// does not read counts as 0.
+func parseQ(params string) float64 {
+	for p := range strings.SplitSeq(params, ";") {
+		k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
+		if strings.EqualFold(strings.TrimSpace(k), "q") {
+			q, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil || q < 0 || q > 1 {
+				return 0
+			}
+			return q
+		}
+	}
+	return 1
+}
