@@ -15,3 +15,10 @@ func SetSitemapMax(s *Server, n int) func() {
 func PageCacheStats(s *Server) (bytes, fills int64) {
 	return s.pageCache.bytes(), s.pageCache.fills.Load()
 }
+
+// AssetsCompressed is closed when the static files' compressed bytes are
+// made.
+func AssetsCompressed() <-chan struct{} {
+	a, _ := staticAssets()
+	return a.compressed
+}

@@ -40,8 +40,9 @@ func (s *Server) serveMedia(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Caches must ask again each time (a cheap 304), so that a file taken
 	// off the site, such as a photo whose consent was withdrawn, is gone
-	// at once.
+	// at once. A key never changes its bytes, so it is the entity tag.
 	w.Header().Set("Cache-Control", "public, no-cache")
+	w.Header().Set("ETag", `"`+m.Key+`"`)
 	return s.writeMedia(w, r, m)
 }
 

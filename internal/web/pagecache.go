@@ -55,13 +55,15 @@ type pageEpoch struct {
 
 // cachedPage is a kept response: its headers, and its body compressed
 // with brotli and gzip. Readers that take neither get the gzip bytes
-// decompressed, which is rare enough not to keep a third copy.
+// decompressed, which is rare enough not to keep a third copy for pages;
+// static files keep theirs (plain).
 type cachedPage struct {
 	key    string
 	header http.Header
 	etag   string // the quoted hash of the uncompressed body
 	length int    // of the uncompressed body
 	br, gz []byte
+	plain  []byte
 	// visit is the material whose tagged visits a hit still counts, and
 	// missed the search a hit still logs as finding nothing.
 	visit  int64
@@ -402,6 +404,9 @@ func writePage(w http.ResponseWriter, r *http.Request, p *cachedPage) {
 	}
 	h.Add("Vary", "Accept-Encoding")
 	enc := pickEncoding(r.Header.Get("Accept-Encoding"))
+	if p.gz == nil { // a static file not yet compressed
+		enc = ""
+	}
 	etag := p.etag
 	if enc != "" {
 		etag = p.etag[:len(p.etag)-1] + "-" + enc + `"`
@@ -430,7 +435,10 @@ func writePage(w http.ResponseWriter, r *http.Request, p *cachedPage) {
 	if r.Method == http.MethodHead {
 		return
 	}
-	if enc != "" {
+	if enc == "" && p.plain != nil {
+		body = p.plain
+	}
+	if body != nil {
 		_, _ = w.Write(body) // the reader may have gone
 		return
 	}

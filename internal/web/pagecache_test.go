@@ -408,3 +408,56 @@ func TestConcurrentReadersShareOneRendering(t *testing.T) {
 		}
 	})
 }
+
+// TestStaticFilesAreServedCompressed: once compressed, a static file comes
+// as brotli or gzip by what the reader takes, with its ETag and 304.
+func TestStaticFilesAreServedCompressed(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		<-web.AssetsCompressed()
+		href := h.client().get("/").attr("script[src]", "src")
+		_, plain := h.raw("GET", href)
+		for _, enc := range []string{"br", "gzip"} {
+			res, b := h.raw("GET", href, "Accept-Encoding", enc)
+			if res.Header.Get("Content-Encoding") != enc || !bytes.Equal(decoded(t, res, b), plain) ||
+				!strings.Contains(res.Header.Get("Cache-Control"), "immutable") {
+				t.Errorf("%s: Content-Encoding %q, Cache-Control %q", enc, res.Header.Get("Content-Encoding"),
+					res.Header.Get("Cache-Control"))
+			}
+			res, b = h.raw("GET", href, "Accept-Encoding", enc, "If-None-Match", res.Header.Get("ETag"))
+			if res.StatusCode != http.StatusNotModified || len(b) != 0 {
+				t.Errorf("%s with its ETag: %d", enc, res.StatusCode)
+			}
+		}
+	})
+}
+
+// TestMediaRevalidateByKey: a public file has its key as ETag and answers
+// 304; withdrawn, it is gone even for a reader who has it.
+func TestMediaRevalidateByKey(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		key := "0a1b2c3d4e5f6a7b.png"
+		if _, err := h.blobs.Put(ctx, key, bytes.NewReader(pngBytes(t, 4, 4))); err != nil {
+			t.Fatal(err)
+		}
+		img := storage.Media{Key: key, Class: "image", ContentType: "image/png", Size: 10, Width: 4, Height: 4}
+		if err := h.st.CreateMedia(ctx, &img); err != nil {
+			t.Fatal(err)
+		}
+		m := h.publish(&material.Material{Title: "Med billede", CoverID: img.ID, CoverAlt: "Et billede"})
+		res, _ := h.raw("GET", "/media/"+key)
+		if res.Header.Get("ETag") != `"`+key+`"` || res.Header.Get("Cache-Control") != "public, no-cache" {
+			t.Fatalf("ETag %q, Cache-Control %q", res.Header.Get("ETag"), res.Header.Get("Cache-Control"))
+		}
+		if res, _ := h.raw("GET", "/media/"+key, "If-None-Match", `"`+key+`"`); res.StatusCode != http.StatusNotModified {
+			t.Errorf("If-None-Match: %d", res.StatusCode)
+		}
+		ed, csrf := h.login(storage.RoleEditor)
+		if p := ed.post("/redaktion/medier/"+key+"/tilbagetraek", url.Values{"csrf": {csrf},
+			"material": {strconv.FormatInt(m.ID, 10)}, "confirm": {"on"}}); p.status != http.StatusSeeOther {
+			t.Fatalf("withdraw: %d", p.status)
+		}
+		if res, _ := h.raw("GET", "/media/"+key, "If-None-Match", `"`+key+`"`); res.StatusCode != http.StatusNotFound {
+			t.Errorf("withdrawn, with its ETag: %d", res.StatusCode)
+		}
+	})
+}

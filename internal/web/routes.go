@@ -108,7 +108,7 @@ func (s *Server) routeTable() []Route {
 		page("/tilgaengelighed", s.accessibility),
 		route("GET", "/media/{key}", Public, s.serveMedia),
 		route("GET", "/static/{name}", Public, s.serveAsset),
-		route("GET", "/brand/{name}", Public, s.serveBrandCSS),
+		page("/brand/{name}", s.serveBrandCSS),
 		route("GET", "/healthz", Public, s.healthz),
 		page("/feed/rss", s.feedHandler(feedFormats[0])),
 		page("/feed/atom", s.feedHandler(feedFormats[1])),

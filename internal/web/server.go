@@ -124,7 +124,7 @@ func New(ctx context.Context, cfg Config, st *storage.Store, blobs media.Blobs) 
 	if err != nil {
 		return nil, err
 	}
-	a, err := loadAssets()
+	a, err := staticAssets()
 	if err != nil {
 		return nil, err
 	}

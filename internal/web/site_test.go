@@ -248,14 +248,44 @@ func TestBrandColourStylesheet(t *testing.T) {
 func TestStaticAssetsAreHashedAndImmutable(t *testing.T) {
 	eachHub(t, func(t *testing.T, h *hubT) {
 		c := h.client()
-		href := c.get("/").attr("link[rel=stylesheet]", "href")
-		if !regexp.MustCompile(`^/static/site\.[0-9a-f]{10}\.css$`).MatchString(href) {
-			t.Fatalf("stylesheet %q is not content-hashed", href)
+		href := c.get("/").attr("script[src]", "src")
+		if !regexp.MustCompile(`^/static/player\.[0-9a-f]{10}\.js$`).MatchString(href) {
+			t.Fatalf("script %q is not content-hashed", href)
 		}
 		p := c.get(href)
 		if p.status != 200 || !strings.Contains(p.header.Get("Cache-Control"), "immutable") ||
-			!strings.HasPrefix(p.header.Get("Content-Type"), "text/css") {
+			!strings.HasPrefix(p.header.Get("Content-Type"), "text/javascript") {
 			t.Errorf("asset: %d %q %q", p.status, p.header.Get("Cache-Control"), p.header.Get("Content-Type"))
+		}
+	})
+}
+
+// TestPublicPagesLoadOneStylesheet: site.css and the brand colour come as
+// one stylesheet named by a hash of both, which a colour change renames.
+func TestPublicPagesLoadOneStylesheet(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		c := h.client()
+		p := c.get("/")
+		links := p.doc.Find("link[rel=stylesheet]")
+		href, _ := links.Attr("href")
+		if links.Length() != 1 || !regexp.MustCompile(`^/brand/site\.[0-9a-f]{10}\.css$`).MatchString(href) {
+			t.Fatalf("%d stylesheets, the first %q", links.Length(), href)
+		}
+		css := c.get(href)
+		if css.status != 200 || !strings.Contains(css.body, "@media print") ||
+			!strings.Contains(css.body, "--brand:") || !strings.Contains(css.header.Get("Cache-Control"), "immutable") {
+			t.Errorf("stylesheet: %d %q, %d bytes", css.status, css.header.Get("Cache-Control"), len(css.body))
+		}
+		if err := h.st.PutSettings(ctx, map[string]string{"brand.colour": "#ffd700"}); err != nil {
+			t.Fatal(err)
+		}
+		renamed := c.get("/").attr("link[rel=stylesheet]", "href")
+		if renamed == href || !strings.Contains(c.get(renamed).body, "--brand:#ffd700") {
+			t.Errorf("after a colour change the stylesheet is %q", renamed)
+		}
+		old := c.get(href)
+		if !strings.Contains(old.body, "--brand:#ffd700") || old.header.Get("Cache-Control") != "public, max-age=60" {
+			t.Errorf("the old name: %q, %q", old.header.Get("Cache-Control"), old.body[max(0, len(old.body)-80):])
 		}
 	})
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -13,8 +14,11 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/andybalholm/brotli"
 	"github.com/bindeled/bindeled/internal/auth"
 	"github.com/bindeled/bindeled/internal/brand"
 	"github.com/bindeled/bindeled/internal/i18n"
@@ -35,10 +39,40 @@ var staticFS embed.FS
 type assets struct {
 	hashed map[string]string // "site.css" -> "site.3f2a9c1d7e.css"
 	files  map[string][]byte // hashed name -> content
+	// served is each file's response by hashed name: at first only the
+	// bytes as they are, then also compressed (compress).
+	served map[string]*atomic.Pointer[cachedPage]
+	// compressed is closed when every file has its compressed bytes.
+	compressed chan struct{}
+}
+
+// staticAssets are the embedded files, the same for every server of the
+// process: they are hashed once, and compressed once in the background so
+// that the first page is not kept waiting.
+var staticAssets = sync.OnceValues(func() (*assets, error) {
+	a, err := loadAssets()
+	if err == nil {
+		go a.compress()
+	}
+	return a, err
+})
+
+// compress makes the brotli and gzip bytes of every file at the best
+// levels, which a few hundred milliseconds of one core do once.
+func (a *assets) compress() {
+	for _, p := range a.served {
+		old := p.Load()
+		c := *old
+		c.br = brotliBytes(old.plain, brotli.BestCompression)
+		c.gz = gzipBytes(old.plain, gzip.BestCompression)
+		p.Store(&c)
+	}
+	close(a.compressed)
 }
 
 func loadAssets() (*assets, error) {
-	a := &assets{hashed: map[string]string{}, files: map[string][]byte{}}
+	a := &assets{hashed: map[string]string{}, files: map[string][]byte{},
+		served: map[string]*atomic.Pointer[cachedPage]{}, compressed: make(chan struct{})}
 	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -52,6 +86,11 @@ func loadAssets() (*assets, error) {
 		ext := path.Ext(name)
 		h := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:5]) + ext
 		a.hashed[name], a.files[h] = h, b
+		cp := &cachedPage{key: h, plain: b, length: len(b), etag: `"` + strings.TrimSuffix(h, ext) + `"`,
+			header: http.Header{"Content-Type": {mime.TypeByExtension(ext)},
+				"Cache-Control": {"public, max-age=31536000, immutable"}}}
+		a.served[h] = &atomic.Pointer[cachedPage]{}
+		a.served[h].Store(cp)
 		return nil
 	})
 	if err != nil {
@@ -168,6 +207,7 @@ type Base struct {
 
 	assets   *assets
 	brandCSS string
+	siteCSS  string
 }
 
 // CanWrite reports whether the user writes materials.
@@ -190,6 +230,10 @@ func (b Base) Asset(name string) string { return b.assets.url(name) }
 
 // BrandCSS returns the address of the stylesheet with the brand colour.
 func (b Base) BrandCSS() string { return b.brandCSS }
+
+// SiteCSS returns the address of the public site's one stylesheet: site.css
+// followed by the brand colour, named by a hash of both.
+func (b Base) SiteCSS() string { return b.siteCSS }
 
 var danishMonths = [...]string{"januar", "februar", "marts", "april", "maj", "juni", "juli",
 	"august", "september", "oktober", "november", "december"}
@@ -237,6 +281,7 @@ func (s *Server) base(r *http.Request, title string) (Base, error) {
 		assets:    s.assets,
 	}
 	b.brandCSS = "/brand/" + brandCSSName(b.Brand)
+	b.siteCSS = "/brand/" + siteCSSName(s.assets, b.Brand)
 	b.Description = b.T("home.lead")
 	if b.Brand.LogoID != 0 {
 		if m, err := s.store.GetMedia(r.Context(), b.Brand.LogoID); err == nil {
@@ -257,6 +302,13 @@ func (s *Server) base(r *http.Request, title string) (Base, error) {
 func brandCSSName(b brand.Settings) string {
 	sum := sha256.Sum256([]byte(b.CSS()))
 	return "brand." + hex.EncodeToString(sum[:5]) + ".css"
+}
+
+// siteCSSName names the public stylesheet by a hash of site.css (its
+// hashed name) and the brand colour's rules.
+func siteCSSName(a *assets, b brand.Settings) string {
+	sum := sha256.Sum256([]byte(a.hashed["site.css"] + "\n" + b.CSS()))
+	return fmt.Sprintf("site.%s.css", hex.EncodeToString(sum[:5]))
 }
 
 // render executes a page template into a buffer first, so that a template
@@ -300,6 +352,7 @@ func (s *Server) renderProblem(w http.ResponseWriter, r *http.Request, status in
 	if err != nil {
 		b = Base{Lang: i18n.Danish, Brand: brand.FromMap(nil), assets: s.assets, RequestID: state(r).requestID}
 		b.brandCSS = "/brand/" + brandCSSName(b.Brand)
+		b.siteCSS = "/brand/" + siteCSSName(s.assets, b.Brand)
 	}
 	b.Title = b.T(titleKey)
 	face := "site/error"
@@ -313,33 +366,44 @@ func (s *Server) renderProblem(w http.ResponseWriter, r *http.Request, status in
 	}
 }
 
-// serveAsset serves a content-hashed static file.
+// serveAsset serves a content-hashed static file, compressed when the
+// reader takes it and its compressed bytes are made.
 func (s *Server) serveAsset(w http.ResponseWriter, r *http.Request) error {
-	name := r.PathValue("name")
-	b, ok := s.assets.files[name]
+	p, ok := s.assets.served[r.PathValue("name")]
 	if !ok {
 		return errNotFound
 	}
-	w.Header().Set("Content-Type", mime.TypeByExtension(path.Ext(name)))
-	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(b))
+	writePage(w, r, p.Load())
 	return nil
 }
 
-// serveBrandCSS serves the stylesheet with the municipality's colour.
+// serveBrandCSS serves the stylesheets with the municipality's colour:
+// site.….css, the public site's one stylesheet (site.css and the colour),
+// and brand.….css, the colour alone, for the workspace and embed pages.
+// It is in the page cache, which compresses it.
 func (s *Server) serveBrandCSS(w http.ResponseWriter, r *http.Request) error {
 	kv, err := s.store.Settings(r.Context())
 	if err != nil {
 		return err
 	}
 	b := brand.FromMap(kv)
-	if r.PathValue("name") != brandCSSName(b) {
+	name, current := r.PathValue("name"), brandCSSName(b)
+	site := strings.HasPrefix(name, "site.")
+	if site {
+		current = siteCSSName(s.assets, b)
+	}
+	if name != current {
 		// An old name after a colour change: send the current one, briefly cached.
 		w.Header().Set("Cache-Control", "public, max-age=60")
 	} else {
 		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	}
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	if site {
+		if _, err := w.Write(s.assets.files[s.assets.hashed["site.css"]]); err != nil {
+			return err
+		}
+	}
 	_, err = w.Write([]byte(b.CSS()))
 	return err
 }
