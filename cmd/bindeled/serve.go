@@ -11,6 +11,7 @@ import (
 
 	"github.com/bindeled/bindeled/internal/hub"
 	"github.com/bindeled/bindeled/internal/social"
+	"github.com/bindeled/bindeled/internal/web"
 )
 
 const serveSummary = `Runs the hub: the public site at / and the editors' workspace at /redaktion.
@@ -44,6 +45,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"how often the scheduler looks for materials due to be published")
 	auditDays := f.Int("audit-days", 365,
 		"days the audit log (who did what, from which address) is kept; 0 keeps it forever")
+	pageCacheMB := f.Int("page-cache-mb", web.DefaultPageCacheBytes>>20,
+		"megabytes of memory for rendered, compressed public pages; 0 keeps none")
 	passwords := passwordFlags(f)
 	uploads := uploadFlags(f)
 	smtp := mailFlags(f)
@@ -74,7 +77,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		TrustedProxies: *proxies, Starter: *starter, Passwords: *passwords, Uploads: *uploads,
 		Logger: log, Version: versionString(), JobInterval: *jobInterval,
 		AuditRetention: time.Duration(*auditDays) * 24 * time.Hour, Mail: *smtp, Social: *socialCfg,
-		SecretKey: key,
+		SecretKey: key, PageCacheBytes: pageCacheBytes(*pageCacheMB),
 	})
 	if err != nil {
 		return err
@@ -92,6 +95,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stdout, "\nNobody can sign in yet. Create the first admin within an hour at:\n\n  %s\n\n", link)
 		}
 	})
+}
+
+// pageCacheBytes turns --page-cache-mb into the web layer's bound, where
+// a negative number keeps no pages.
+func pageCacheBytes(mb int) int64 {
+	if mb <= 0 {
+		return -1
+	}
+	return int64(mb) << 20
 }
 
 func newLogger(w io.Writer, format string) (*slog.Logger, error) {

@@ -46,6 +46,8 @@ type Config struct {
 	JobInterval time.Duration
 	// AuditRetention is how long the audit log is kept; 0 keeps it forever.
 	AuditRetention time.Duration
+	// PageCacheBytes bounds the page cache (web.Config.PageCacheBytes).
+	PageCacheBytes int64
 	// Mail is the SMTP server to send through; an empty host sends none.
 	Mail mail.Config
 	// Social holds the platforms' addresses; empty fields are the real
@@ -158,6 +160,7 @@ func open(ctx context.Context, cfg Config, st *storage.Store, base *url.URL, pro
 	w, err := web.New(ctx, web.Config{
 		BaseURL: base, Proxies: proxies, Passwords: cfg.Passwords, Uploads: cfg.Uploads,
 		Logger: cfg.Logger, Version: cfg.Version, Notifier: notifier, Social: cfg.Social, Sealer: sealer,
+		PageCacheBytes: cfg.PageCacheBytes,
 	}, st, blobs)
 	if err != nil {
 		return nil, err

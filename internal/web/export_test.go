@@ -22,3 +22,6 @@ func AssetsCompressed() <-chan struct{} {
 	a, _ := staticAssets()
 	return a.compressed
 }
+
+// DropPages forgets a server's kept pages.
+func DropPages(s *Server) { s.pageCache.drop() }

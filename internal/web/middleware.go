@@ -108,17 +108,31 @@ const cspSources = "default-src 'self'; script-src 'self'; style-src 'self'; " +
 	"frame-src 'self' https://www.youtube-nocookie.com https://player.vimeo.com; " +
 	"object-src 'none'; base-uri 'none'; form-action 'self'; "
 
+// securityValues are the headers every response carries, each value a
+// slice of its own that no handler appends to in place (its capacity is
+// its length), set without canonicalising the names again per request.
+var securityValues = []struct {
+	name  string
+	value []string
+}{
+	{"Content-Security-Policy", []string{contentSecurityPolicy}},
+	{"X-Content-Type-Options", []string{"nosniff"}},
+	{"Referrer-Policy", []string{"strict-origin-when-cross-origin"}},
+	{"X-Frame-Options", []string{"DENY"}},
+	{"Cross-Origin-Opener-Policy", []string{"same-origin"}},
+	{"Permissions-Policy", []string{"camera=(), microphone=(), geolocation=(), interest-cohort=()"}},
+}
+
+var hstsValue = []string{"max-age=31536000"}
+
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+		for _, v := range securityValues {
+			h[v.name] = v.value
+		}
 		if state(r).https {
-			h.Set("Strict-Transport-Security", "max-age=31536000")
+			h["Strict-Transport-Security"] = hstsValue
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -140,6 +140,10 @@ func newPageCache(maxBytes int64) *pageCache {
 	return c
 }
 
+// keeps reports whether the cache keeps pages at all; a cache that keeps
+// none only adds the ETag to what the handler writes.
+func (c *pageCache) keeps() bool { return c.plain.max > 0 }
+
 // bytes is how much the kept pages take.
 func (c *pageCache) bytes() int64 {
 	c.mu.Lock()
@@ -235,14 +239,19 @@ const (
 	pageGzipLevel   = gzip.BestCompression
 )
 
-// newCachedPage compresses a recorded 200 response.
-func newCachedPage(key string, rec *pageRecorder) *cachedPage {
+// newCachedPage compresses a recorded 200 response; without compress it
+// keeps the bytes as they are, for a cache that keeps nothing.
+func newCachedPage(key string, rec *pageRecorder, compress bool) *cachedPage {
 	body := rec.body.Bytes()
 	sum := sha256.Sum256(body)
 	p := &cachedPage{key: key, header: rec.header.Clone(), length: len(body),
 		etag: `"` + hex.EncodeToString(sum[:12]) + `"`}
 	p.header.Del("ETag")
 	p.header.Del("Content-Length")
+	if !compress {
+		p.plain = body
+		return p
+	}
 	p.br = brotliBytes(body, pageBrotliLevel)
 	p.gz = gzipBytes(body, pageGzipLevel)
 	return p
@@ -367,7 +376,7 @@ func (s *Server) servePage(w http.ResponseWriter, r *http.Request, rt Route) {
 		rec.replay(w, r)
 		return
 	}
-	p = newCachedPage(key, rec)
+	p = newCachedPage(key, rec, s.pageCache.keeps())
 	p.visit, p.missed = st.cache.visit, st.cache.missed
 	s.pageCache.finish(e, key, f, p)
 	writePage(w, r, p)
@@ -397,12 +406,12 @@ func writePage(w http.ResponseWriter, r *http.Request, p *cachedPage) {
 	for k, v := range p.header {
 		h[k] = v
 	}
-	if h.Get("Cache-Control") == "" {
+	if _, ok := h["Cache-Control"]; !ok {
 		// Kept by browsers and proxies but asked again each time: a
 		// publish shows at once, and an unchanged page costs a 304.
-		h.Set("Cache-Control", "public, no-cache")
+		h["Cache-Control"] = noCacheValue
 	}
-	h.Add("Vary", "Accept-Encoding")
+	h["Vary"] = varyValue
 	enc := pickEncoding(r.Header.Get("Accept-Encoding"))
 	if p.gz == nil { // a static file not yet compressed
 		enc = ""
@@ -411,7 +420,7 @@ func writePage(w http.ResponseWriter, r *http.Request, p *cachedPage) {
 	if enc != "" {
 		etag = p.etag[:len(p.etag)-1] + "-" + enc + `"`
 	}
-	h.Set("ETag", etag)
+	h["Etag"] = []string{etag}
 	if notModified(r, p.etag, h.Get("Last-Modified")) {
 		h.Del("Content-Type")
 		h.Del("Last-Modified")
@@ -462,6 +471,13 @@ func notModified(r *http.Request, etag, lastModified string) bool {
 	modified, err2 := http.ParseTime(lastModified)
 	return err1 == nil && err2 == nil && !modified.After(since)
 }
+
+// Header values that writePage shares between responses; each has its
+// length as capacity, so an Add makes a new slice.
+var (
+	noCacheValue = []string{"public, no-cache"}
+	varyValue    = []string{"Accept-Encoding"}
+)
 
 // noneMatch reports whether an If-None-Match header names the entity tag
 // etag in any of its encodings ("abc" matches "abc-br" and W/"abc-gzip").
