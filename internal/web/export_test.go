@@ -16,10 +16,11 @@ func PageCacheStats(s *Server) (bytes, fills int64) {
 	return s.pageCache.bytes(), s.pageCache.fills.Load()
 }
 
-// AssetsCompressed is closed when the static files' compressed bytes are
-// made.
+// AssetsCompressed starts compressing the static files and returns what
+// is closed when their compressed bytes are made.
 func AssetsCompressed() <-chan struct{} {
 	a, _ := staticAssets()
+	a.startCompressing()
 	return a.compressed
 }
 

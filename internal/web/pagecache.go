@@ -231,12 +231,14 @@ func (w *pageRecorder) replay(to http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// Compression levels of pages: brotli's level 6 compresses a page within a
-// few milliseconds to about what gzip's best does less quickly; static files
-// get the best of both (assets.go).
+// Compression levels of pages, which are compressed as they are rendered:
+// brotli's level 5 and gzip's default take about a millisecond for a page
+// and come within one per cent of the best levels, which take several
+// times as long; static files are compressed once and get the best of both
+// (views.go).
 const (
-	pageBrotliLevel = 6
-	pageGzipLevel   = gzip.BestCompression
+	pageBrotliLevel = 5
+	pageGzipLevel   = gzip.DefaultCompression
 )
 
 // newCachedPage compresses a recorded 200 response; without compress it
@@ -363,10 +365,17 @@ func (s *Server) servePage(w http.ResponseWriter, r *http.Request, rt Route) {
 	}
 
 	s.pageCache.fills.Add(1)
+	finished := false
+	defer func() {
+		if !finished { // the handler panicked: let the waiters render
+			s.pageCache.finish(e, key, f, nil)
+		}
+	}()
 	rec := &pageRecorder{header: http.Header{}}
 	st := state(r)
 	st.cache = &cacheMeta{}
 	err = rt.Handle(rec, r)
+	finished = true
 	if err != nil || rec.status != http.StatusOK {
 		s.pageCache.finish(e, key, f, nil)
 		if err != nil && !errors.Is(err, errHandled) {
@@ -394,7 +403,7 @@ func (s *Server) pageHit(r *http.Request, p *cachedPage) {
 	if p.visit != 0 {
 		s.countVisitID(r, p.visit)
 	}
-	if p.missed != "" && r.Method == http.MethodGet {
+	if p.missed != "" {
 		s.logMissedSearch(r, p.missed)
 	}
 }

@@ -43,19 +43,21 @@ type assets struct {
 	// bytes as they are, then also compressed (compress).
 	served map[string]*atomic.Pointer[cachedPage]
 	// compressed is closed when every file has its compressed bytes.
-	compressed chan struct{}
+	compressed   chan struct{}
+	compressOnce sync.Once
 }
 
 // staticAssets are the embedded files, the same for every server of the
-// process: they are hashed once, and compressed once in the background so
-// that the first page is not kept waiting.
-var staticAssets = sync.OnceValues(func() (*assets, error) {
-	a, err := loadAssets()
-	if err == nil {
-		go a.compress()
-	}
-	return a, err
-})
+// process, hashed once. They are compressed once, in the background,
+// after the first request for one of them (startCompressing), so that the
+// start and the first page are not kept waiting; until then they are sent
+// as they are.
+var staticAssets = sync.OnceValues(loadAssets)
+
+// startCompressing begins compressing the static files, once.
+func (a *assets) startCompressing() {
+	a.compressOnce.Do(func() { go a.compress() })
+}
 
 // compress makes the brotli and gzip bytes of every file at the best
 // levels, which a few hundred milliseconds of one core do once.
@@ -373,6 +375,7 @@ func (s *Server) serveAsset(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return errNotFound
 	}
+	s.assets.startCompressing()
 	writePage(w, r, p.Load())
 	return nil
 }
