@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"math/bits"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -259,19 +260,35 @@ func newCachedPage(key string, rec *pageRecorder, compress bool) *cachedPage {
 	return p
 }
 
+// brotliBytes compresses b with a window just large enough for it: the
+// encoder's memory grows with its window (35 MB at level 11 with the
+// default one, 3 MB with a 64 KB one), and a larger window than the input
+// gains nothing.
 func brotliBytes(b []byte, level int) []byte {
 	var out bytes.Buffer
-	w := brotli.NewWriterLevel(&out, level)
+	win := min(max(bits.Len(uint(len(b)+16)), 10), 24)
+	w := brotli.NewWriterOptions(&out, brotli.WriterOptions{Quality: level, LGWin: win})
 	_, _ = w.Write(b) // writing to memory does not fail
 	_ = w.Close()
 	return bytes.Clone(out.Bytes())
 }
 
+// gzipWriters keeps gzip writers of each level for reuse: each holds
+// about a megabyte of state that would otherwise be garbage after a page.
+var gzipWriters sync.Map // level -> *sync.Pool
+
 func gzipBytes(b []byte, level int) []byte {
+	pool, _ := gzipWriters.LoadOrStore(level, &sync.Pool{})
 	var out bytes.Buffer
-	w, _ := gzip.NewWriterLevel(&out, level) // the level is valid
+	w, _ := pool.(*sync.Pool).Get().(*gzip.Writer)
+	if w == nil {
+		w, _ = gzip.NewWriterLevel(&out, level) // the level is valid
+	} else {
+		w.Reset(&out)
+	}
 	_, _ = w.Write(b)
 	_ = w.Close()
+	pool.(*sync.Pool).Put(w)
 	return bytes.Clone(out.Bytes())
 }
 
