@@ -98,12 +98,16 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 
 	// busy_timeout comes first so that switching to WAL waits for other
 	// connections instead of failing. Write transactions take the lock at
-	// BEGIN (immediate) so two writers never deadlock on an upgrade.
+	// BEGIN (immediate) so two writers never deadlock on an upgrade. Each
+	// connection keeps 512 KB of pages instead of SQLite's 2 MB: the
+	// operating system caches the file for all of them, and eight full
+	// caches were a sixth of a busy hub's memory.
 	dsn := "file:" + path + "?_txlock=immediate" +
 		"&_pragma=busy_timeout(10000)" +
 		"&_pragma=journal_mode(WAL)" +
 		"&_pragma=synchronous(NORMAL)" +
-		"&_pragma=foreign_keys(ON)"
+		"&_pragma=foreign_keys(ON)" +
+		"&_pragma=cache_size(-512)"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)

@@ -70,6 +70,37 @@ type cachedPage struct {
 	visit  int64
 	missed string
 	elem   *list.Element
+	// heads are the ETag and Content-Length values of the plain, gzip
+	// and brotli bodies, made once (see prepare) rather than per request.
+	heads [3]pageHeads
+}
+
+// pageHeads are the header values of one encoding of a kept page.
+type pageHeads struct {
+	etag, length []string
+}
+
+// The encodings of a kept page, as indexes into its heads.
+const (
+	plainBody = iota
+	gzipBody
+	brotliBody
+)
+
+var contentEncodings = [3][]string{nil, {"gzip"}, {"br"}}
+
+// prepare makes the header values of each of the page's bodies. The
+// compressed ones have their encoding in the entity tag, as one resource's
+// encodings must have different tags.
+func (p *cachedPage) prepare() {
+	lengths := [3]int{p.length, len(p.gz), len(p.br)}
+	for i, enc := range [3]string{"", "gzip", "br"} {
+		etag := p.etag
+		if enc != "" {
+			etag = p.etag[:len(p.etag)-1] + "-" + enc + `"`
+		}
+		p.heads[i] = pageHeads{etag: []string{etag}, length: []string{strconv.Itoa(lengths[i])}}
+	}
 }
 
 func (p *cachedPage) size() int64 {
@@ -253,10 +284,12 @@ func newCachedPage(key string, rec *pageRecorder, compress bool) *cachedPage {
 	p.header.Del("Content-Length")
 	if !compress {
 		p.plain = body
+		p.prepare()
 		return p
 	}
 	p.br = brotliBytes(body, pageBrotliLevel)
 	p.gz = gzipBytes(body, pageGzipLevel)
+	p.prepare()
 	return p
 }
 
@@ -438,15 +471,17 @@ func writePage(w http.ResponseWriter, r *http.Request, p *cachedPage) {
 		h["Cache-Control"] = noCacheValue
 	}
 	h["Vary"] = varyValue
-	enc := pickEncoding(r.Header.Get("Accept-Encoding"))
-	if p.gz == nil { // a static file not yet compressed
-		enc = ""
+	enc := plainBody
+	if p.gz != nil { // else a static file not yet compressed
+		switch pickEncoding(r.Header.Get("Accept-Encoding")) {
+		case "br":
+			enc = brotliBody
+		case "gzip":
+			enc = gzipBody
+		}
 	}
-	etag := p.etag
-	if enc != "" {
-		etag = p.etag[:len(p.etag)-1] + "-" + enc + `"`
-	}
-	h["Etag"] = []string{etag}
+	heads := &p.heads[enc]
+	h["Etag"] = heads.etag
 	if notModified(r, p.etag, h.Get("Last-Modified")) {
 		h.Del("Content-Type")
 		h.Del("Last-Modified")
@@ -455,22 +490,20 @@ func writePage(w http.ResponseWriter, r *http.Request, p *cachedPage) {
 	}
 	var body []byte
 	switch enc {
-	case "br":
+	case brotliBody:
 		body = p.br
-	case "gzip":
+	case gzipBody:
 		body = p.gz
 	}
-	if enc != "" {
-		h.Set("Content-Encoding", enc)
-		h.Set("Content-Length", strconv.Itoa(len(body)))
-	} else {
-		h.Set("Content-Length", strconv.Itoa(p.length))
+	if enc != plainBody {
+		h["Content-Encoding"] = contentEncodings[enc]
 	}
+	h["Content-Length"] = heads.length
 	w.WriteHeader(http.StatusOK)
 	if r.Method == http.MethodHead {
 		return
 	}
-	if enc == "" && p.plain != nil {
+	if enc == plainBody && p.plain != nil {
 		body = p.plain
 	}
 	if body != nil {

@@ -67,6 +67,7 @@ func (a *assets) compress() {
 		c := *old
 		c.br = brotliBytes(old.plain, brotli.BestCompression)
 		c.gz = gzipBytes(old.plain, gzip.BestCompression)
+		c.prepare()
 		p.Store(&c)
 	}
 	close(a.compressed)
@@ -91,6 +92,7 @@ func loadAssets() (*assets, error) {
 		cp := &cachedPage{key: h, plain: b, length: len(b), etag: `"` + strings.TrimSuffix(h, ext) + `"`,
 			header: http.Header{"Content-Type": {mime.TypeByExtension(ext)},
 				"Cache-Control": {"public, max-age=31536000, immutable"}}}
+		cp.prepare()
 		a.served[h] = &atomic.Pointer[cachedPage]{}
 		a.served[h].Store(cp)
 		return nil
