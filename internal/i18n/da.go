@@ -769,6 +769,8 @@ var danish = map[string]string{
 	"feed.notfound.title": "Feedet findes ikke",
 	"feed.bad_filter": "Filteret %s findes ikke. Et feed bruger de samme filtre som listen over " +
 		"materialer: type, målgruppe, tema, klassetrin og skole.",
+	"feed.bad_text": "Tekstvalget %s findes ikke. Skriv %s for hele teksten i feedet, " +
+		"eller udelad det for titler, resuméer og links.",
 	"feed.too_many":       "Der er valgt for mange værdier af %s. Vælg højst %d.",
 	"feed.unknown_theme":  "Der er intet tema med adressen %s. Måske er det omdøbt eller slettet.",
 	"feed.unknown_school": "Der er ingen skole med adressen %s. Måske er den omdøbt eller slettet.",

@@ -769,6 +769,8 @@ var english = map[string]string{
 	"feed.notfound.title": "The feed does not exist",
 	"feed.bad_filter": "The filter %s does not exist. A feed uses the same filters as the list of " +
 		"resources: kind, audience, theme, grade and school.",
+	"feed.bad_text": "The text choice %s does not exist. Write %s for the full text in the feed, " +
+		"or leave it out for titles, summaries and links.",
 	"feed.too_many":       "Too many values of %s were chosen. Choose at most %d.",
 	"feed.unknown_theme":  "There is no theme at the address %s. It may have been renamed or deleted.",
 	"feed.unknown_school": "There is no school at the address %s. It may have been renamed or deleted.",

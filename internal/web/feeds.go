@@ -17,7 +17,15 @@ import (
 )
 
 // feedLimit is how many of the newest materials a feed carries.
-const feedLimit = 50
+const feedLimit = 20
+
+// paramText asks for a feed with each material's full text (tekst=fuld);
+// without it a feed carries titles, summaries, links and files, which is
+// what the websites that list a feed and readers on phones need.
+const (
+	paramText = "tekst"
+	textFull  = "fuld"
+)
 
 // feedMaxAge is how long a feed may be cached. Readers that ask again
 // sooner get 304 Not Modified from its ETag at little cost.
@@ -94,6 +102,11 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, ff feedFormat
 		s.feedProblem(w, r, bad, query)
 		return nil
 	}
+	full, badText := fullText(query)
+	if badText != "" {
+		s.feedProblem(w, r, &filterProblem{Param: paramText, Value: badText}, query)
+		return nil
+	}
 
 	b, err := s.base(r, "")
 	if err != nil {
@@ -108,11 +121,15 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, ff feedFormat
 	if err != nil {
 		return err
 	}
-	fd, err := s.buildFeed(r, b, f, ms, themes, schools)
+	fd, err := s.buildFeed(r, b, f, ms, themes, schools, full)
 	if err != nil {
 		return err
 	}
-	if q := filterQuery(f, themes, schools).Encode(); q != "" {
+	self := filterQuery(f, themes, schools)
+	if full {
+		self.Set(paramText, textFull)
+	}
+	if q := self.Encode(); q != "" {
 		fd.SelfURL = s.publicBase(r) + ff.Path + "?" + q
 	} else {
 		fd.SelfURL = s.publicBase(r) + ff.Path
@@ -126,11 +143,29 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, ff feedFormat
 	return nil
 }
 
+// fullText reports whether the query asks for the full text, or the
+// first value of tekst that does not exist. An empty value asks for
+// nothing, as an empty filter value does.
+func fullText(q url.Values) (full bool, bad string) {
+	for _, v := range q[paramText] {
+		switch v {
+		case textFull:
+			full = true
+		case "":
+		default:
+			return false, v
+		}
+	}
+	return full, ""
+}
+
 // feedProblem explains a filter value that chose nothing.
 func (s *Server) feedProblem(w http.ResponseWriter, r *http.Request, bad *filterProblem, q url.Values) {
 	status, title := http.StatusBadRequest, "feed.bad.title"
 	text := func(b Base) string { return b.T("feed.bad_filter", bad.Param+"="+bad.Value) }
 	switch {
+	case bad.Param == paramText:
+		text = func(b Base) string { return b.T("feed.bad_text", bad.Param+"="+bad.Value, paramText+"="+textFull) }
 	case len(q[bad.Param]) > maxFilterValues:
 		text = func(b Base) string { return b.T("feed.too_many", bad.Param, maxFilterValues) }
 	case bad.Param == paramTheme || bad.Param == paramSchool:
@@ -144,9 +179,10 @@ func (s *Server) feedProblem(w http.ResponseWriter, r *http.Request, bad *filter
 	s.renderProblem(w, r, status, title, text)
 }
 
-// buildFeed makes the feed of materials ms, the newest first.
+// buildFeed makes the feed of materials ms, the newest first, with their
+// full text when full is set.
 func (s *Server) buildFeed(r *http.Request, b Base, f material.Filter, ms []*material.Material,
-	themes []storage.Theme, schools []storage.School) (*feed.Feed, error) {
+	themes []storage.Theme, schools []storage.School, full bool) (*feed.Feed, error) {
 	base := s.publicBase(r)
 	home := base + "/materialer"
 	if q := filterQuery(f, themes, schools).Encode(); q != "" {
@@ -174,7 +210,7 @@ func (s *Server) buildFeed(r *http.Request, b Base, f material.Filter, ms []*mat
 		return nil, err
 	}
 	for _, m := range ms {
-		it, err := s.feedItem(r, b, m, files, themes, schools)
+		it, err := s.feedItem(r, b, m, files, themes, schools, full)
 		if err != nil {
 			return nil, err
 		}
@@ -194,11 +230,11 @@ func ownerName(b Base) string {
 	return b.Brand.Name
 }
 
-// feedItem makes a material's entry: its summary, its full text with
-// absolute addresses, its film or files as enclosures and its kind,
-// audiences, themes, grades and school as categories.
+// feedItem makes a material's entry: its summary, its film or files as
+// enclosures, its kind, audiences, themes, grades and school as
+// categories and, when full is set, its full text with absolute addresses.
 func (s *Server) feedItem(r *http.Request, b Base, m *material.Material, files map[int64]*storage.Media,
-	themes []storage.Theme, schools []storage.School) (feed.Item, error) {
+	themes []storage.Theme, schools []storage.School, full bool) (feed.Item, error) {
 	base := s.publicBase(r)
 	page := base + "/materialer/" + m.Slug
 	it := feed.Item{ID: entryID(base, m), URL: page, Title: m.Title, Summary: m.Summary, Language: m.Language,
@@ -229,6 +265,9 @@ func (s *Server) feedItem(r *http.Request, b Base, m *material.Material, files m
 		if sc.ID == m.SchoolID {
 			it.Author = sc.Name
 		}
+	}
+	if !full {
+		return it, nil
 	}
 
 	content, err := feedContent(b, m, files)

@@ -141,11 +141,16 @@ func itemByTitle(t *testing.T, f *gofeed.Feed, title string) *gofeed.Item {
 	return nil
 }
 
+// feedVariants are the light default and the full text of every feed.
+var feedVariants = []struct {
+	query string
+	full  bool
+}{{"", false}, {"?tekst=fuld", true}}
+
 func TestFeedsCarryEveryPublishedMaterial(t *testing.T) {
 	eachHubAt(t, "https://skole.example.dk", func(t *testing.T, h *hubT) {
 		fx := seedFeeds(t, h)
 		c := h.client()
-		const base = "https://skole.example.dk"
 		for _, format := range []struct {
 			path, typ, contentType string
 			enclosures             int // of the guide, which has two files
@@ -154,81 +159,112 @@ func TestFeedsCarryEveryPublishedMaterial(t *testing.T) {
 			{"/feed/atom", "atom", "application/atom+xml; charset=utf-8", 2},
 			{"/feed/json", "json", "application/feed+json; charset=utf-8", 2},
 		} {
-			f, p := getFeed(t, c, format.path)
-			if f.FeedType != format.typ {
-				t.Errorf("%s: parsed as %s", format.path, f.FeedType)
-			}
-			if got := p.header.Get("Content-Type"); got != format.contentType {
-				t.Errorf("%s: content type %q", format.path, got)
-			}
-			want := []string{fx.link.Title, fx.guide.Title, fx.film.Title, fx.article.Title}
-			if got := itemTitles(f); !slices.Equal(got, want) {
-				t.Errorf("%s: items %q, want %q (newest first, no draft)", format.path, got, want)
-			}
-			if f.Link != base+"/materialer" || f.Language != "da" || f.Title != "Skole og hjem – Materialer" {
-				t.Errorf("%s: link %q, language %q, title %q", format.path, f.Link, f.Language, f.Title)
-			}
-			if f.FeedLink != base+format.path {
-				t.Errorf("%s: self link %q", format.path, f.FeedLink)
-			}
-
-			a := itemByTitle(t, f, fx.article.Title)
-			if a.Link != base+"/materialer/"+fx.article.Slug {
-				t.Errorf("%s: article link %q", format.path, a.Link)
-			}
-			wantID := "tag:skole.example.dk," + fx.article.CreatedAt.UTC().Format("2006-01-02") + ":materiale-" +
-				strconv.FormatInt(fx.article.ID, 10)
-			if a.GUID != wantID {
-				t.Errorf("%s: id %q, want %q", format.path, a.GUID, wantID)
-			}
-			if a.Description != "Sådan taler I om trivsel." {
-				t.Errorf("%s: summary %q", format.path, a.Description)
-			}
-			for _, cat := range []string{"Artikel", "Forældre", "Trivsel", "0.–3. klasse", "Nordskolen"} {
-				if !slices.Contains(a.Categories, cat) {
-					t.Errorf("%s: article categories %q lack %q", format.path, a.Categories, cat)
-				}
-			}
-			if !a.PublishedParsed.Equal(time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)) {
-				t.Errorf("%s: published %v", format.path, a.PublishedParsed)
-			}
-			if len(a.Authors) == 0 || a.Authors[0].Name != "Nordskolen" {
-				t.Errorf("%s: authors %v", format.path, a.Authors)
-			}
-			for _, must := range []string{`href="` + base + `/materialer/noget"`,
-				`href="` + base + `/materialer/` + fx.article.Slug + `#fn:1"`} {
-				if !strings.Contains(a.Content, must) {
-					t.Errorf("%s: content lacks %s:\n%s", format.path, must, a.Content)
-				}
-			}
-			if strings.Contains(a.Content, "<script") {
-				t.Errorf("%s: content keeps a script: %s", format.path, a.Content)
-			}
-
-			film := itemByTitle(t, f, fx.film.Title)
-			if len(film.Enclosures) != 1 || film.Enclosures[0].URL != base+"/media/"+fx.video.Key ||
-				film.Enclosures[0].Length != "123456" || film.Enclosures[0].Type != "video/mp4" {
-				t.Errorf("%s: film enclosures %+v", format.path, film.Enclosures)
-			}
-			if !strings.Contains(film.Content, "Hej og velkommen.") {
-				t.Errorf("%s: film content lacks the transcript: %s", format.path, film.Content)
-			}
-
-			guide := itemByTitle(t, f, fx.guide.Title)
-			if len(guide.Enclosures) != format.enclosures || guide.Enclosures[0].URL != base+"/media/"+fx.pdf1.Key ||
-				guide.Enclosures[0].Length != "2048" || guide.Enclosures[0].Type != "application/pdf" {
-				t.Errorf("%s: guide enclosures %+v", format.path, guide.Enclosures)
-			}
-			if !strings.Contains(guide.Content, base+"/media/"+fx.pdf2.Key) {
-				t.Errorf("%s: guide content does not link the second file: %s", format.path, guide.Content)
-			}
-
-			link := itemByTitle(t, f, fx.link.Title)
-			if !strings.Contains(link.Content, `href="https://skole-foraeldre.dk/viden"`) {
-				t.Errorf("%s: link content lacks the resource: %s", format.path, link.Content)
+			for _, v := range feedVariants {
+				checkFeed(t, c, fx, format.path+v.query, format.typ, format.contentType, format.enclosures, v.full)
 			}
 		}
 	})
+}
+
+// checkFeed checks a feed of the materials of seedFeeds: what every feed
+// carries, and the sanitised full text with absolute addresses when full
+// is set, or no body text at all when it is not.
+func checkFeed(t *testing.T, c *client, fx *feedFixture, path, typ, contentType string, enclosures int,
+	full bool) {
+	t.Helper()
+	const base = "https://skole.example.dk"
+	f, p := getFeed(t, c, path)
+	if f.FeedType != typ {
+		t.Errorf("%s: parsed as %s", path, f.FeedType)
+	}
+	if got := p.header.Get("Content-Type"); got != contentType {
+		t.Errorf("%s: content type %q", path, got)
+	}
+	want := []string{fx.link.Title, fx.guide.Title, fx.film.Title, fx.article.Title}
+	if got := itemTitles(f); !slices.Equal(got, want) {
+		t.Errorf("%s: items %q, want %q (newest first, no draft)", path, got, want)
+	}
+	if f.Link != base+"/materialer" || f.Language != "da" || f.Title != "Skole og hjem – Materialer" {
+		t.Errorf("%s: link %q, language %q, title %q", path, f.Link, f.Language, f.Title)
+	}
+	if f.FeedLink != base+path {
+		t.Errorf("%s: self link %q", path, f.FeedLink)
+	}
+
+	a := itemByTitle(t, f, fx.article.Title)
+	if a.Link != base+"/materialer/"+fx.article.Slug {
+		t.Errorf("%s: article link %q", path, a.Link)
+	}
+	wantID := "tag:skole.example.dk," + fx.article.CreatedAt.UTC().Format("2006-01-02") + ":materiale-" +
+		strconv.FormatInt(fx.article.ID, 10)
+	if a.GUID != wantID {
+		t.Errorf("%s: id %q, want %q", path, a.GUID, wantID)
+	}
+	if a.Description != "Sådan taler I om trivsel." {
+		t.Errorf("%s: summary %q", path, a.Description)
+	}
+	for _, cat := range []string{"Artikel", "Forældre", "Trivsel", "0.–3. klasse", "Nordskolen"} {
+		if !slices.Contains(a.Categories, cat) {
+			t.Errorf("%s: article categories %q lack %q", path, a.Categories, cat)
+		}
+	}
+	if !a.PublishedParsed.Equal(time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)) {
+		t.Errorf("%s: published %v", path, a.PublishedParsed)
+	}
+	if len(a.Authors) == 0 || a.Authors[0].Name != "Nordskolen" {
+		t.Errorf("%s: authors %v", path, a.Authors)
+	}
+	if strings.Contains(p.body, "<script") || strings.Contains(p.body, "&lt;script") ||
+		strings.Contains(p.body, `\u003cscript`) {
+		t.Errorf("%s: the feed keeps a script:\n%s", path, p.body)
+	}
+
+	film := itemByTitle(t, f, fx.film.Title)
+	if len(film.Enclosures) != 1 || film.Enclosures[0].URL != base+"/media/"+fx.video.Key ||
+		film.Enclosures[0].Length != "123456" || film.Enclosures[0].Type != "video/mp4" {
+		t.Errorf("%s: film enclosures %+v", path, film.Enclosures)
+	}
+	guide := itemByTitle(t, f, fx.guide.Title)
+	if len(guide.Enclosures) != enclosures || guide.Enclosures[0].URL != base+"/media/"+fx.pdf1.Key ||
+		guide.Enclosures[0].Length != "2048" || guide.Enclosures[0].Type != "application/pdf" {
+		t.Errorf("%s: guide enclosures %+v", path, guide.Enclosures)
+	}
+	link := itemByTitle(t, f, fx.link.Title)
+
+	if !full {
+		// Only the summary: JSON Feed gives it as content_text, as every
+		// item needs one; the other formats have no content.
+		for _, it := range f.Items {
+			if it.Content != "" && (typ != "json" || it.Content != it.Description) {
+				t.Errorf("%s: %q has content %q", path, it.Title, it.Content)
+			}
+		}
+		for _, body := range []string{"den anden side", "En fodnote.", "Hej og velkommen.", "Om filmen.",
+			"Brug den.", "God viden."} {
+			if strings.Contains(p.body, body) {
+				t.Errorf("%s: the light feed carries the body text %q", path, body)
+			}
+		}
+		return
+	}
+	for _, must := range []string{`href="` + base + `/materialer/noget"`,
+		`href="` + base + `/materialer/` + fx.article.Slug + `#fn:1"`, "En fodnote."} {
+		if !strings.Contains(a.Content, must) {
+			t.Errorf("%s: content lacks %s:\n%s", path, must, a.Content)
+		}
+	}
+	if strings.Contains(a.Content, "<script") || strings.Contains(a.Content, "alert(1)") {
+		t.Errorf("%s: content keeps a script: %s", path, a.Content)
+	}
+	if !strings.Contains(film.Content, "Hej og velkommen.") {
+		t.Errorf("%s: film content lacks the transcript: %s", path, film.Content)
+	}
+	if !strings.Contains(guide.Content, base+"/media/"+fx.pdf2.Key) {
+		t.Errorf("%s: guide content does not link the second file: %s", path, guide.Content)
+	}
+	if !strings.Contains(link.Content, `href="https://skole-foraeldre.dk/viden"`) {
+		t.Errorf("%s: link content lacks the resource: %s", path, link.Content)
+	}
 }
 
 // eachHubAt runs fn on every backend with a fresh hub at a base URL.
@@ -255,16 +291,26 @@ func TestFeedsFollowTheListingsFilters(t *testing.T) {
 			{"maalgruppe=laerere&type=artikel", nil, "Skole og hjem – Artikler, Lærere"},
 		} {
 			for _, format := range []string{"rss", "atom", "json"} {
-				path := "/feed/" + format + "?" + tt.query
-				f, _ := getFeed(t, c, path)
-				if got := itemTitles(f); !slices.Equal(got, tt.want) {
-					t.Errorf("%s: items %q, want %q", path, got, tt.want)
-				}
-				if f.Title != tt.title {
-					t.Errorf("%s: title %q, want %q", path, f.Title, tt.title)
-				}
-				if !strings.HasSuffix(f.Link, "/materialer?"+canonicalQuery(tt.query)) {
-					t.Errorf("%s: link %q", path, f.Link)
+				for _, text := range []string{"", "&tekst=fuld"} {
+					path := "/feed/" + format + "?" + tt.query + text
+					f, _ := getFeed(t, c, path)
+					if got := itemTitles(f); !slices.Equal(got, tt.want) {
+						t.Errorf("%s: items %q, want %q", path, got, tt.want)
+					}
+					if f.Title != tt.title {
+						t.Errorf("%s: title %q, want %q", path, f.Title, tt.title)
+					}
+					if !strings.HasSuffix(f.Link, "/materialer?"+canonicalQuery(tt.query)) {
+						t.Errorf("%s: link %q", path, f.Link)
+					}
+					if !strings.HasSuffix(f.FeedLink, "/feed/"+format+"?"+canonicalQuery(tt.query+text)) {
+						t.Errorf("%s: self link %q", path, f.FeedLink)
+					}
+					for _, it := range f.Items {
+						if hasText := strings.Contains(it.Content, "<p>"); hasText != (text != "") {
+							t.Errorf("%s: %q has content %q", path, it.Title, it.Content)
+						}
+					}
 				}
 			}
 		}
@@ -296,6 +342,10 @@ func TestFeedsRefuseUnknownFilters(t *testing.T) {
 			{"skole=findes-ikke", 404, "Der er ingen skole med adressen findes-ikke."},
 			{"q=trivsel", 400, "Et feed kan ikke afgrænses med søgeord."},
 			{many.Encode(), 400, "Der er valgt for mange værdier af type."},
+			{"tekst=alt", 400, "Tekstvalget tekst=alt findes ikke. Skriv tekst=fuld for hele teksten"},
+			{"tema=trivsel&tekst=FULD", 400, "Tekstvalget tekst=FULD findes ikke."},
+			{"tekst=fuld&tekst=kort", 400, "Tekstvalget tekst=kort findes ikke."},
+			{"tekst=fuld&type=podcast", 400, "Filteret type=podcast findes ikke."},
 		} {
 			for _, format := range []string{"rss", "atom", "json"} {
 				path := "/feed/" + format + "?" + tt.query
@@ -319,6 +369,55 @@ func TestFeedsRefuseUnknownFilters(t *testing.T) {
 		// An empty value chooses nothing, as on the listing.
 		if f, _ := getFeed(t, c, "/feed/rss?maalgruppe=&type="); len(f.Items) != 4 {
 			t.Errorf("a feed with empty filter values has %d items", len(f.Items))
+		}
+		if f, _ := getFeed(t, c, "/feed/atom?tekst="); len(f.Items) != 4 || f.Items[0].Content != "" ||
+			f.FeedLink != h.srv.URL+"/feed/atom" {
+			t.Errorf("a feed with an empty tekst: %d items, content %q, self link %q", len(f.Items),
+				f.Items[0].Content, f.FeedLink)
+		}
+	})
+}
+
+// TestFeedsCarryTheTwentyNewest: a feed carries the 20 newest materials
+// of its filter, with or without their full text, and the page cache
+// keeps the two apart.
+func TestFeedsCarryTheTwentyNewest(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		day := time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)
+		var want []string
+		for i := range 25 {
+			m := h.publish(&material.Material{Title: "Materiale " + strconv.Itoa(i), PublishedAt: day.AddDate(0, 0, i),
+				Summary: "Resumé " + strconv.Itoa(i) + ".", Body: "Brødtekst nummer " + strconv.Itoa(i) + "."})
+			want = append([]string{m.Title}, want...)
+		}
+		want = want[:20]
+		c := h.client()
+		// The light feed first, so that the full one would come from the
+		// page cache if its parameter were dropped from the cache's key,
+		// and then each once more from the cache.
+		for range 2 {
+			for _, format := range []string{"rss", "atom", "json"} {
+				for _, v := range feedVariants {
+					path := "/feed/" + format + v.query
+					f, p := getFeed(t, c, path)
+					if got := itemTitles(f); !slices.Equal(got, want) {
+						t.Errorf("%s: items %q, want the 20 newest %q", path, got, want)
+					}
+					if got := strings.Count(p.body, "Brødtekst nummer"); v.full && got != 20 || !v.full && got != 0 {
+						t.Errorf("%s: the body text %d times", path, got)
+					}
+					if f.FeedLink != h.srv.URL+path {
+						t.Errorf("%s: self link %q", path, f.FeedLink)
+					}
+					if p.header.Get("ETag") == "" {
+						t.Errorf("%s: no ETag", path)
+					}
+				}
+			}
+		}
+		light, full := c.get("/feed/rss"), c.get("/feed/rss?tekst=fuld")
+		if light.header.Get("ETag") == full.header.Get("ETag") {
+			t.Errorf("the light and the full feed share the ETag %s", light.header.Get("ETag"))
 		}
 	})
 }
@@ -412,20 +511,29 @@ func TestListingsOfferTheirFeeds(t *testing.T) {
 	})
 }
 
-// BenchmarkFeed makes a full feed of 50 articles, as a reader without a
-// cached copy asks for it when the page cache does not have it either.
+// BenchmarkFeed makes the feed of the 20 newest of 60 articles, light and
+// with the full text, as a reader without a cached copy asks for it when
+// the page cache does not have it either.
 func BenchmarkFeed(b *testing.B) {
 	h := newHubAt(b, storagetest.Open(b, storage.SQLite), "https://skole.example.dk")
 	body := strings.Repeat("Et afsnit om samarbejdet mellem skole og hjem, med [et link](/materialer).\n\n", 40)
 	for i := 0; i < 60; i++ {
 		h.publish(&material.Material{Title: "Artikel nummer " + strconv.Itoa(i), Body: body})
 	}
-	for b.Loop() {
-		web.DropPages(h.web)
-		rec := httptest.NewRecorder()
-		h.web.ServeHTTP(rec, httptest.NewRequest("GET", "/feed/atom", nil))
-		if rec.Code != http.StatusOK {
-			b.Fatalf("status %d", rec.Code)
+	for _, v := range feedVariants {
+		name := "light"
+		if v.full {
+			name = "full"
 		}
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				web.DropPages(h.web)
+				rec := httptest.NewRecorder()
+				h.web.ServeHTTP(rec, httptest.NewRequest("GET", "/feed/atom"+v.query, nil))
+				if rec.Code != http.StatusOK {
+					b.Fatalf("status %d", rec.Code)
+				}
+			}
+		})
 	}
 }
