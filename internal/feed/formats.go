@@ -14,7 +14,7 @@ import (
 // modules: the full text in content:encoded, the author in dc:creator
 // (RSS's own author element must be an e-mail address) and the feed's
 // address in atom:link. RSS allows one enclosure per item, so an item
-// carries its first; the others are links in its content.
+// carries its first; the others are links in its content when it has one.
 func RSS(f *Feed) ([]byte, error) {
 	doc := rssDoc{Version: "2.0", NSAtom: "http://www.w3.org/2005/Atom",
 		NSContent: "http://purl.org/rss/1.0/modules/content/", NSDC: "http://purl.org/dc/elements/1.1/"}
