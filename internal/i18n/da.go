@@ -872,6 +872,11 @@ var danish = map[string]string{
 	"ws.widget.open":        "Åbn listen alene",
 	"ws.widget.code":        "Kode til hjemmesiden",
 	"ws.widget.code_label":  "HTML-kode",
+	"ws.widget.feeds":       "Feed med samme udvalg",
+	"ws.widget.feeds_help": "Et feed giver de 20 nyeste materialer med titel, resumé, link og filer – nok til en " +
+		"liste på en hjemmeside eller i en feedlæser. Vælg hele teksten, hvis modtageren skal vise materialerne " +
+		"i fuld længde.",
+	"ws.widget.feeds_full": "med hele teksten",
 	"ws.widget.code_help": "Sæt koden ind, hvor listen skal stå. Scriptet tilpasser listens højde; listen sætter " +
 		"ingen cookies.",
 

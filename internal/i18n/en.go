@@ -875,6 +875,11 @@ var english = map[string]string{
 	"ws.widget.open":       "Open the list on its own",
 	"ws.widget.code":       "Code for the website",
 	"ws.widget.code_label": "HTML code",
+	"ws.widget.feeds":      "Feed of the same selection",
+	"ws.widget.feeds_help": "A feed gives the 20 newest materials with title, summary, link and files – enough " +
+		"for a list on a website or in a feed reader. Choose the full text if the receiver is to show the " +
+		"materials in full.",
+	"ws.widget.feeds_full": "with the full text",
 	"ws.widget.code_help": "Paste the code where the list should be. The script fits the list's height; the list " +
 		"sets no cookies.",
 

@@ -67,6 +67,24 @@ func feedLinks(b Base, f material.Filter, themes []storage.Theme, schools []stor
 	return out
 }
 
+// widgetFeeds are the absolute addresses of the feeds of a filter's query,
+// light and with the full text.
+func widgetFeeds(base string, query url.Values) []WidgetFeed {
+	light := query.Encode()
+	if light != "" {
+		light = "?" + light
+	}
+	full := url.Values{paramText: {textFull}}
+	for k, v := range query {
+		full[k] = v
+	}
+	out := make([]WidgetFeed, len(feedFormats))
+	for i, ff := range feedFormats {
+		out[i] = WidgetFeed{Label: ff.Label, URL: base + ff.Path + light, FullURL: base + ff.Path + "?" + full.Encode()}
+	}
+	return out
+}
+
 // feedSubject names what a feed follows: the hub's name and the filter's
 // values, or all materials.
 func feedSubject(b Base, f material.Filter, themes []storage.Theme, schools []storage.School) string {

@@ -298,6 +298,16 @@ type WSWidgetPage struct {
 	TextWhite  bool   // the heading's text on the colour is white
 	Contrast   string // of the heading's text on the colour, as "7,4"
 	LinkColour string
+	Feeds      []WidgetFeed // of the same filter
+}
+
+// WidgetFeed is a feed of the widget's filter, offered beside its
+// snippet for a site or reader that takes a feed: the light default and
+// the one with the full text.
+type WidgetFeed struct {
+	Label   string
+	URL     string
+	FullURL string
 }
 
 // wsWidgetBuilder shows the widget builder. It is a GET form, so every
@@ -351,6 +361,7 @@ func (s *Server) wsWidgetBuilder(w http.ResponseWriter, r *http.Request) error {
 	base := s.publicBase(r)
 	p.ScriptURL = base + widgetScriptPath
 	p.Snippet = widgetSnippet(base+p.PreviewURL, b.T("site.widget.frame_title", b.Brand.Name), p.ScriptURL)
+	p.Feeds = widgetFeeds(base, filterQuery(f, themes, schools))
 	return s.render(w, http.StatusOK, "ws/widget", p)
 }
 

@@ -5,6 +5,7 @@ import (
 	"image/png"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -143,7 +144,7 @@ func TestShareKitOnlyForPublished(t *testing.T) {
 
 func TestWidgetBuilder(t *testing.T) {
 	eachHub(t, func(t *testing.T, h *hubT) {
-		h.publish(&material.Material{Title: "Til forældre"})
+		h.publish(&material.Material{Title: "Til forældre", Body: "Brødteksten."})
 		ed, _ := h.login(storage.RoleEditor)
 		q := url.Values{"maalgruppe": {"foraeldre"}, "farve": {"#FFD700"}, "antal": {"3"}}
 		p := ed.get("/redaktion/deling/indlejring?" + q.Encode())
@@ -185,6 +186,32 @@ func TestWidgetBuilder(t *testing.T) {
 		}
 		if ed.get(frame.AttrOr("src", "")[len(h.srv.URL):]).status != http.StatusOK {
 			t.Error("the snippet's widget does not answer")
+		}
+
+		// Beside it, the feeds of the same filter, light and full.
+		var light, full []string
+		p.doc.Find(".widget-feeds li").Each(func(_ int, li *goquery.Selection) {
+			light = append(light, li.Find("a").First().AttrOr("href", ""))
+			full = append(full, li.Find("a").Last().AttrOr("href", ""))
+		})
+		var wantLight []string
+		for _, format := range []string{"rss", "atom", "json"} {
+			wantLight = append(wantLight, h.srv.URL+"/feed/"+format+"?maalgruppe=foraeldre")
+		}
+		if !slices.Equal(light, wantLight) {
+			t.Errorf("feeds %q, want %q", light, wantLight)
+		}
+		for i, u := range full {
+			if u != wantLight[i]+"&tekst=fuld" {
+				t.Errorf("full-text feed %q", u)
+			}
+		}
+		for _, u := range append(light, full...) {
+			got := ed.get(strings.TrimPrefix(u, h.srv.URL))
+			if body := strings.Contains(got.body, "Brødteksten."); got.status != http.StatusOK ||
+				!strings.Contains(got.body, "Til forældre") || body != strings.HasSuffix(u, "tekst=fuld") {
+				t.Errorf("%s: status %d, body text: %v", u, got.status, body)
+			}
 		}
 
 		// Mistakes are named next to their field, and what was typed stays.
