@@ -66,6 +66,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("BINDELED_SECRET_KEY: %w", err)
 		}
 	}
+	if *pageCacheMB < 0 || *pageCacheMB > maxPageCacheMB {
+		return fmt.Errorf("--page-cache-mb %d: give 0 to keep no pages, or up to %d megabytes", *pageCacheMB,
+			maxPageCacheMB)
+	}
+	if *memoryMB < 0 {
+		return fmt.Errorf("--memory-limit-mb %d: give 0 for no limit, or a number of megabytes", *memoryMB)
+	}
 	if smtp.Host != "" && *baseURL == "" {
 		return fmt.Errorf("--smtp-host needs --base-url: the links in mails must point to the hub")
 	}
@@ -125,6 +132,9 @@ func setMemoryLimit(mb int) {
 	}
 	debug.SetMemoryLimit(int64(mb) << 20)
 }
+
+// maxPageCacheMB bounds --page-cache-mb, beyond any sensible machine.
+const maxPageCacheMB = 64 << 10
 
 // pageCacheBytes turns --page-cache-mb into the web layer's bound, where
 // a negative number keeps no pages.

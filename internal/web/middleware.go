@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -138,12 +139,22 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
+// statusClientClosed is the status the request log gives a request whose
+// reader went away before the answer.
+const statusClientClosed = 499
+
 // fail writes the page for a handler's error. Users see a fixed, translated
 // text and the request ID; the cause goes to the log.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	st := state(r)
 	switch {
 	case errors.Is(err, errHandled):
+		return
+	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
+		// The reader went away before the page was ready: nothing failed
+		// here, and nobody reads the answer. The request log shows 499,
+		// as proxies write it.
+		w.WriteHeader(statusClientClosed)
 		return
 	case errors.Is(err, errNotFound), errors.Is(err, storage.ErrNotFound):
 		s.renderError(w, r, http.StatusNotFound, "error.notfound.title", "error.notfound.text")

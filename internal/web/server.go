@@ -128,6 +128,7 @@ func New(ctx context.Context, cfg Config, st *storage.Store, blobs media.Blobs) 
 	if err != nil {
 		return nil, err
 	}
+	a.startCompressing()
 	v, err := parseViews(a)
 	if err != nil {
 		return nil, err

@@ -48,10 +48,10 @@ type assets struct {
 }
 
 // staticAssets are the embedded files, the same for every server of the
-// process, hashed once. They are compressed once, in the background,
-// after the first request for one of them (startCompressing), so that the
-// start and the first page are not kept waiting; until then they are sent
-// as they are.
+// process, hashed once. They are compressed once, in the background from
+// the server's start (startCompressing; about 60 ms of one core), so that
+// the start and the first page are not kept waiting; a file asked for
+// before then is sent as it is.
 var staticAssets = sync.OnceValues(loadAssets)
 
 // startCompressing begins compressing the static files, once.

@@ -1,0 +1,62 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/bindeled/bindeled/internal/auth"
+	"github.com/bindeled/bindeled/internal/media"
+	"github.com/bindeled/bindeled/internal/storage"
+	"github.com/bindeled/bindeled/internal/storage/storagetest"
+	"github.com/bindeled/bindeled/internal/web"
+)
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// A reader who goes away before the page is ready is no server error.
+func TestReaderGoneIsNotAnError(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		blobs, err := media.NewDisk(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var logs syncBuffer
+		w, err := web.New(ctx, web.Config{Passwords: auth.TestParams(),
+			Logger: slog.New(slog.NewTextHandler(&logs, nil))}, st, blobs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, path := range []string{"/", "/materialer?q=trivsel", "/feed/rss"} {
+			gone, cancel := context.WithCancel(ctx)
+			cancel()
+			rec := httptest.NewRecorder()
+			w.ServeHTTP(rec, httptest.NewRequest("GET", path, nil).WithContext(gone))
+			if rec.Code != 499 {
+				t.Errorf("%s: status %d for a reader who went away, want 499", path, rec.Code)
+			}
+		}
+		if got := logs.String(); strings.Contains(got, "level=ERROR") || !strings.Contains(got, "status=499") {
+			t.Errorf("log:\n%s\nwant request lines with status=499 and no errors", got)
+		}
+	})
+}
