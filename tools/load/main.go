@@ -27,6 +27,7 @@ import (
 
 type options struct {
 	materials int
+	smoke     bool // a quick run that only checks that no request fails
 	load      loadSettings
 	starts    int
 	database  string
@@ -71,6 +72,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
+	o.smoke = *smoke
 	if *smoke {
 		set := map[string]bool{}
 		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -162,7 +164,28 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	report := m.report()
 	fmt.Fprint(stdout, report)
 	if o.out != "" {
-		return os.WriteFile(o.out, []byte(report), 0o644)
+		if err := os.WriteFile(o.out, []byte(report), 0o644); err != nil {
+			return err
+		}
+	}
+	if o.smoke {
+		return m.failedRequests()
+	}
+	return nil
+}
+
+// failedRequests is an error when any page, or the static file, answered
+// a request with an error: the one verdict a smoke run checks, since its
+// figures mean nothing.
+func (m *measurement) failedRequests() error {
+	var bad []string
+	for _, t := range append([]*target{&m.static}, m.targets...) {
+		if t.Result.Errors > 0 {
+			bad = append(bad, fmt.Sprintf("%s: %d", t.Name, t.Result.Errors))
+		}
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("failed requests (%s)", strings.Join(bad, ", "))
 	}
 	return nil
 }
