@@ -124,8 +124,14 @@ func socialEndToEnd(t *testing.T, h *running, fb *socialtest.Facebook, li *socia
 			t.Errorf("the posted link %s: %d %q", l, status, doc.Find("h1").Text())
 		}
 	}
-	doc, _ = getDoc(t, c, h.base+"/redaktion/deling")
-	if got := strings.TrimSpace(doc.Find("tfoot td").Last().Text()); got != "2" {
+	// The server writes the visits it counted every few seconds.
+	got := ""
+	for deadline := time.Now().Add(15 * time.Second); got != "2" && time.Now().Before(deadline); {
+		time.Sleep(250 * time.Millisecond)
+		doc, _ = getDoc(t, c, h.base+"/redaktion/deling")
+		got = strings.TrimSpace(doc.Find("tfoot td").Last().Text())
+	}
+	if got != "2" {
 		t.Errorf("visits counted from the two posts: %q, want 2", got)
 	}
 	img := li.Image(liPosts[0].Article.Thumbnail)

@@ -261,6 +261,12 @@ func (h *Hub) Serve(ctx context.Context, addr string, grace time.Duration, ready
 	defer func() { stopJobs(); <-jobsDone }()
 	go func() { defer close(jobsDone); h.Jobs.Run(jobsCtx) }()
 
+	// Counts are written until the last request has been served.
+	countsDone := make(chan struct{})
+	countsCtx, stopCounts := context.WithCancel(context.WithoutCancel(ctx))
+	defer func() { stopCounts(); <-countsDone }()
+	go func() { defer close(countsDone); h.Web.RunCounts(countsCtx) }()
+
 	return serveOn(ctx, ln, h.Web, grace, h.log)
 }
 

@@ -226,3 +226,50 @@ func TestShutdownFinishesRequestsInFlight(t *testing.T) {
 		t.Error("the server still answers after shutdown")
 	}
 }
+
+// TestCountsKeptAtShutdown: tagged visits are gathered in memory and
+// written every few seconds; those of the last requests before a shutdown
+// are written too.
+func TestCountsKeptAtShutdown(t *testing.T) {
+	for _, b := range storagetest.Backends(t) {
+		t.Run(string(b), func(t *testing.T) {
+			h, err := hub.Open(ctx, config(t, storagetest.DSN(t, b)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer h.Close()
+			ms, _, err := h.Store.SearchMaterials(ctx, "", 1, 0)
+			if err != nil || len(ms) == 0 {
+				t.Fatalf("no starter material: %v", err)
+			}
+			m := ms[0]
+			sctx, stop := context.WithCancel(ctx)
+			addr := make(chan string, 1)
+			done := make(chan error, 1)
+			go func() { done <- h.Serve(sctx, "127.0.0.1:0", 10*time.Second, func(a string) { addr <- a }) }()
+			base := "http://" + <-addr
+			for range 7 {
+				res, err := http.Get(base + "/materialer/" + m.Slug + "?k=aula")
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, _ = io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode != http.StatusOK {
+					t.Fatalf("material page: %d", res.StatusCode)
+				}
+			}
+			stop()
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+			visits, err := h.Store.MaterialVisits(ctx, m.ID, "2000-01-01", "2999-12-31")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(visits) != 1 || visits[0].Channel != "aula" || visits[0].Visits != 7 {
+				t.Errorf("visits after shutdown %+v, want 7 from aula", visits)
+			}
+		})
+	}
+}

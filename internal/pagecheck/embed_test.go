@@ -248,6 +248,7 @@ func TestCardOpensTheMaterial(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	e.hub.Web.FlushCounts(context.Background())
 	visits, err := e.hub.Store.MaterialVisits(context.Background(), m.ID, "2000-01-01", "2999-12-31")
 	if err != nil {
 		t.Fatal(err)

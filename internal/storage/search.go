@@ -590,18 +590,35 @@ const maxMissedQuery = 200
 // what readers look for. Only the query is kept: nothing about who asked.
 // A failure is not the reader's problem and is only returned to tests.
 func (s *Store) LogMissedSearch(ctx context.Context, query string) error {
-	q := MaskQuery(strings.Join(strings.Fields(strings.ToLower(query)), " "))
-	if utf8.RuneCountInString(q) > maxMissedQuery {
-		q = string([]rune(q)[:maxMissedQuery])
-	}
-	if q == "" {
+	return s.LogMissedSearches(ctx, map[string]int{query: 1})
+}
+
+// LogMissedSearches adds how often each search found nothing, in one
+// transaction, as the web server gathers them over a few seconds.
+func (s *Store) LogMissedSearches(ctx context.Context, counts map[string]int) error {
+	day := millis(time.Now().UTC().Truncate(24 * time.Hour)) // the day only: no time to match with a request log
+	err := s.inTx(ctx, func(c q) error {
+		for query, n := range counts {
+			q := MaskQuery(strings.Join(strings.Fields(strings.ToLower(query)), " "))
+			if utf8.RuneCountInString(q) > maxMissedQuery {
+				q = string([]rune(q)[:maxMissedQuery])
+			}
+			if q == "" || n <= 0 {
+				continue
+			}
+			if _, err := c.exec(ctx, `
+				INSERT INTO search_misses (query, count, last_at) VALUES (?, ?, ?)
+				ON CONFLICT (query) DO UPDATE SET count = search_misses.count + excluded.count,
+					last_at = excluded.last_at`, q, n, day); err != nil {
+				return err
+			}
+		}
 		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("log missed searches: %w", err)
 	}
-	_, err := s.qUnseen().exec(ctx, `
-		INSERT INTO search_misses (query, count, last_at) VALUES (?, 1, ?)
-		ON CONFLICT (query) DO UPDATE SET count = search_misses.count + 1, last_at = excluded.last_at`,
-		q, millis(time.Now().UTC().Truncate(24*time.Hour))) // the day only: no time to match with a request log
-	return err
+	return nil
 }
 
 // MaskQuery hides what a query may say about a person before it is kept:

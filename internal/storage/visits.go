@@ -23,6 +23,39 @@ func (s *Store) CountVisit(ctx context.Context, materialID int64, channel, day s
 	return nil
 }
 
+// Visit names the visits to count together: a material, the channel
+// that brought them and the day in Copenhagen (YYYY-MM-DD).
+type Visit struct {
+	MaterialID int64
+	Channel    string
+	Day        string
+}
+
+// CountVisits adds counted visits in one transaction, as the web server
+// gathers them over a few seconds. Visits to a material deleted meanwhile
+// are dropped.
+func (s *Store) CountVisits(ctx context.Context, visits map[Visit]int) error {
+	if len(visits) == 0 {
+		return nil
+	}
+	err := s.inTx(ctx, func(c q) error {
+		for v, n := range visits {
+			if _, err := c.exec(ctx, `
+				INSERT INTO channel_visits (material_id, channel, day, visits)
+				SELECT id, ?, ?, ? FROM materials WHERE id = ?
+				ON CONFLICT (material_id, channel, day) DO UPDATE SET visits = channel_visits.visits + excluded.visits`,
+				v.Channel, v.Day, n, v.MaterialID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("count visits: %w", err)
+	}
+	return nil
+}
+
 // DayVisits is how many visits a channel brought on one day.
 type DayVisits struct {
 	Day     string // YYYY-MM-DD

@@ -106,3 +106,47 @@ func TestVisitsPerDayAndTotals(t *testing.T) {
 		}
 	})
 }
+
+// TestCountsWrittenTogether: the web server's gathered counts are added
+// to what is stored; a visit to a material that is gone meanwhile does
+// not keep the others from being written, and searches that mask alike
+// count together.
+func TestCountsWrittenTogether(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		m := article("Delt i Aula", material.Published)
+		if err := st.CreateMaterial(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.CountVisit(ctx, m.ID, "aula", "2026-12-05"); err != nil {
+			t.Fatal(err)
+		}
+		err := st.CountVisits(ctx, map[storage.Visit]int{
+			{MaterialID: m.ID, Channel: "aula", Day: "2026-12-05"}:        4,
+			{MaterialID: m.ID, Channel: "facebook", Day: "2026-12-05"}:    2,
+			{MaterialID: m.ID + 1000, Channel: "aula", Day: "2026-12-05"}: 9, // gone
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.MaterialVisits(ctx, m.ID, "2026-12-01", "2026-12-31")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []storage.DayVisits{{Day: "2026-12-05", Channel: "aula", Visits: 5},
+			{Day: "2026-12-05", Channel: "facebook", Visits: 2}}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("visits %+v, want %+v", got, want)
+		}
+		err = st.LogMissedSearches(ctx, map[string]int{"Ring 12345678": 2, "ring  87654321": 3, "  ": 4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		misses, err := st.MissedSearches(ctx, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(misses) != 1 || misses[0].Query != "ring [tal]" || misses[0].Count != 5 {
+			t.Errorf("missed searches %+v, want \"ring [tal]\" 5 times", misses)
+		}
+	})
+}

@@ -378,6 +378,7 @@ func TestTaggedVisitsCounted(t *testing.T) {
 			t.Fatalf("old address: %d %q", p.status, loc)
 		}
 		c.get(p.header.Get("Location"))
+		h.web.FlushCounts(ctx)
 
 		after := time.Now().In(localtime.Zone).Format(time.DateOnly)
 		got, err := h.st.MaterialVisits(ctx, m.ID, "2000-01-01", "2999-12-31")

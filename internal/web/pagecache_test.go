@@ -297,6 +297,7 @@ func TestCachedMaterialPageCountsTaggedVisits(t *testing.T) {
 			}
 		}
 		h.raw("HEAD", "/materialer/"+m.Slug+"?k=aula")
+		h.web.FlushCounts(ctx)
 		day := time.Now().In(time.FixedZone("", 0)).AddDate(0, 0, -2).Format(time.DateOnly)
 		later := time.Now().AddDate(0, 0, 2).Format(time.DateOnly)
 		visits, err := h.st.MaterialVisits(ctx, m.ID, day, later)
@@ -327,6 +328,7 @@ func TestCachedSearchLogsEveryMiss(t *testing.T) {
 				t.Fatalf("search: %d", p.status)
 			}
 		}
+		h.web.FlushCounts(ctx)
 		misses, err := h.st.MissedSearches(ctx, 10)
 		if err != nil {
 			t.Fatal(err)

@@ -85,10 +85,12 @@ type Server struct {
 	// pageCache keeps rendered public pages; day is today's date in
 	// Copenhagen, until when it lasts.
 	pageCache *pageCache
-	day       atomic.Pointer[dayCache]
-	routes    []Route
-	mux       *http.ServeMux
-	handler   http.Handler
+	// counts gathers tagged visits and missed searches for RunCounts.
+	counts  counts
+	day     atomic.Pointer[dayCache]
+	routes  []Route
+	mux     *http.ServeMux
+	handler http.Handler
 }
 
 // New builds a Server. It parses every template and fingerprints every

@@ -89,6 +89,7 @@ func TestShareKit(t *testing.T) {
 		for _, q := range []string{"?k=aula", "?k=aula", "?k=qr", "", "?k=ukendt"} {
 			reader.get("/materialer/" + m.Slug + q)
 		}
+		h.web.FlushCounts(ctx)
 		p = ed.get(kit)
 		var head []string
 		p.doc.Find("#visits-title ~ .table-wrap thead th").Each(func(_ int, th *goquery.Selection) {

@@ -424,19 +424,14 @@ func (s *Server) countVisitID(r *http.Request, id int64) {
 	if !ok {
 		return
 	}
-	day := s.today()
-	if err := s.store.CountVisit(r.Context(), id, string(c), day); err != nil {
-		s.log.Warn("count a visit", "request_id", state(r).requestID, "err", err)
-	}
+	s.counts.addVisit(storage.Visit{MaterialID: id, Channel: string(c), Day: s.today()})
 }
 
 // logMissedSearch keeps a search that found nothing, for the editors. A
 // kept page of such a search logs it again on every hit, so the count is
 // the same as without the cache.
-func (s *Server) logMissedSearch(r *http.Request, query string) {
-	if err := s.store.LogMissedSearch(r.Context(), query); err != nil {
-		s.log.Warn("log a search that found nothing", "err", err)
-	}
+func (s *Server) logMissedSearch(_ *http.Request, query string) {
+	s.counts.addMissed(query)
 }
 
 // wsViewMaterial shows a material of any status as readers would see it,

@@ -355,6 +355,7 @@ func TestReadersSearchTheWayTheyType(t *testing.T) {
 			}
 		}
 		ed, _ := h.login(storage.RoleEditor)
+		h.web.FlushCounts(ctx)
 		if misses := ed.get("/redaktion/soegninger"); !strings.Contains(misses.text("main"), "tirvselx") {
 			t.Errorf("missed searches: %q", misses.text("main"))
 		}
