@@ -30,6 +30,7 @@ type options struct {
 	smoke     bool // a quick run that only checks that no request fails
 	load      loadSettings
 	starts    int
+	rounds    int
 	database  string
 	cacheDir  string
 	out       string
@@ -59,6 +60,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.load.Threads, "threads", 2, "wrk threads")
 	fs.DurationVar(&o.load.Timeout, "timeout", 10*time.Second, "a response slower than this is an error")
 	fs.IntVar(&o.starts, "starts", 5, "starts to time; the median is reported")
+	fs.IntVar(&o.rounds, "rounds", 3, "rounds of the static file and every page in turn; medians are reported")
 	fs.StringVar(&o.database, "database", "",
 		"PostgreSQL server on loopback (postgres://postgres@127.0.0.1:5432/postgres); a database of its own "+
 			"is made there and dropped after. Empty uses SQLite")
@@ -88,13 +90,17 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		if !set["starts"] {
 			o.starts = 1
 		}
+		if !set["rounds"] {
+			o.rounds = 1
+		}
 	}
 	if o.materials < 20 || o.load.Duration < time.Second || o.load.Duration > 10*time.Minute ||
 		o.load.Warmup < 0 || o.load.Warmup > time.Minute || o.load.Connections < 1 || o.load.Threads < 1 ||
-		o.load.Threads > o.load.Connections || o.starts < 1 || o.starts > 25 || o.load.Timeout < time.Second ||
+		o.load.Threads > o.load.Connections || o.starts < 1 || o.starts > 25 || o.rounds < 1 || o.rounds > 9 || o.load.Timeout < time.Second ||
 		o.load.Duration%time.Second != 0 || o.load.Warmup%time.Second != 0 || o.load.Timeout%time.Second != 0 {
 		return o, errors.New("want --materials >= 20, --duration from 1s to 10m, --warmup up to 1m, " +
-			"--timeout from 1s, all in whole seconds, --threads <= --connections, --starts from 1 to 25")
+			"--timeout from 1s, all in whole seconds, --threads <= --connections, --starts from 1 to 25, " +
+			"--rounds from 1 to 9")
 	}
 	if o.database != "" {
 		if err := checkDatabase(o.database); err != nil {
@@ -293,29 +299,42 @@ func (m *measurement) measure(ctx context.Context, bin string, serveArgs []strin
 		return err
 	}
 	m.static = target{Name: "static file", Path: article}
-	logf("loading the static file (%d bytes, encoding %q)", m.staticB, m.staticE)
-	if m.static.Result, _, err = runWrk(ctx, m.opts.load, ref.base+article, nil, work); err != nil {
-		return err
+	// Rounds alternate the reference and the pages, so that a machine
+	// that is busier for a while moves all of them alike; each figure is
+	// the median of its rounds.
+	static := make([]result, 0, m.opts.rounds)
+	pages := make([][]result, len(m.targets))
+	for round := 1; round <= m.opts.rounds; round++ {
+		logf("round %d of %d: the static file (%d bytes, encoding %q)", round, m.opts.rounds, m.staticB, m.staticE)
+		r, _, err := runWrk(ctx, m.opts.load, ref.base+article, nil, work)
+		if err != nil {
+			return err
+		}
+		static = append(static, r)
+		for i, t := range m.targets {
+			logf("round %d of %d: %s (%s)", round, m.opts.rounds, t.Name, t.Path)
+			raw, first := "", t.Path
+			if t.Paths != nil {
+				first = t.Paths[0] // wrk wants a real address; the script rotates
+			}
+			mem := sample(srv.cmd.Process.Pid, 100*time.Millisecond)
+			r, raw, err := runWrk(ctx, m.opts.load, srv.base+first, t.Paths, work)
+			peak, last, memErr := mem.finish()
+			if err = errors.Join(err, memErr); err != nil {
+				return err
+			}
+			pages[i] = append(pages[i], r)
+			t.RSSPeak, m.rssPeak, m.rssEnd = max(t.RSSPeak, peak), max(m.rssPeak, peak), last
+			name := fmt.Sprintf("%s.%d.wrk.txt", strings.ReplaceAll(t.Name, " ", "-"), round)
+			if err := os.WriteFile(filepath.Join(work, name), []byte(raw), 0o644); err != nil {
+				return err
+			}
+		}
 	}
 	ref.stop()
-
-	for _, t := range m.targets {
-		logf("loading %s (%s)", t.Name, t.Path)
-		raw, first := "", t.Path
-		if t.Paths != nil {
-			first = t.Paths[0] // wrk wants a real address; the script rotates
-		}
-		mem := sample(srv.cmd.Process.Pid, 100*time.Millisecond)
-		t.Result, raw, err = runWrk(ctx, m.opts.load, srv.base+first, t.Paths, work)
-		peak, last, memErr := mem.finish()
-		if err = errors.Join(err, memErr); err != nil {
-			return err
-		}
-		t.RSSPeak, m.rssPeak, m.rssEnd = peak, max(m.rssPeak, peak), last
-		name := strings.ReplaceAll(t.Name, " ", "-") + ".wrk.txt"
-		if err := os.WriteFile(filepath.Join(work, name), []byte(raw), 0o644); err != nil {
-			return err
-		}
+	m.static.Result = medianResult(static)
+	for i, t := range m.targets {
+		t.Result = medianResult(pages[i])
 	}
 	if m.rssHWM, err = memoryKB(srv.cmd.Process.Pid, "VmHWM"); err != nil {
 		return err
@@ -325,6 +344,30 @@ func (m *measurement) measure(ctx context.Context, bin string, serveArgs []strin
 }
 
 var materialLink = regexp.MustCompile(`href="(/materialer/[a-z0-9-]+)"`)
+
+// medianResult is the median of each figure of rs, and all their requests
+// and errors.
+func medianResult(rs []result) result {
+	var out result
+	rps := make([]float64, len(rs))
+	p50 := make([]time.Duration, len(rs))
+	p99 := make([]time.Duration, len(rs))
+	for i, r := range rs {
+		rps[i], p50[i], p99[i] = r.RPS, r.P50, r.P99
+		out.Requests += r.Requests
+		out.Errors += r.Errors
+	}
+	slices.Sort(rps)
+	slices.Sort(p50)
+	slices.Sort(p99)
+	n := len(rs) / 2
+	if len(rs)%2 == 1 {
+		out.RPS, out.P50, out.P99 = rps[n], p50[n], p99[n]
+	} else if len(rs) > 0 {
+		out.RPS, out.P50, out.P99 = (rps[n-1]+rps[n])/2, (p50[n-1]+p50[n])/2, (p99[n-1]+p99[n])/2
+	}
+	return out
+}
 
 // firstMaterial is the newest public material of a kind, by the listing.
 func firstMaterial(base, kind string) (string, error) {

@@ -17,3 +17,19 @@ func TestSmokeFailsOnFailedRequests(t *testing.T) {
 		t.Fatalf("three failed feed requests gave %v, want an error naming the feed", err)
 	}
 }
+
+func TestMedianResult(t *testing.T) {
+	got := medianResult([]result{
+		{Requests: 10, RPS: 300, P50: 3, P99: 30, Errors: 1},
+		{Requests: 20, RPS: 100, P50: 1, P99: 90},
+		{Requests: 30, RPS: 200, P50: 2, P99: 10},
+	})
+	want := result{Requests: 60, RPS: 200, P50: 2, P99: 30, Errors: 1}
+	if got != want {
+		t.Errorf("median of three: %+v, want %+v", got, want)
+	}
+	got = medianResult([]result{{RPS: 100, P50: 2, P99: 10}, {RPS: 300, P50: 4, P99: 30}})
+	if got.RPS != 200 || got.P50 != 3 || got.P99 != 20 {
+		t.Errorf("median of two: %+v", got)
+	}
+}

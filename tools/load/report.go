@@ -71,7 +71,8 @@ func (m *measurement) report() string {
 	fmt.Fprintf(&b, "Measured %s with `scripts/load` on %d cores (%s), %s; %s published materials on %s.  \n",
 		m.date.Format("2006-01-02 15:04 UTC"), runtime.NumCPU(), cpuModel(), m.goInfo, thousands(int64(o.materials)),
 		m.backend)
-	fmt.Fprintf(&b, "Load: `%s`, one page after the other on 127.0.0.1.\n\n", o.load)
+	fmt.Fprintf(&b, "Load: `%s`, one page after the other on 127.0.0.1, the static file before the pages "+
+		"in each of %d rounds; each figure is the median of its rounds.\n\n", o.load, o.rounds)
 
 	b.WriteString("| page | address | req/s | share of static | p50 | p50 / static | p99 | p99 / static " +
 		"| errors | peak RSS | target | result |\n")
