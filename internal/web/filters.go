@@ -20,6 +20,15 @@ const (
 	paramSchool   = "skole"
 )
 
+// The query parameters the listing, its feeds and the list widget read;
+// the page cache keeps their pages under these alone (Route.Query).
+var (
+	filterParams  = []string{paramKind, paramAudience, paramTheme, paramGrade, paramSchool}
+	listingParams = append([]string{"q", "side"}, filterParams...)
+	feedParams    = append([]string{"q", paramText}, filterParams...) // q is refused, so it is kept
+	widgetParams  = append([]string{paramColour, paramCount}, filterParams...)
+)
+
 // paramMap translates between domain values and their Danish URL form.
 type paramMap[T comparable] []struct {
 	value T

@@ -11,6 +11,7 @@ import (
 	"math/bits"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,17 +34,21 @@ const DefaultPageCacheBytes = 32 << 20
 // entry goes.
 //
 // The bytes are bounded. Pages whose address has a query (filters,
-// searches, a film's player) are kept apart from those without and get a
-// quarter of the bound, so that random queries cannot push the front page
-// and the materials out. Filling is single-flight per address: when many
+// searches, a film's player), and without a configured base URL those
+// asked for under another host than the canonical one, are kept apart from
+// the others and get a quarter of the bound, so that random queries or
+// Host headers cannot push the front page and the materials out. Filling is single-flight per address: when many
 // readers ask at once for a page that is not kept, one renders it and the
 // others wait for it.
 type pageCache struct {
 	mu      sync.Mutex
 	epoch   pageEpoch
-	plain   pageLRU // addresses without a query
-	queried pageLRU // addresses with one
+	plain   pageLRU // addresses without a query, on the canonical host
+	queried pageLRU // the variants: addresses with one, or on another host
 	flights map[string]*pageFlight
+	// canonical is the public base (scheme and host) of the first page
+	// kept when no base URL is configured.
+	canonical string
 	// Counters, for tests and the docs.
 	hits, fills atomic.Int64
 }
@@ -183,17 +188,25 @@ func (c *pageCache) bytes() int64 {
 	return c.plain.used + c.queried.used
 }
 
-func (c *pageCache) lru(key string) *pageLRU {
-	if strings.IndexByte(key, '?') >= 0 {
+// lru is the share of a page's key: a variant's or the others'.
+func (c *pageCache) lru(k pageKey) *pageLRU {
+	if k.variant {
 		return &c.queried
 	}
 	return &c.plain
 }
 
+// pageKey is the address a page is kept under, and whether it is a variant
+// (kept in the bounded share for queried pages).
+type pageKey struct {
+	key     string
+	variant bool
+}
+
 // lookup returns the kept page for key in epoch e; or, when none is kept,
 // either a flight to wait for or, for the caller who is to render it, a
 // new flight with lead set.
-func (c *pageCache) lookup(e pageEpoch, key string) (p *cachedPage, f *pageFlight, lead bool) {
+func (c *pageCache) lookup(e pageEpoch, k pageKey) (p *cachedPage, f *pageFlight, lead bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e != c.epoch {
@@ -201,10 +214,10 @@ func (c *pageCache) lookup(e pageEpoch, key string) (p *cachedPage, f *pageFligh
 		c.plain.clear()
 		c.queried.clear()
 	}
-	if p := c.lru(key).get(key); p != nil {
+	if p := c.lru(k).get(k.key); p != nil {
 		return p, nil, false
 	}
-	fk := strconv.FormatInt(e.version, 10) + " " + e.day + " " + key
+	fk := strconv.FormatInt(e.version, 10) + " " + e.day + " " + k.key
 	if f := c.flights[fk]; f != nil {
 		return nil, f, false
 	}
@@ -215,11 +228,11 @@ func (c *pageCache) lookup(e pageEpoch, key string) (p *cachedPage, f *pageFligh
 
 // finish ends the flight for key in epoch e, keeping p if it is a page to
 // keep and the epoch has not moved meanwhile.
-func (c *pageCache) finish(e pageEpoch, key string, f *pageFlight, p *cachedPage) {
+func (c *pageCache) finish(e pageEpoch, k pageKey, f *pageFlight, p *cachedPage) {
 	c.mu.Lock()
-	delete(c.flights, strconv.FormatInt(e.version, 10)+" "+e.day+" "+key)
+	delete(c.flights, strconv.FormatInt(e.version, 10)+" "+e.day+" "+k.key)
 	if p != nil && e == c.epoch {
-		c.lru(key).put(p)
+		c.lru(k).put(p)
 	}
 	c.mu.Unlock()
 	f.page = p
@@ -325,27 +338,74 @@ func gzipBytes(b []byte, level int) []byte {
 	return bytes.Clone(out.Bytes())
 }
 
+// allParams as a route's Query keeps its pages under their whole query,
+// for a handler that refuses parameters it does not know: a refusal is
+// never kept, so such a query makes no entry.
+var allParams = []string{"*"}
+
 // pageKey is the address a public page is kept under: the public base
-// (scheme and host unless configured), the path and the query with its
-// parameters sorted and the tracking ones left out.
-func (s *Server) pageKey(r *http.Request) string {
-	key := s.publicBase(r) + r.URL.EscapedPath()
+// (scheme and host unless configured), the path and the parameters the
+// route reads (rt.Query), sorted. It also returns the request the handler
+// is to see: one whose query has only those parameters and the tracking
+// ones, so that a page never shows what is not in its key.
+func (s *Server) pageKey(r *http.Request, rt Route) (pageKey, *http.Request) {
+	base := s.publicBase(r)
+	k := pageKey{key: base + r.URL.EscapedPath(), variant: s.cfg.BaseURL == nil && !s.pageCache.isCanonical(base)}
 	if r.URL.RawQuery == "" {
-		return key
+		return k, r
 	}
-	q, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		return key + "?" + r.URL.RawQuery // a query that does not read is its own page
+	whole := len(rt.Query) == 1 && rt.Query[0] == allParams[0]
+	q, err := url.ParseQuery(r.URL.RawQuery) // on an error, q has the pairs that read, as handlers see
+	if err != nil && whole {
+		k.key, k.variant = k.key+"?"+r.URL.RawQuery, true // a query that does not read is its own page
+		return k, r
 	}
-	for k := range q {
-		if trackingParam(k) {
-			delete(q, k)
+	kept, seen := url.Values{}, url.Values{}
+	for name, vs := range q {
+		switch {
+		case trackingParam(name):
+			seen[name] = vs
+		case whole || slices.Contains(rt.Query, name):
+			kept[name], seen[name] = vs, vs
 		}
 	}
-	if len(q) == 0 {
-		return key
+	if len(kept) > 0 {
+		k.key, k.variant = k.key+"?"+kept.Encode(), true
 	}
-	return key + "?" + q.Encode()
+	if err == nil && len(seen) == len(q) {
+		return k, r
+	}
+	return k, requestWithQuery(r, seen.Encode())
+}
+
+// requestWithQuery is a shallow copy of r with another query.
+func requestWithQuery(r *http.Request, query string) *http.Request {
+	r2 := *r
+	u := *r.URL
+	u.RawQuery = query
+	r2.URL = &u
+	return &r2
+}
+
+// isCanonical reports whether base is the public base whose pages share
+// the larger part of the bound. Without a configured base URL that is the
+// base of the first page kept (see keepCanonical); until one is, every
+// page is a variant.
+func (c *pageCache) isCanonical(base string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.canonical != "" && c.canonical == base
+}
+
+// keepCanonical makes base canonical if none is yet, and reports whether
+// it is.
+func (c *pageCache) keepCanonical(base string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.canonical == "" {
+		c.canonical = base
+	}
+	return c.canonical == base
 }
 
 // trackingParam reports whether a query parameter only says where a reader
@@ -397,7 +457,15 @@ func (s *Server) servePage(w http.ResponseWriter, r *http.Request, rt Route) {
 		s.fail(w, r, err)
 		return
 	}
-	key := s.pageKey(r)
+	if rt.Ahead != nil {
+		if done, err := rt.Ahead(w, r); done {
+			if err != nil {
+				s.fail(w, r, err)
+			}
+			return
+		}
+	}
+	key, r := s.pageKey(r, rt)
 	p, f, lead := s.pageCache.lookup(e, key)
 	if p == nil && !lead {
 		<-f.done
@@ -435,8 +503,13 @@ func (s *Server) servePage(w http.ResponseWriter, r *http.Request, rt Route) {
 		rec.replay(w, r)
 		return
 	}
-	p = newCachedPage(key, rec, s.pageCache.keeps())
+	p = newCachedPage(key.key, rec, s.pageCache.keeps())
 	p.visit, p.missed = st.cache.visit, st.cache.missed
+	if s.cfg.BaseURL == nil && key.variant && !strings.Contains(key.key, "?") {
+		// The first page kept names the canonical host; until then
+		// every page is a variant.
+		key.variant = !s.pageCache.keepCanonical(s.publicBase(r))
+	}
 	s.pageCache.finish(e, key, f, p)
 	writePage(w, r, p)
 }

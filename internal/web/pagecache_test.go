@@ -463,3 +463,135 @@ func TestMediaRevalidateByKey(t *testing.T) {
 		}
 	})
 }
+
+// TestUnreadParametersShareTheKeptPage: a parameter a page does not read
+// neither renders it again nor makes a new entry, on every kind of kept
+// page; one it reads does.
+func TestUnreadParametersShareTheKeptPage(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		m := h.publish(&material.Material{Title: "Ét materiale", Body: "Tekst."})
+		oembed := "/oembed?" + url.Values{"url": {h.srv.URL + "/materialer/" + m.Slug}}.Encode()
+		for _, path := range []string{"/", "/materialer", "/materialer?q=materiale&type=artikel",
+			"/materialer/" + m.Slug, "/materialer/" + m.Slug + "?video=vis", "/materialer/" + m.Slug + "/udskriv",
+			"/temaer", "/skoler", "/om", "/feed/rss", "/feed/json?tekst=fuld", "/sitemap.xml", "/robots.txt",
+			oembed, "/indlejr/materialer/" + m.Slug, "/indlejr/liste?antal=3"} {
+			res, want := h.raw("GET", path, "Accept-Encoding", "br")
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("GET %s: %d", path, res.StatusCode)
+			}
+			_, fills := web.PageCacheStats(h.web)
+			sep := "?"
+			if strings.Contains(path, "?") {
+				sep = "&"
+			}
+			for i := range 5 {
+				other := fmt.Sprintf("%s%sx=%d&side%d=2&%%zz", path, sep, i, i)
+				res, b := h.raw("GET", other, "Accept-Encoding", "br")
+				if res.StatusCode != http.StatusOK || !bytes.Equal(b, want) {
+					t.Errorf("GET %s: %d, other bytes than %s", other, res.StatusCode, path)
+				}
+			}
+			if _, after := web.PageCacheStats(h.web); after != fills {
+				t.Errorf("%s with parameters it does not read: %d renderings", path, after-fills)
+			}
+		}
+		_, fills := web.PageCacheStats(h.web)
+		h.raw("GET", "/materialer?q=andet&x=1")
+		if _, after := web.PageCacheStats(h.web); after != fills+1 {
+			t.Errorf("a new search: %d renderings, want 1", after-fills)
+		}
+	})
+}
+
+// TestKeptPagesStillRefuse: a kept page does not answer a query its route
+// refuses, nor an old address on the front page.
+func TestKeptPagesStillRefuse(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		pub, _ := h.importSample(t)
+		for _, path := range []string{"/", "/feed/rss", "/feed/atom?type=artikel", "/sitemap.xml"} {
+			if res, _ := h.raw("GET", path); res.StatusCode != http.StatusOK {
+				t.Fatalf("GET %s: %d", path, res.StatusCode)
+			}
+		}
+		oembed := "/oembed?" + url.Values{"url": {h.srv.URL + "/materialer/" + pub.Slug}}.Encode()
+		for _, tt := range []struct {
+			path string
+			want int
+		}{
+			{"/?p=123", http.StatusMovedPermanently},
+			{"/feed/rss?q=trivsel", http.StatusBadRequest},
+			{"/feed/rss?type=ukendt&x=1", http.StatusBadRequest},
+			{"/feed/rss?tekst=alt", http.StatusBadRequest},
+			{"/feed/atom?type=artikel&type=ukendt", http.StatusBadRequest},
+			{"/sitemap.xml?del=2", http.StatusNotFound},
+			{oembed + "&format=yaml", http.StatusNotImplemented},
+			{oembed + "&maxwidth=x", http.StatusBadRequest},
+		} {
+			for range 2 {
+				if res, _ := h.raw("GET", tt.path); res.StatusCode != tt.want {
+					t.Errorf("GET %s: %d, want %d", tt.path, res.StatusCode, tt.want)
+				}
+			}
+		}
+	})
+}
+
+// TestRandomHostsAndQueriesKeepTheFrontPage: without a configured base
+// URL, a flood of requests with random Host headers and random searches
+// keeps the cache within its bound and the front page kept.
+func TestRandomHostsAndQueriesKeepTheFrontPage(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		blobs, err := media.NewDisk(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		const bound = 256 << 10
+		w, err := web.New(ctx, web.Config{Passwords: auth.TestParams(), Logger: testLogger(t),
+			PageCacheBytes: bound}, st, blobs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(w)
+		defer srv.Close()
+		h := &hubT{t: t, st: st, srv: srv, web: w, blobs: blobs}
+		for i := range 12 {
+			h.publish(&material.Material{Title: fmt.Sprintf("Materiale nummer %d", i)})
+		}
+		get := func(host, path string) {
+			t.Helper()
+			req, _ := http.NewRequest("GET", srv.URL+path, nil)
+			req.Host = host
+			res, err := srv.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("GET %s on %s: %d", path, host, res.StatusCode)
+			}
+		}
+		canonical := strings.TrimPrefix(srv.URL, "http://")
+		get(canonical, "/")
+		get(canonical, "/materialer/materiale-nummer-3")
+		_, fills := web.PageCacheStats(w)
+		for i := range 300 {
+			get(fmt.Sprintf("h%d.example", i), "/")
+			get(fmt.Sprintf("h%d.example", i), "/materialer/materiale-nummer-3")
+			get(canonical, fmt.Sprintf("/materialer?q=ord%d", i))
+			if size, _ := web.PageCacheStats(w); size > bound {
+				t.Fatalf("after %d rounds the cache keeps %d bytes, over %d", i+1, size, bound)
+			}
+		}
+		_, after := web.PageCacheStats(w)
+		if after-fills != 900 {
+			t.Errorf("%d renderings for 900 new addresses", after-fills)
+		}
+		get(canonical, "/?x=1")
+		get(canonical, "/")
+		get(canonical, "/materialer/materiale-nummer-3")
+		if _, last := web.PageCacheStats(w); last != after {
+			t.Errorf("%d renderings of the canonical front page and material after the flood", last-after)
+		}
+	})
+}

@@ -72,6 +72,15 @@ type Route struct {
 	// Cached routes are public pages that are the same for every reader;
 	// their responses are kept in the page cache (pagecache.go).
 	Cached bool
+	// Query names the query parameters a cached route reads. Its handler
+	// sees only these (and the tracking ones) and its pages are kept under
+	// them alone, so that other parameters neither cost a rendering nor
+	// make a new entry. A route whose handler refuses parameters it does
+	// not know would name allParams, to be kept under its whole query.
+	Query []string
+	// Ahead runs before the page cache is asked, for what depends on the
+	// whole address; it reports whether it answered the request.
+	Ahead func(w http.ResponseWriter, r *http.Request) (bool, error)
 }
 
 // route makes an entry of the route table.
@@ -85,40 +94,42 @@ func withFiles(pattern string, access Access, h func(http.ResponseWriter, *http.
 }
 
 // embedPage makes an entry for a public page that other sites may frame.
-func embedPage(pattern string, h func(http.ResponseWriter, *http.Request) error) Route {
-	return Route{Method: http.MethodGet, Pattern: pattern, Access: Public, Handle: h, Framed: true, Cached: true}
+func embedPage(pattern string, h func(http.ResponseWriter, *http.Request) error, query ...string) Route {
+	return Route{Method: http.MethodGet, Pattern: pattern, Access: Public, Handle: h, Framed: true, Cached: true,
+		Query: query}
 }
 
-// page makes an entry for a public page kept in the page cache.
-func page(pattern string, h func(http.ResponseWriter, *http.Request) error) Route {
-	return Route{Method: http.MethodGet, Pattern: pattern, Access: Public, Handle: h, Cached: true}
+// page makes an entry for a public page kept in the page cache; query
+// names the parameters its handler reads.
+func page(pattern string, h func(http.ResponseWriter, *http.Request) error, query ...string) Route {
+	return Route{Method: http.MethodGet, Pattern: pattern, Access: Public, Handle: h, Cached: true, Query: query}
 }
 
 func (s *Server) routeTable() []Route {
 	return []Route{
-		page("/{$}", s.home),
-		page("/materialer", s.listing),
-		page("/materialer/{slug}", s.materialPage),
+		{Method: http.MethodGet, Pattern: "/{$}", Access: Public, Handle: s.home, Cached: true, Ahead: s.oldFrontAddress},
+		page("/materialer", s.listing, listingParams...),
+		page("/materialer/{slug}", s.materialPage, "video"),
 		page("/materialer/{slug}/udskriv", s.printPage),
 		page("/temaer", s.themes),
-		page("/temaer/{slug}", s.themePage),
+		page("/temaer/{slug}", s.themePage, listingParams...),
 		page("/skoler", s.schools),
-		page("/skoler/{slug}", s.schoolPage),
+		page("/skoler/{slug}", s.schoolPage, listingParams...),
 		page("/om", s.about),
 		page("/tilgaengelighed", s.accessibility),
 		route("GET", "/media/{key}", Public, s.serveMedia),
 		route("GET", "/static/{name}", Public, s.serveAsset),
 		page("/brand/{name}", s.serveBrandCSS),
 		route("GET", "/healthz", Public, s.healthz),
-		page("/feed/rss", s.feedHandler(feedFormats[0])),
-		page("/feed/atom", s.feedHandler(feedFormats[1])),
-		page("/feed/json", s.feedHandler(feedFormats[2])),
+		page("/feed/rss", s.feedHandler(feedFormats[0]), feedParams...),
+		page("/feed/atom", s.feedHandler(feedFormats[1]), feedParams...),
+		page("/feed/json", s.feedHandler(feedFormats[2]), feedParams...),
 		route("GET", "/delingsbillede/{name}", Public, s.serveShareImage),
-		page("/sitemap.xml", s.sitemap),
+		page("/sitemap.xml", s.sitemap, "del"),
 		page("/robots.txt", s.robots),
-		page("/oembed", s.oembed),
+		page("/oembed", s.oembed, "url", "format", "maxwidth", "maxheight"),
 		embedPage("/indlejr/materialer/{slug}", s.embedCard),
-		embedPage("/indlejr/liste", s.embedList),
+		embedPage("/indlejr/liste", s.embedList, widgetParams...),
 		route("GET", "/indlejr/farve/{name}", Public, s.embedColourCSS),
 		route("GET", widgetScriptPath, Public, s.widgetScript),
 

@@ -111,12 +111,17 @@ type ThemeLink struct {
 	Count int
 }
 
-func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
-	if r.URL.RawQuery != "" { // an old site's "/?p=123"
-		if done, err := s.oldAddress(w, r); done {
-			return err
-		}
+// oldFrontAddress leads an old site's address on the front page
+// ("/?p=123") to its material. It runs ahead of the page cache, which
+// keeps the front page under "/" whatever the query.
+func (s *Server) oldFrontAddress(w http.ResponseWriter, r *http.Request) (bool, error) {
+	if r.URL.RawQuery == "" {
+		return false, nil
 	}
+	return s.oldAddress(w, r)
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	b, err := s.base(r, "")
 	if err != nil {
 		return err
