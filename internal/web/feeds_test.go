@@ -438,8 +438,7 @@ func TestFeedsAnswerConditionalRequests(t *testing.T) {
 			if again := c.get(path); again.header.Get("ETag") != etag || again.body != first.body {
 				t.Errorf("GET %s: a second request gave other bytes", path)
 			}
-			for _, hdr := range [][2]string{{"If-None-Match", etag}, {"If-None-Match", `"x", ` + etag},
-				{"If-Modified-Since", modified}} {
+			for _, hdr := range [][2]string{{"If-None-Match", etag}, {"If-None-Match", `"x", ` + etag}} {
 				req, _ := http.NewRequest("GET", h.srv.URL+path, nil)
 				req.Header.Set(hdr[0], hdr[1])
 				p := c.do(req)
@@ -473,6 +472,54 @@ func TestFeedsAnswerConditionalRequests(t *testing.T) {
 		}
 		if after.header.Get("Last-Modified") == before.header.Get("Last-Modified") {
 			t.Errorf("after an edit: Last-Modified still %q", after.header.Get("Last-Modified"))
+		}
+	})
+}
+
+// TestFeedsRevalidateByTheirBytes: a change that leaves a feed's newest
+// date as it was (an older material unpublished, a theme renamed) is not
+// answered 304 to a reader that revalidates by date only; the ETag
+// validates.
+func TestFeedsRevalidateByTheirBytes(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		fx := seedFeeds(t, h)
+		c := h.client()
+		changes := []struct {
+			name, gone string
+			change     func()
+		}{
+			{"rename a theme", ">Trivsel<", func() {
+				th, err := h.st.ThemeBySlug(ctx, "trivsel")
+				if err != nil {
+					t.Fatal(err)
+				}
+				th.Name = "Samvær"
+				if err := h.st.SaveTheme(ctx, th); err != nil {
+					t.Fatal(err)
+				}
+			}},
+			{"unpublish the oldest material", "fællesskab", func() {
+				fx.article.Status = material.Unpublished
+				if err := h.st.SaveMaterial(ctx, fx.article, storage.Save{From: material.Published}); err != nil {
+					t.Fatal(err)
+				}
+			}},
+		}
+		for _, ch := range changes {
+			before := c.get("/feed/rss")
+			if before.status != http.StatusOK || !strings.Contains(before.body, ch.gone) {
+				t.Fatalf("before %s: status %d, no %q", ch.name, before.status, ch.gone)
+			}
+			ch.change()
+			for _, hdr := range [][2]string{{"If-Modified-Since", before.header.Get("Last-Modified")},
+				{"If-None-Match", before.header.Get("ETag")}} {
+				req, _ := http.NewRequest("GET", h.srv.URL+"/feed/rss", nil)
+				req.Header.Set(hdr[0], hdr[1])
+				if p := c.do(req); p.status != http.StatusOK || strings.Contains(p.body, ch.gone) {
+					t.Errorf("after %s, with %s: status %d, still %q: %t", ch.name, hdr[0], p.status, ch.gone,
+						strings.Contains(p.body, ch.gone))
+				}
+			}
 		}
 	})
 }
