@@ -36,6 +36,32 @@ func markedImage(w, h int) *image.NRGBA {
 	return img
 }
 
+// shadedImage is markedImage on a speckled background of four colours,
+// as a chart or a pattern has: lossless WebP is smaller than PNG for it,
+// at its own width and scaled down.
+func shadedImage(w, h int) *image.NRGBA {
+	img := markedImage(w, h)
+	for y := range h {
+		for x := range w {
+			if x >= 8 || y >= 8 {
+				v := uint8(uint32((x/8)*73856093^(y/8)*19349663) % 4)
+				img.SetNRGBA(x, y, color.NRGBA{R: v * 60, G: 255 - v*60, B: 100, A: 255})
+			}
+		}
+	}
+	return img
+}
+
+// shadedPNG is a PNG file of shadedImage.
+func shadedPNG(t testing.TB, w, h int) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, shadedImage(w, h)); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
 func jpegFile(t testing.TB, w, h int) []byte {
 	t.Helper()
 	var buf bytes.Buffer

@@ -80,6 +80,11 @@ func renditionWidths(width int) (own, webp []int) {
 // metadata): narrower copies in its own format and WebP copies, each
 // encoded afresh from pixels so no metadata can come along, and stores
 // them. It returns what it stored. Other types have no copies.
+//
+// The WebP copies are kept only when each is smaller than the copy in the
+// image's own format of its width (or the image itself): a flat graphic
+// can be larger as WebP, and a page that offers WebP offers it for every
+// width, so an image gets WebP copies for all its widths or none.
 func MakeRenditions(ctx context.Context, blobs Blobs, key, contentType string) ([]Rendition, error) {
 	var own format
 	switch contentType {
@@ -96,7 +101,7 @@ func MakeRenditions(ctx context.Context, blobs Blobs, key, contentType string) (
 	case <-ctx.Done():
 		return nil, fmt.Errorf("media: renditions: %w", ctx.Err())
 	}
-	img, err := openImage(ctx, blobs, key, own)
+	img, size, err := openImage(ctx, blobs, key, own)
 	if err != nil {
 		return nil, err
 	}
@@ -104,34 +109,44 @@ func MakeRenditions(ctx context.Context, blobs Blobs, key, contentType string) (
 	ownWidths, webpWidths := renditionWidths(b.Dx())
 
 	var out []Rendition
-	store := func(w int, f format, encode func(io.Writer, image.Image) error) error {
+	encode := func(w int, f format, enc func(io.Writer, image.Image) error) (Rendition, *bytes.Buffer, error) {
 		scaled := img
 		if w != b.Dx() {
 			scaled = imaging.Resize(img, w, 0, imaging.Lanczos)
 		}
 		var buf bytes.Buffer
-		if err := encode(&buf, scaled); err != nil {
-			return fmt.Errorf("media: encode %s rendition of %s: %w", f.ext, key, err)
+		if err := enc(&buf, scaled); err != nil {
+			return Rendition{}, nil, fmt.Errorf("media: encode %s rendition of %s: %w", f.ext, key, err)
 		}
-		r := Rendition{Key: RenditionKey(key, w, f.ext), ContentType: f.contentType,
-			Width: scaled.Bounds().Dx(), Height: scaled.Bounds().Dy(), Size: int64(buf.Len())}
-		if _, err := blobs.Put(ctx, r.Key, &buf); err != nil {
+		return Rendition{Key: RenditionKey(key, w, f.ext), ContentType: f.contentType,
+			Width: scaled.Bounds().Dx(), Height: scaled.Bounds().Dy(), Size: int64(buf.Len())}, &buf, nil
+	}
+	put := func(r Rendition, buf *bytes.Buffer) error {
+		if _, err := blobs.Put(ctx, r.Key, buf); err != nil {
 			return err
 		}
 		out = append(out, r)
 		return nil
 	}
+	ownSize := map[int]int64{b.Dx(): size}
 	for _, w := range ownWidths {
-		if err := store(w, own, ownEncoder(own)); err != nil {
+		r, buf, err := encode(w, own, ownEncoder(own))
+		if err == nil {
+			err = put(r, buf)
+		}
+		if err != nil {
 			return out, err
 		}
+		ownSize[w] = r.Size
 	}
 	opts := webpenc.Options{Quality: webpPhotoQuality}
 	if own == fmtPNG {
 		opts = webpenc.Options{Lossless: true}
 	}
+	var webps []Rendition
+	var bufs []*bytes.Buffer
 	for _, w := range webpWidths {
-		if err := store(w, fmtWebP, func(wr io.Writer, m image.Image) error {
+		r, buf, err := encode(w, fmtWebP, func(wr io.Writer, m image.Image) error {
 			err := webpenc.Encode(wr, m, opts)
 			// Each encoding runs the encoder in a fresh WebAssembly
 			// instance whose memory (tens of megabytes for a large copy)
@@ -139,7 +154,17 @@ func MakeRenditions(ctx context.Context, blobs Blobs, key, contentType string) (
 			// the process's resident memory from piling up copy by copy.
 			debug.FreeOSMemory()
 			return err
-		}); err != nil {
+		})
+		if err != nil {
+			return out, err
+		}
+		if r.Size >= ownSize[w] {
+			return out, nil // not smaller: no WebP copies at all
+		}
+		webps, bufs = append(webps, r), append(bufs, buf)
+	}
+	for i, r := range webps {
+		if err := put(r, bufs[i]); err != nil {
 			return out, err
 		}
 	}
@@ -157,27 +182,27 @@ func ownEncoder(f format) func(io.Writer, image.Image) error {
 }
 
 // openImage reads and decodes a stored image, refusing one larger than
-// a stored image can be.
-func openImage(ctx context.Context, blobs Blobs, key string, f format) (image.Image, error) {
+// a stored image can be; it also returns the stored file's size.
+func openImage(ctx context.Context, blobs Blobs, key string, f format) (image.Image, int64, error) {
 	blob, err := blobs.Open(ctx, key)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer blob.Close()
 	br := bufio.NewReader(blob)
 	cfg, err := configDecoders[f.contentType](br)
 	if err != nil {
-		return nil, &TypeError{Detected: f.contentType, Err: err}
+		return nil, 0, &TypeError{Detected: f.contentType, Err: err}
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > MaxSide || cfg.Height > MaxSide {
-		return nil, &TypeError{Detected: f.contentType, Err: errors.New("not a stored image's size")}
+		return nil, 0, &TypeError{Detected: f.contentType, Err: errors.New("not a stored image's size")}
 	}
 	if _, err := blob.Seek(0, io.SeekStart); err != nil {
-		return nil, fmt.Errorf("media: rewind %s: %w", key, err)
+		return nil, 0, fmt.Errorf("media: rewind %s: %w", key, err)
 	}
 	img, err := decoders[f.contentType](bufio.NewReader(blob))
 	if err != nil {
-		return nil, &TypeError{Detected: f.contentType, Err: err}
+		return nil, 0, &TypeError{Detected: f.contentType, Err: err}
 	}
-	return img, nil
+	return img, blob.Size(), nil
 }

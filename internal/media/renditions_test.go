@@ -102,7 +102,7 @@ func TestMakeRenditionsOfAPhoto(t *testing.T) {
 
 func TestMakeRenditionsOfAGraphic(t *testing.T) {
 	p, d := newProcessor(t)
-	info, err := p.Ingest(context.Background(), bytes.NewReader(pngFile(t, 1300, 100)), Image)
+	info, err := p.Ingest(context.Background(), bytes.NewReader(shadedPNG(t, 1300, 100)), Image)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,11 +125,65 @@ func TestMakeRenditionsOfAGraphic(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("renditions %v, want %v", got, want)
 	}
+	webpSmaller(t, rs)
+}
+
+// webpSmaller checks that every WebP rendition is smaller than the one in
+// the image's own format of its width.
+func webpSmaller(t *testing.T, rs []Rendition) {
+	t.Helper()
+	own := map[int]int64{}
+	for _, r := range rs {
+		if r.ContentType != typeWebP {
+			own[r.Width] = r.Size
+		}
+	}
+	for _, r := range rs {
+		if n, ok := own[r.Width]; ok && r.ContentType == typeWebP && r.Size >= n {
+			t.Errorf("%s: %d bytes, its own format's copy %d", r.Key, r.Size, n)
+		}
+	}
+}
+
+// TestNoWebPThatIsNotSmaller: a flat graphic that is smaller as PNG gets
+// no WebP copies, at any width.
+func TestNoWebPThatIsNotSmaller(t *testing.T) {
+	p, d := newProcessor(t)
+	for _, tt := range []struct {
+		w, h int
+		want []string
+	}{
+		{300, 200, nil},
+		{1300, 100, []string{typePNG, typePNG, typePNG}},
+	} {
+		file := pngFile(t, tt.w, tt.h)
+		info, err := p.Ingest(context.Background(), bytes.NewReader(file), Image)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs, err := MakeRenditions(context.Background(), d, info.Key, info.ContentType)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range rs {
+			got = append(got, r.ContentType)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%d×%d flat PNG of %d bytes: renditions %v, want %v", tt.w, tt.h, info.Size, got, tt.want)
+		}
+		for _, w := range append([]int{tt.w}, RenditionWidths...) {
+			if b, err := d.Open(context.Background(), RenditionKey(info.Key, w, fmtWebP.ext)); err == nil {
+				b.Close()
+				t.Errorf("a WebP copy %d px wide was stored", w)
+			}
+		}
+	}
 }
 
 func TestMakeRenditionsOfASmallImage(t *testing.T) {
 	p, d := newProcessor(t)
-	info, err := p.Ingest(context.Background(), bytes.NewReader(pngFile(t, 300, 200)), Image)
+	info, err := p.Ingest(context.Background(), bytes.NewReader(shadedPNG(t, 300, 200)), Image)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,6 +193,9 @@ func TestMakeRenditionsOfASmallImage(t *testing.T) {
 	}
 	if len(rs) != 1 || rs[0].ContentType != typeWebP || rs[0].Width != 300 || rs[0].Height != 200 {
 		t.Fatalf("renditions %+v, want one WebP of 300×200", rs)
+	}
+	if rs[0].Size >= info.Size {
+		t.Errorf("the WebP copy has %d bytes, the image %d", rs[0].Size, info.Size)
 	}
 	img := decodeRendition(t, typeWebP, readStored(t, d, rs[0].Key))
 	if !isRed(img, 2, 2) || isRed(img, 20, 20) {
