@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -79,6 +80,19 @@ func BenchmarkCachedPage(b *testing.B) {
 	b.Run("cache", func(b *testing.B) {
 		r := request()
 		for b.Loop() {
+			dw := &discardWriter{h: http.Header{}}
+			w.ServeHTTP(dw, r)
+			if dw.n != len(page) {
+				b.Fatalf("%d bytes, want %d", dw.n, len(page))
+			}
+		}
+	})
+	b.Run("unread-query", func(b *testing.B) { // a new parameter the page does not read each time
+		i := 0
+		for b.Loop() {
+			i++
+			r := request()
+			r.URL.RawQuery = "x=" + strconv.Itoa(i)
 			dw := &discardWriter{h: http.Header{}}
 			w.ServeHTTP(dw, r)
 			if dw.n != len(page) {
