@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -84,12 +85,17 @@ func Marshal(m Material) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// lineEnd is a line end with the carriage returns before it.
+var lineEnd = regexp.MustCompile(`\r+\n`)
+
 // Parse reads a file Marshal wrote, or one a person edited: Windows line
 // ends are read as Unix ones, and an unknown field in the front matter is
 // an error.
 func Parse(b []byte) (Material, error) {
 	var m Material
-	text := strings.ReplaceAll(string(b), "\r\n", "\n")
+	// Every carriage return before a line end goes, not only one: "\r\r\n"
+	// read as "\r\n" would be read again as "\n" after a round trip.
+	text := lineEnd.ReplaceAllString(string(b), "\n")
 	rest, ok := strings.CutPrefix(text, "---\n")
 	if !ok {
 		return m, errors.New("no front matter: the file must begin with a line ---")
