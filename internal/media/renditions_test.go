@@ -102,14 +102,7 @@ func TestMakeRenditionsOfAPhoto(t *testing.T) {
 
 func TestMakeRenditionsOfAGraphic(t *testing.T) {
 	p, d := newProcessor(t)
-	info, err := p.Ingest(context.Background(), bytes.NewReader(shadedPNG(t, 1300, 100)), Image)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rs, err := MakeRenditions(context.Background(), d, info.Key, info.ContentType)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, rs := ingestAndRender(t, p, d, shadedPNG(t, 1300, 100))
 	var got []string
 	for _, r := range rs {
 		got = append(got, r.ContentType)
@@ -157,14 +150,7 @@ func TestNoWebPThatIsNotSmaller(t *testing.T) {
 		{1300, 100, []string{typePNG, typePNG, typePNG}},
 	} {
 		file := pngFile(t, tt.w, tt.h)
-		info, err := p.Ingest(context.Background(), bytes.NewReader(file), Image)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rs, err := MakeRenditions(context.Background(), d, info.Key, info.ContentType)
-		if err != nil {
-			t.Fatal(err)
-		}
+		info, rs := ingestAndRender(t, p, d, file)
 		var got []string
 		for _, r := range rs {
 			got = append(got, r.ContentType)
@@ -183,14 +169,7 @@ func TestNoWebPThatIsNotSmaller(t *testing.T) {
 
 func TestMakeRenditionsOfASmallImage(t *testing.T) {
 	p, d := newProcessor(t)
-	info, err := p.Ingest(context.Background(), bytes.NewReader(shadedPNG(t, 300, 200)), Image)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rs, err := MakeRenditions(context.Background(), d, info.Key, info.ContentType)
-	if err != nil {
-		t.Fatal(err)
-	}
+	info, rs := ingestAndRender(t, p, d, shadedPNG(t, 300, 200))
 	if len(rs) != 1 || rs[0].ContentType != typeWebP || rs[0].Width != 300 || rs[0].Height != 200 {
 		t.Fatalf("renditions %+v, want one WebP of 300×200", rs)
 	}
@@ -207,4 +186,18 @@ func TestMakeRenditionsOfASmallImage(t *testing.T) {
 	if rs, err := MakeRenditions(context.Background(), d, info.Key, "video/mp4"); err != nil || rs != nil {
 		t.Errorf("a video has renditions: %v %v", rs, err)
 	}
+}
+
+// ingestAndRender stores an image and makes its renditions.
+func ingestAndRender(t *testing.T, p *Processor, d *Disk, file []byte) (Info, []Rendition) {
+	t.Helper()
+	info, err := p.Ingest(context.Background(), bytes.NewReader(file), Image)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := MakeRenditions(context.Background(), d, info.Key, info.ContentType)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info, rs
 }

@@ -231,15 +231,6 @@ func (s *Store) q() q {
 	return q{x: s.db, backend: s.backend, committed: s.committed}
 }
 
-// qUnseen is q for writes to tables that no public page shows (visit
-// counts, missed searches), which need not make the page version be read
-// again.
-func (s *Store) qUnseen() q {
-	c := s.q()
-	c.committed = nil
-	return c
-}
-
 func (c q) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	res, err := c.x.ExecContext(ctx, c.rebind(query), args...)
 	if c.committed != nil {

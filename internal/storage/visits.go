@@ -7,20 +7,14 @@ import (
 
 // Channel visits are counted without anything about the visitor: a visit
 // through a tagged link adds one to the row of its material, channel and
-// day, in one statement, so instances sharing the database never lose a
-// count.
+// day. The web server adds visits up for a few seconds and writes them
+// together (CountVisits); each row is added to in one statement, so
+// instances sharing the database never lose a count.
 
 // CountVisit adds one visit through channel to a material on day
 // (YYYY-MM-DD).
 func (s *Store) CountVisit(ctx context.Context, materialID int64, channel, day string) error {
-	_, err := s.qUnseen().exec(ctx, `
-		INSERT INTO channel_visits (material_id, channel, day, visits) VALUES (?, ?, ?, 1)
-		ON CONFLICT (material_id, channel, day) DO UPDATE SET visits = channel_visits.visits + 1`,
-		materialID, channel, day)
-	if err != nil {
-		return fmt.Errorf("count visit to material %d: %w", materialID, err)
-	}
-	return nil
+	return s.CountVisits(ctx, map[Visit]int{{MaterialID: materialID, Channel: channel, Day: day}: 1})
 }
 
 // Visit names the visits to count together: a material, the channel

@@ -9,8 +9,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/bindeled/bindeled/internal/auth"
-	"github.com/bindeled/bindeled/internal/media"
 	"github.com/bindeled/bindeled/internal/storage"
 	"github.com/bindeled/bindeled/internal/storage/storagetest"
 	"github.com/bindeled/bindeled/internal/web"
@@ -36,16 +34,8 @@ func (s *syncBuffer) String() string {
 // A reader who goes away before the page is ready is no server error.
 func TestReaderGoneIsNotAnError(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
-		blobs, err := media.NewDisk(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
 		var logs syncBuffer
-		w, err := web.New(ctx, web.Config{Passwords: auth.TestParams(),
-			Logger: slog.New(slog.NewTextHandler(&logs, nil))}, st, blobs)
-		if err != nil {
-			t.Fatal(err)
-		}
+		w := newHubWith(t, st, web.Config{Logger: slog.New(slog.NewTextHandler(&logs, nil))}).web
 		for _, path := range []string{"/", "/materialer?q=trivsel", "/feed/rss"} {
 			gone, cancel := context.WithCancel(ctx)
 			cancel()

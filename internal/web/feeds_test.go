@@ -13,9 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bindeled/bindeled/internal/auth"
 	"github.com/bindeled/bindeled/internal/material"
-	"github.com/bindeled/bindeled/internal/media"
 	"github.com/bindeled/bindeled/internal/storage"
 	"github.com/bindeled/bindeled/internal/storage/storagetest"
 	"github.com/bindeled/bindeled/internal/web"
@@ -26,21 +24,11 @@ import (
 // gives it.
 func newHubAt(t testing.TB, st *storage.Store, base string) *hubT {
 	t.Helper()
-	blobs, err := media.NewDisk(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
 	u, err := url.Parse(base)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := web.New(ctx, web.Config{BaseURL: u, Passwords: auth.TestParams(), Logger: testLogger(t)}, st, blobs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(w)
-	t.Cleanup(srv.Close)
-	return &hubT{t: t, st: st, srv: srv, web: w, blobs: blobs}
+	return newHubWith(t, st, web.Config{BaseURL: u})
 }
 
 // feedFixture is a hub's published materials of every kind, with files,

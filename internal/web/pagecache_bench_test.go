@@ -11,9 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bindeled/bindeled/internal/auth"
 	"github.com/bindeled/bindeled/internal/material"
-	"github.com/bindeled/bindeled/internal/media"
 	"github.com/bindeled/bindeled/internal/storage"
 	"github.com/bindeled/bindeled/internal/storage/storagetest"
 	"github.com/bindeled/bindeled/internal/web"
@@ -48,16 +46,8 @@ func (w *discardWriter) Write(b []byte) (int, error) {
 // server would. The ratio of the two is in docs/performance.md.
 func BenchmarkCachedPage(b *testing.B) {
 	st := storagetest.Open(b, storage.SQLite)
-	blobs, err := media.NewDisk(b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	w, err := web.New(ctx, web.Config{Passwords: auth.TestParams(), Logger: log}, st, blobs)
-	if err != nil {
-		b.Fatal(err)
-	}
-	h := &hubT{t: b, st: st, web: w, blobs: blobs}
+	h := newHubWith(b, st, web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	w := h.web
 	body := strings.Repeat("Et afsnit om samarbejdet mellem skole og hjem, med [et link](/materialer).\n\n", 40)
 	var m *material.Material
 	for i := range 30 {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -15,9 +14,7 @@ import (
 	"time"
 
 	"github.com/andybalholm/brotli"
-	"github.com/bindeled/bindeled/internal/auth"
 	"github.com/bindeled/bindeled/internal/material"
-	"github.com/bindeled/bindeled/internal/media"
 	"github.com/bindeled/bindeled/internal/storage"
 	"github.com/bindeled/bindeled/internal/storage/storagetest"
 	"github.com/bindeled/bindeled/internal/web"
@@ -344,19 +341,9 @@ func TestCachedSearchLogsEveryMiss(t *testing.T) {
 // stay kept.
 func TestPageCacheStaysWithinItsBound(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
-		blobs, err := media.NewDisk(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
 		const bound = 256 << 10
-		w, err := web.New(ctx, web.Config{Passwords: auth.TestParams(), Logger: testLogger(t),
-			PageCacheBytes: bound}, st, blobs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		srv := httptest.NewServer(w)
-		defer srv.Close()
-		h := &hubT{t: t, st: st, srv: srv, web: w, blobs: blobs}
+		h := newHubWith(t, st, web.Config{PageCacheBytes: bound})
+		w := h.web
 		for i := range 12 {
 			h.publish(&material.Material{Title: fmt.Sprintf("Materiale nummer %d", i)})
 		}
@@ -541,27 +528,17 @@ func TestKeptPagesStillRefuse(t *testing.T) {
 // keeps the cache within its bound and the front page kept.
 func TestRandomHostsAndQueriesKeepTheFrontPage(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
-		blobs, err := media.NewDisk(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
 		const bound = 256 << 10
-		w, err := web.New(ctx, web.Config{Passwords: auth.TestParams(), Logger: testLogger(t),
-			PageCacheBytes: bound}, st, blobs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		srv := httptest.NewServer(w)
-		defer srv.Close()
-		h := &hubT{t: t, st: st, srv: srv, web: w, blobs: blobs}
+		h := newHubWith(t, st, web.Config{PageCacheBytes: bound})
+		w := h.web
 		for i := range 12 {
 			h.publish(&material.Material{Title: fmt.Sprintf("Materiale nummer %d", i)})
 		}
 		get := func(host, path string) {
 			t.Helper()
-			req, _ := http.NewRequest("GET", srv.URL+path, nil)
+			req, _ := http.NewRequest("GET", h.srv.URL+path, nil)
 			req.Host = host
-			res, err := srv.Client().Do(req)
+			res, err := h.srv.Client().Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -571,7 +548,7 @@ func TestRandomHostsAndQueriesKeepTheFrontPage(t *testing.T) {
 				t.Fatalf("GET %s on %s: %d", path, host, res.StatusCode)
 			}
 		}
-		canonical := strings.TrimPrefix(srv.URL, "http://")
+		canonical := strings.TrimPrefix(h.srv.URL, "http://")
 		get(canonical, "/")
 		get(canonical, "/materialer/materiale-nummer-3")
 		_, fills := web.PageCacheStats(w)

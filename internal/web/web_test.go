@@ -41,14 +41,27 @@ type hubT struct {
 
 func newHub(t *testing.T, st *storage.Store) *hubT {
 	t.Helper()
+	limits := media.DefaultLimits()
+	limits.MaxBytes[media.Image] = 2 << 20
+	return newHubWith(t, st, web.Config{Uploads: limits, LoginLimit: 5, LoginWindow: time.Minute})
+}
+
+// newHubWith serves a hub of cfg over a real connection until the test
+// ends, with fast password hashing and the test's log unless cfg says
+// otherwise, and its media in a folder of the test's.
+func newHubWith(t testing.TB, st *storage.Store, cfg web.Config) *hubT {
+	t.Helper()
 	blobs, err := media.NewDisk(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	limits := media.DefaultLimits()
-	limits.MaxBytes[media.Image] = 2 << 20
-	w, err := web.New(ctx, web.Config{Passwords: auth.TestParams(), Logger: testLogger(t),
-		Uploads: limits, LoginLimit: 5, LoginWindow: time.Minute}, st, blobs)
+	if cfg.Passwords == (auth.Params{}) {
+		cfg.Passwords = auth.TestParams()
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = testLogger(t)
+	}
+	w, err := web.New(ctx, cfg, st, blobs)
 	if err != nil {
 		t.Fatal(err)
 	}

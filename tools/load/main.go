@@ -96,7 +96,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	if o.materials < 20 || o.load.Duration < time.Second || o.load.Duration > 10*time.Minute ||
 		o.load.Warmup < 0 || o.load.Warmup > time.Minute || o.load.Connections < 1 || o.load.Threads < 1 ||
-		o.load.Threads > o.load.Connections || o.starts < 1 || o.starts > 25 || o.rounds < 1 || o.rounds > 9 || o.load.Timeout < time.Second ||
+		o.load.Threads > o.load.Connections || o.starts < 1 || o.starts > 25 || o.rounds < 1 || o.rounds > 9 ||
+		o.load.Timeout < time.Second ||
 		o.load.Duration%time.Second != 0 || o.load.Warmup%time.Second != 0 || o.load.Timeout%time.Second != 0 {
 		return o, errors.New("want --materials >= 20, --duration from 1s to 10m, --warmup up to 1m, " +
 			"--timeout from 1s, all in whole seconds, --threads <= --connections, --starts from 1 to 25, " +
