@@ -26,8 +26,8 @@ const (
 // the request's own address when none is configured. Mail is only sent
 // with a configured base URL, so a forged Host header never reaches a mail.
 func (s *Server) publicBase(r *http.Request) string {
-	if s.cfg.BaseURL != nil {
-		return s.cfg.BaseURL.String()
+	if s.baseURL != "" {
+		return s.baseURL
 	}
 	scheme := "http"
 	if state(r).https {

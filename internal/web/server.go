@@ -56,14 +56,16 @@ type Config struct {
 
 // Server handles every HTTP request of the hub.
 type Server struct {
-	cfg    Config
-	store  *storage.Store
-	media  *media.Processor
-	blobs  media.Blobs
-	views  *views
-	assets *assets
-	log    *slog.Logger
-	secret []byte
+	cfg Config
+	// baseURL is cfg.BaseURL written out once, for every absolute link.
+	baseURL string
+	store   *storage.Store
+	media   *media.Processor
+	blobs   media.Blobs
+	views   *views
+	assets  *assets
+	log     *slog.Logger
+	secret  []byte
 	// notifier tells people what happened to their materials.
 	notifier *notify.Notifier
 	// The platforms, for connecting social channels, and the sealer of
@@ -114,12 +116,12 @@ func New(ctx context.Context, cfg Config, st *storage.Store, blobs media.Blobs) 
 	if cfg.Uploads.MaxBytes == nil {
 		cfg.Uploads = media.DefaultLimits()
 	}
+	baseURL := ""
+	if cfg.BaseURL != nil {
+		baseURL = cfg.BaseURL.String()
+	}
 	if cfg.Notifier == nil {
-		base := ""
-		if cfg.BaseURL != nil {
-			base = cfg.BaseURL.String()
-		}
-		cfg.Notifier = notify.New(st, base, false, cfg.Logger)
+		cfg.Notifier = notify.New(st, baseURL, false, cfg.Logger)
 	}
 
 	secret, err := serverSecret(ctx, st)
@@ -138,6 +140,7 @@ func New(ctx context.Context, cfg Config, st *storage.Store, blobs media.Blobs) 
 
 	s := &Server{
 		cfg:            cfg,
+		baseURL:        baseURL,
 		store:          st,
 		media:          &media.Processor{Blobs: blobs, Limits: cfg.Uploads},
 		blobs:          blobs,
