@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bindeled/bindeled/internal/localtime"
 	"github.com/bindeled/bindeled/internal/mail"
 	"github.com/bindeled/bindeled/internal/material"
 	"github.com/bindeled/bindeled/internal/media"
@@ -34,7 +35,10 @@ type Store interface {
 	MailByID(ctx context.Context, id int64) (*storage.Mail, error)
 	MarkMailSent(ctx context.Context, id int64, now time.Time) error
 	PruneMails(ctx context.Context, before time.Time) (int64, error)
-	PruneMissedSearches(ctx context.Context, now time.Time) (int64, error)
+	PruneMissedSearches(ctx context.Context, before time.Time) (int64, error)
+	PruneVisits(ctx context.Context, day string) (int64, error)
+	PruneFinishedJobs(ctx context.Context, before time.Time) (int64, error)
+	Settings(ctx context.Context) (map[string]string, error)
 	MaterialCreator(ctx context.Context, materialID int64) (int64, error)
 	ActiveUserIDs(ctx context.Context, roles ...storage.Role) ([]int64, error)
 	SchoolContributors(ctx context.Context, schoolID int64) ([]int64, error)
@@ -68,7 +72,8 @@ type Runner struct {
 	Interval time.Duration    // how often to look for due jobs
 	Lease    time.Duration    // how long a claim holds before another instance may retry
 	Now      func() time.Time // the clock; tests set it
-	// AuditRetention is how long the audit log is kept; 0 keeps it forever.
+	// AuditRetention is how long the audit log is kept unless an admin
+	// has set a period in the settings, which wins; 0 keeps it forever.
 	AuditRetention time.Duration
 	// Mailer sends queued mail; nil when mail is off, and queued mail is
 	// then dropped.
@@ -87,9 +92,6 @@ type Runner struct {
 // MaxMailAttempts is how often a mail is tried before it is given up,
 // about a day and a half after it was queued.
 const MaxMailAttempts = 10
-
-// mailRetention is how long queued and sent mail is kept.
-const mailRetention = 30 * 24 * time.Hour
 
 func (r *Runner) now() time.Time {
 	if r.Now != nil {
@@ -118,34 +120,48 @@ func (r *Runner) Run(ctx context.Context) {
 	}
 }
 
-// Housekeeping deletes what is kept no longer than its time: audit log
-// entries older than the retention, mail older than 30 days, and searches
-// that found nothing not asked for 90 days. It also lets the social
-// poster warn of tokens that expire soon.
+// Housekeeping deletes what is kept no longer than its time, as the
+// retention settings say (storage.Retention): audit log entries, channel
+// visit counts, searches that found nothing, mail and finished jobs. It
+// also lets the social poster warn of tokens that expire soon.
 func (r *Runner) Housekeeping(ctx context.Context) {
 	if r.Social != nil {
 		r.Social.Housekeeping(ctx)
 	}
-	if n, err := r.Store.PruneMails(ctx, r.now().Add(-mailRetention)); err != nil {
-		r.Log.Error("prune mail", "err", err)
-	} else if n > 0 {
-		r.Log.Info("old mail pruned", "mails", n)
-	}
-	if n, err := r.Store.PruneMissedSearches(ctx, r.now()); err != nil {
-		r.Log.Error("prune missed searches", "err", err)
-	} else if n > 0 {
-		r.Log.Info("old missed searches pruned", "queries", n)
-	}
-	if r.AuditRetention <= 0 {
+	kv, err := r.Store.Settings(ctx)
+	if err != nil {
+		r.Log.Error("read retention settings", "err", err)
 		return
 	}
-	n, err := r.Store.PruneAudit(ctx, r.now().Add(-r.AuditRetention))
+	days := storage.ReadRetention(kv, storage.DefaultRetention(int(r.AuditRetention/(24*time.Hour))))
+	now := r.now()
+	r.prune("mail", func() (int64, error) { return r.Store.PruneMails(ctx, now.Add(-storage.Days(days.MailDays))) })
+	r.prune("finished jobs", func() (int64, error) {
+		return r.Store.PruneFinishedJobs(ctx, now.Add(-storage.Days(days.MailDays)))
+	})
+	r.prune("missed searches", func() (int64, error) {
+		return r.Store.PruneMissedSearches(ctx, now.Add(-storage.Days(days.MissedSearchDays)))
+	})
+	if days.VisitDays > 0 {
+		day := now.Add(-storage.Days(days.VisitDays)).In(localtime.Zone).Format("2006-01-02")
+		r.prune("visit counts", func() (int64, error) { return r.Store.PruneVisits(ctx, day) })
+	}
+	if days.AuditDays > 0 {
+		r.prune("audit log", func() (int64, error) {
+			return r.Store.PruneAudit(ctx, now.Add(-storage.Days(days.AuditDays)))
+		})
+	}
+}
+
+// prune runs one deletion of housekeeping and logs what it did.
+func (r *Runner) prune(what string, fn func() (int64, error)) {
+	n, err := fn()
 	if err != nil {
-		r.Log.Error("prune audit log", "err", err)
+		r.Log.Error("prune "+what, "err", err)
 		return
 	}
 	if n > 0 {
-		r.Log.Info("audit log pruned", "entries", n)
+		r.Log.Info("old records pruned", "what", what, "rows", n)
 	}
 }
 

@@ -639,14 +639,10 @@ func MaskQuery(q string) string {
 
 var digitRuns = regexp.MustCompile(`[0-9]{4,}`)
 
-// missRetention is how long a query that found nothing is kept after it
-// was last asked.
-const missRetention = 90 * 24 * time.Hour
-
 // PruneMissedSearches deletes the queries not asked since before and
 // returns how many.
-func (s *Store) PruneMissedSearches(ctx context.Context, now time.Time) (int64, error) {
-	res, err := s.q().exec(ctx, `DELETE FROM search_misses WHERE last_at < ?`, millis(now.Add(-missRetention)))
+func (s *Store) PruneMissedSearches(ctx context.Context, before time.Time) (int64, error) {
+	res, err := s.q().exec(ctx, `DELETE FROM search_misses WHERE last_at < ?`, millis(before))
 	if err != nil {
 		return 0, fmt.Errorf("prune missed searches: %w", err)
 	}
