@@ -1,0 +1,183 @@
+package storage_test
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bindeled/bindeled/internal/storage"
+	"github.com/bindeled/bindeled/internal/storage/storagetest"
+)
+
+// userColumn matches the names of columns that may name a user.
+var userColumn = regexp.MustCompile(`(^|_)user_id$|_by$|^actor_id$|email|^to_addr$`)
+
+// TestEveryTableIsClassifiedForPrivacy: every table of the schema says
+// whether it holds something about a user, and every column that may name
+// one is among those the export and the anonymisation read. A new table or
+// column fails here until it is classified in storage/userdata.go.
+func TestEveryTableIsClassifiedForPrivacy(t *testing.T) {
+	refs, none := storage.PrivacyClassification()
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		schema, err := st.SchemaTables(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, table := range schema {
+			_, ref := refs[table]
+			if ref == slices.Contains(none, table) {
+				t.Errorf("table %s must be classified once, in userRefs or noUserTables (storage/userdata.go)", table)
+			}
+			cols, err := st.SchemaColumns(ctx, table)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range refs[table] {
+				if !slices.Contains(cols, c) {
+					t.Errorf("%s.%s is classified but not in the schema", table, c)
+				}
+			}
+			for _, c := range cols {
+				if table != "users" && userColumn.MatchString(c) && !slices.Contains(refs[table], c) {
+					t.Errorf("%s.%s may name a user but is not classified", table, c)
+				}
+			}
+		}
+		for table := range refs {
+			if !slices.Contains(schema, table) {
+				t.Errorf("%s is classified but not in the schema", table)
+			}
+		}
+	})
+}
+
+// ada returns the admin that fill makes, and the inactive editor.
+func ada(t *testing.T, st *storage.Store) (*storage.User, *storage.User) {
+	t.Helper()
+	a, err := st.UserByEmail(ctx, "a@example.dk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := st.UserByEmail(ctx, "b@example.dk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, b
+}
+
+func TestExportUser(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		fill(t, st)
+		a, _ := ada(t, st)
+		data, err := st.ExportUser(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		refs, _ := storage.PrivacyClassification()
+		for table := range refs {
+			if _, ok := data[table]; !ok {
+				t.Errorf("the export has no entry for %s", table)
+			}
+		}
+		// What fill gives Ada is there; what it gives the other user is not.
+		for _, table := range []string{"users", "sessions", "audit_log", "material_transitions", "review_rounds",
+			"review_reviewers", "comments", "pending_versions", "notifications", "mail_optouts", "mails",
+			"materials", "social_channels", "social_posts", "social_grants"} {
+			if len(data[table]) == 0 {
+				t.Errorf("the export has no rows of %s", table)
+			}
+		}
+		for _, table := range []string{"user_tokens", "user_schools"} {
+			if len(data[table]) != 0 {
+				t.Errorf("the export has another user's %s: %v", table, data[table])
+			}
+		}
+		if got := data["users"][0]["email"]; got != "a@example.dk" {
+			t.Errorf("exported e-mail %v", got)
+		}
+		if got := data["audit_log"][0]["at"]; !strings.HasSuffix(fmt.Sprint(got), "Z") {
+			t.Errorf("a time is exported as %v, want RFC 3339", got)
+		}
+		b, err := json.Marshal(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, secret := range []string{"password_hash", "id_hash", "token_hash", "state_hash", `"v1.x"`} {
+			if strings.Contains(string(b), secret) {
+				t.Errorf("the export holds %s", secret)
+			}
+		}
+		if _, err := st.ExportUser(ctx, 9999); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("an unknown user: %v", err)
+		}
+	})
+}
+
+func TestAnonymiseUser(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		fill(t, st)
+		a, other := ada(t, st)
+		if err := st.AnonymiseUser(ctx, a.ID, a.ID); !errors.Is(err, storage.ErrSelf) {
+			t.Errorf("anonymising oneself: %v", err)
+		}
+		if err := st.AnonymiseUser(ctx, a.ID, other.ID); !errors.Is(err, storage.ErrLastAdmin) {
+			t.Errorf("anonymising the last admin: %v", err)
+		}
+		if got, _ := st.UserByID(ctx, a.ID); got.Email != "a@example.dk" || !got.Active {
+			t.Fatalf("a refused anonymisation changed the user: %+v", got)
+		}
+		second := &storage.User{Email: "c@example.dk", Role: storage.RoleAdmin, Active: true}
+		if err := st.CreateUser(ctx, second); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.AnonymiseUser(ctx, a.ID, second.ID); err != nil {
+			t.Fatal(err)
+		}
+
+		got, err := st.UserByID(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.Anonymised() || got.Active || got.PasswordHash != "" || got.DisplayName() != storage.AnonymousName {
+			t.Errorf("after anonymising: %+v", got)
+		}
+		if u, err := st.SessionUser(ctx, "s", time.Now()); err == nil {
+			t.Errorf("the session still logs in %s", u.Email)
+		}
+		// No table keeps her address or name anywhere.
+		for _, table := range storage.TableNames() {
+			rows, err := st.TableRows(ctx, table)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s := fmt.Sprint(rows); strings.Contains(s, "a@example.dk") || strings.Contains(s, "Ada") {
+				t.Errorf("%s still holds her: %s", table, s)
+			}
+		}
+		// Her work stays, attributed to a former user.
+		data, err := st.ExportUser(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(data["comments"]) != 2 || len(data["review_reviewers"]) != 1 || len(data["materials"]) != 1 {
+			t.Errorf("her work: %d comments, %d verdicts, %d materials", len(data["comments"]),
+				len(data["review_reviewers"]), len(data["materials"]))
+		}
+		for _, table := range []string{"sessions", "notifications", "mail_optouts", "mails", "social_grants"} {
+			if len(data[table]) != 0 {
+				t.Errorf("%s kept %d rows", table, len(data[table]))
+			}
+		}
+		if got := data["audit_log"]; len(got) != 1 || got[0]["user_email"] == "" {
+			t.Errorf("audit entries: %v", got)
+		}
+		if err := st.AnonymiseUser(ctx, 9999, second.ID); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("an unknown user: %v", err)
+		}
+	})
+}
