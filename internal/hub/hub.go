@@ -160,7 +160,7 @@ func open(ctx context.Context, cfg Config, st *storage.Store, base *url.URL, pro
 	w, err := web.New(ctx, web.Config{
 		BaseURL: base, Proxies: proxies, Passwords: cfg.Passwords, Uploads: cfg.Uploads,
 		Logger: cfg.Logger, Version: cfg.Version, Notifier: notifier, Social: cfg.Social, Sealer: sealer,
-		PageCacheBytes: cfg.PageCacheBytes,
+		PageCacheBytes: cfg.PageCacheBytes, AuditRetention: cfg.AuditRetention,
 	}, st, blobs)
 	if err != nil {
 		return nil, err

@@ -1125,4 +1125,65 @@ var danish = map[string]string{
 	"import.problem.title-missing":    "Indlæg %s har ingen titel. Giv det en titel i WordPress, og eksportér igen.",
 	"import.problem.content-too-long": "Teksten er for lang til et materiale (%s byte).",
 	"import.problem.date-invalid":     "Datoen kan ikke læses: %s.",
+
+	// The privacy notice and what the hub keeps about people.
+	"privacy.title": "Privatlivspolitik",
+	"privacy.lead":  "Sådan behandler %s oplysninger om dig.",
+	"privacy.unfilled": "Teksten er ikke gjort færdig endnu: oplysningerne i firkantede parenteser mangler at " +
+		"blive udfyldt af sidens administrator.",
+	"privacy.kept": "Det gemmer siden",
+	"privacy.cookies": "Ingen cookies til sporing, statistik eller reklame. Kun medarbejdere, der logger ind, " +
+		"får en nødvendig cookie, der holder dem logget ind.",
+	"privacy.visits": "Besøg gennem delte links tælles pr. materiale, kanal og dag – uden IP-adresse, " +
+		"cookie eller klokkeslæt.",
+	"privacy.searches": "Søgninger, der ikke fandt noget, gemmes med søgeteksten og dagen, intet om den, " +
+		"der søgte; e-mailadresser og lange tal skjules, før de gemmes.",
+	"privacy.searches_kept":     "De slettes %d dage efter, at de sidst blev søgt.",
+	"privacy.searches_kept_one": "De slettes %d dag efter, at de sidst blev søgt.",
+	"privacy.accounts": "Medarbejdere, der skriver og redigerer, har en konto med navn, e-mailadresse, " +
+		"rolle og skoler; adgangskoden gemmes kun som en hash. Kontoen slettes efter aftale med " +
+		"administratoren, og det, man har skrevet, står derefter som skrevet af en tidligere bruger.",
+	"privacy.audit": "En logbog over redaktionelle handlinger og administration: hvem, hvad, hvornår og " +
+		"fra hvilken adresse. Kun administratorer kan læse den.",
+	"privacy.mail":     "Mails fra siden (invitationer, nye adgangskoder, beskeder) gemmes i %d dage.",
+	"privacy.mail_one": "Mails fra siden (invitationer, nye adgangskoder, beskeder) gemmes i %d dag.",
+	"privacy.requests": "Serverens log over forespørgsler gemmes ikke af siden selv; den går til " +
+		"driftsmiljøets log og opbevares efter kommunens driftsaftale.",
+	"privacy.rights": "Medarbejdere kan få udleveret alt, hvad siden gemmer om dem, og få deres " +
+		"personoplysninger slettet ved at kontakte sidens administrator.",
+	"privacy.kept_forever":  "De gemmes, indtil de slettes.",
+	"privacy.kept_days":     "De slettes efter %d dage.",
+	"privacy.kept_days_one": "De slettes efter %d dag.",
+
+	"ws.privacy.text": "Privatlivspolitikkens tekst",
+	"ws.privacy.text_help": "Markdown. Udfyld oplysningerne i firkantede parenteser. Listen over, hvad siden " +
+		"gemmer og hvor længe, kommer automatisk efter teksten.",
+	"ws.privacy.unfilled":     "%d oplysninger mangler at blive udfyldt:",
+	"ws.privacy.unfilled_one": "%d oplysning mangler at blive udfyldt:",
+	"ws.retention":            "Hvor længe data gemmes",
+	"ws.retention.help": "Antal dage. Et tomt felt betyder standarden. Oprydningen kører af sig selv " +
+		"flere gange i timen.",
+	"ws.retention.audit":  "Logbogen",
+	"ws.retention.visits": "Besøgstal fra delte links",
+	"ws.retention.missed": "Søgninger uden resultat (efter sidste søgning)",
+	"ws.retention.mail":   "Mails og afsluttede opgaver i køen",
+	"ws.retention.requests": "Serverens log over forespørgsler skrives til standard output og gemmes ikke " +
+		"af siden; hvor længe den gemmes, afgøres af driftsmiljøet (fx journald eller logplatformen).",
+	"ws.retention.default_days":    "Tom: %d dage. Tilladt: %d–%d dage.",
+	"ws.retention.default_forever": "Tom: gemmes, indtil de slettes. Tilladt: %d–%d dage (0: gemmes altid).",
+	"error.retention_days":         "Skriv et helt antal dage fra %d til %d.",
+	"error.self_anonymise":         "Du kan ikke slette din egen konto.",
+	"error.anonymise_confirm":      "Skriv brugerens e-mailadresse for at bekræfte sletningen.",
+	"ws.user.anonymised": "Brugerens personoplysninger er slettet. Det, brugeren skrev, står som skrevet af " +
+		"en tidligere bruger.",
+	"ws.user.anonymised_done": "Brugerens personoplysninger er slettet.",
+	"ws.user.data":            "Brugerens data",
+	"ws.user.export_help": "Hent alt, hvad siden gemmer om brugeren, som en JSON-fil, fx når brugeren beder " +
+		"om indsigt.",
+	"ws.user.export": "Hent brugerens data",
+	"ws.user.anonymise_help": "Slet brugerens personoplysninger: navn, e-mailadresse, adgangskode, " +
+		"sessioner, indbakke og mails. Materialer, versioner og kommentarer bliver, men står som skrevet af " +
+		"en tidligere bruger. Det kan ikke fortrydes.",
+	"ws.user.anonymise_confirm": "Skriv brugerens e-mailadresse for at bekræfte",
+	"ws.user.anonymise":         "Slet personoplysninger",
 }

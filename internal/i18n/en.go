@@ -1127,4 +1127,65 @@ var english = map[string]string{
 	"import.problem.title-missing":    "Post %s has no title. Give it one in WordPress and export again.",
 	"import.problem.content-too-long": "The text is too long for a resource (%s bytes).",
 	"import.problem.date-invalid":     "The date cannot be read: %s.",
+
+	// The privacy notice and what the hub keeps about people.
+	"privacy.title": "Privacy notice",
+	"privacy.lead":  "How %s handles information about you.",
+	"privacy.unfilled": "This text is not finished yet: the details in square brackets are still to be " +
+		"filled in by the site's administrator.",
+	"privacy.kept": "What the site keeps",
+	"privacy.cookies": "No cookies for tracking, statistics or advertising. Only staff who log in get a " +
+		"necessary cookie that keeps them logged in.",
+	"privacy.visits": "Visits through shared links are counted per resource, channel and day, without " +
+		"IP address, cookie or time of day.",
+	"privacy.searches": "Searches that found nothing are kept with the query and the day, nothing about " +
+		"who searched; e-mail addresses and long numbers are hidden before they are kept.",
+	"privacy.searches_kept":     "They are deleted %d days after they were last searched for.",
+	"privacy.searches_kept_one": "They are deleted %d day after they were last searched for.",
+	"privacy.accounts": "Staff who write and edit have an account with name, e-mail address, role and " +
+		"schools; the password is kept only as a hash. An account is deleted on request to the " +
+		"administrator, and what its owner wrote is then shown as written by a former user.",
+	"privacy.audit": "A log of editorial and administrative actions: who, what, when and from which " +
+		"address. Only administrators can read it.",
+	"privacy.mail":     "Mail from the site (invitations, new passwords, messages) is kept for %d days.",
+	"privacy.mail_one": "Mail from the site (invitations, new passwords, messages) is kept for %d day.",
+	"privacy.requests": "The server's request log is not kept by the site itself; it goes to the hosting " +
+		"environment's log and is kept as the municipality's hosting agreement says.",
+	"privacy.rights": "Staff can get everything the site keeps about them, and have their personal data " +
+		"deleted, by asking the site's administrator.",
+	"privacy.kept_forever":  "They are kept until they are deleted.",
+	"privacy.kept_days":     "They are deleted after %d days.",
+	"privacy.kept_days_one": "They are deleted after %d day.",
+
+	"ws.privacy.text": "Text of the privacy notice",
+	"ws.privacy.text_help": "Markdown. Fill in the details in square brackets. The list of what the site " +
+		"keeps, and for how long, follows the text by itself.",
+	"ws.privacy.unfilled":     "%d details are still to be filled in:",
+	"ws.privacy.unfilled_one": "%d detail is still to be filled in:",
+	"ws.retention":            "How long data is kept",
+	"ws.retention.help": "Number of days. An empty field means the default. The clean-up runs by itself " +
+		"several times an hour.",
+	"ws.retention.audit":  "The audit log",
+	"ws.retention.visits": "Visit counts from shared links",
+	"ws.retention.missed": "Searches without results (after the last search)",
+	"ws.retention.mail":   "Mail and finished tasks in the queue",
+	"ws.retention.requests": "The server's request log is written to standard output and not kept by the " +
+		"site; how long it is kept is up to the hosting environment (such as journald or the log platform).",
+	"ws.retention.default_days":    "Empty: %d days. Allowed: %d–%d days.",
+	"ws.retention.default_forever": "Empty: kept until deleted. Allowed: %d–%d days (0: always kept).",
+	"error.retention_days":         "Enter a whole number of days from %d to %d.",
+	"error.self_anonymise":         "You cannot delete your own account.",
+	"error.anonymise_confirm":      "Type the user's e-mail address to confirm the deletion.",
+	"ws.user.anonymised": "The user's personal data has been deleted. What they wrote is shown as written " +
+		"by a former user.",
+	"ws.user.anonymised_done": "The user's personal data has been deleted.",
+	"ws.user.data":            "The user's data",
+	"ws.user.export_help": "Download everything the site keeps about the user as a JSON file, for example " +
+		"when the user asks for access.",
+	"ws.user.export": "Download the user's data",
+	"ws.user.anonymise_help": "Delete the user's personal data: name, e-mail address, password, sessions, " +
+		"inbox and mail. Resources, versions and comments stay, shown as written by a former user. This " +
+		"cannot be undone.",
+	"ws.user.anonymise_confirm": "Type the user's e-mail address to confirm",
+	"ws.user.anonymise":         "Delete personal data",
 }

@@ -20,7 +20,7 @@ import (
 // is for the readability bands that material.Readability.Band returns.
 const keyFamilies = `(error|ws|list|site|home|material|theme|themes|school|schools|about|login|setup|` +
 	`kind|kinds|audience|grade|status|lang|lix|audit|a11y|consent|licence|review|withdraw|move|role|` +
-	`weekday|month|notify|feed|share)`
+	`weekday|month|notify|feed|share|privacy)`
 
 // keyPattern matches a string literal that names a message key.
 var keyPattern = regexp.MustCompile(`^` + keyFamilies + `\.[a-z0-9_.-]+$`)

@@ -184,7 +184,7 @@ type applier struct {
 // hubSegments are the first segments of the hub's own addresses
 // (internal/web's routes; a test there keeps the two equal).
 var hubSegments = []string{"brand", "delingsbillede", "feed", "healthz", "indlejr", "materialer", "media",
-	"oembed", "om", "redaktion", "robots.txt", "sitemap.xml", "skoler", "static", "temaer", "tilgaengelighed"}
+	"oembed", "om", "privatliv", "redaktion", "robots.txt", "sitemap.xml", "skoler", "static", "temaer", "tilgaengelighed"}
 
 // HubPath reports whether an old address, as storage.OldPath writes it,
 // is one the hub answers itself and so cannot redirect: the front page

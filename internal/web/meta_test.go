@@ -197,6 +197,7 @@ func TestSitePagesHaveCanonicalAddresses(t *testing.T) {
 			"/skoler/nordskolen":                   "/skoler/nordskolen",
 			"/om":                                  "/om",
 			"/tilgaengelighed":                     "/tilgaengelighed",
+			"/privatliv":                           "/privatliv",
 		} {
 			p := c.get(path)
 			if got := p.attr("link[rel=canonical]", "href"); got != site+want {

@@ -52,6 +52,10 @@ type Config struct {
 	// PageCacheBytes bounds the memory of the page cache; 0 is
 	// DefaultPageCacheBytes, and a negative value keeps no pages.
 	PageCacheBytes int64
+	// AuditRetention is how long the audit log is kept while the admins
+	// have set no period of their own (the --audit-days flag); the
+	// settings page and the privacy notice show it.
+	AuditRetention time.Duration
 }
 
 // Server handles every HTTP request of the hub.

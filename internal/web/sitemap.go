@@ -139,7 +139,8 @@ func (s *Server) sitemapURLs(r *http.Request) ([]sitemapURL, error) {
 	for _, sc := range schools {
 		urls = append(urls, at("/skoler/"+sc.Slug, bySchool[sc.ID]))
 	}
-	urls = append(urls, at("/om", time.Time{}), at("/tilgaengelighed", time.Time{}))
+	urls = append(urls, at("/om", time.Time{}), at("/tilgaengelighed", time.Time{}),
+		at("/privatliv", time.Time{}))
 	for _, p := range pages {
 		if material.ValidSlug(p.Slug) {
 			urls = append(urls, at("/materialer/"+p.Slug, p.Modified))

@@ -77,6 +77,7 @@ func TestSitemapListsThePublicPages(t *testing.T) {
 			site + "/skoler/nordskolen":             articleDate,
 			site + "/om":                            "",
 			site + "/tilgaengelighed":               "",
+			site + "/privatliv":                     "",
 			site + "/materialer/" + fx.article.Slug: articleDate,
 			site + "/materialer/" + fx.film.Slug:    "*",
 			site + "/materialer/" + fx.guide.Slug:   "*",

@@ -201,6 +201,8 @@ type WSUserPage struct {
 	WSUsersPage
 	Target *storage.User
 	Self   bool
+	// ConfirmEmail is the address typed to confirm an anonymisation.
+	ConfirmEmail string
 }
 
 func (s *Server) userTarget(r *http.Request) (*storage.User, error) {
@@ -249,6 +251,12 @@ func (s *Server) wsSaveUser(w http.ResponseWriter, r *http.Request) error {
 	p.Form = UserForm{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, SchoolIDs: current}
 
 	action := r.PostForm.Get("action")
+	if u.Anonymised() {
+		// A former user's account stays as it is: it has no address to
+		// send a link to and no one to give access to.
+		p.Problems.Add("active", "ws.user.anonymised")
+		return s.render(w, http.StatusUnprocessableEntity, "ws/user", p)
+	}
 	role, active, schools, what := u.Role, u.Active, current, ""
 	switch action {
 	case "save":
@@ -267,6 +275,8 @@ func (s *Server) wsSaveUser(w http.ResponseWriter, r *http.Request) error {
 		active, what = true, "user:reactivate"
 	case "link":
 		return s.sendUserLink(w, r, &p)
+	case "anonymise":
+		return s.anonymiseUser(w, r, &p)
 	default:
 		return errBadInput
 	}

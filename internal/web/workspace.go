@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"html/template"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -121,6 +122,7 @@ func (s *Server) wsBase(r *http.Request, titleKey string) (Base, error) {
 // message shown.
 var flashMessages = map[string]string{
 	"gemt":                      "ws.saved",
+	"anonymiseret":              "ws.user.anonymised_done",
 	"udgivet":                   "ws.published",
 	"tilbagetrukket":            "ws.unpublished",
 	"planlagt":                  "ws.scheduled",
@@ -248,13 +250,87 @@ type WSSettingsPage struct {
 	FetchHosts string
 	BadHost    string
 
+	// PrivacyText is the privacy notice's own text (Markdown); Unfilled
+	// lists the placeholders still in it.
+	PrivacyText string
+	Unfilled    []string
+	// Retain holds the retention periods as typed, by form field; an
+	// empty one is the default in Defaults.
+	Retain   map[string]string
+	Defaults storage.Retention
+
 	limits media.Limits
+}
+
+// retentionFields names the form field of each retention setting.
+var retentionFields = map[string]string{
+	"retain_audit": storage.KeyRetainAudit, "retain_visits": storage.KeyRetainVisits,
+	"retain_missed": storage.KeyRetainMissedSearch, "retain_mail": storage.KeyRetainMail,
+}
+
+// retentionBound returns the bounds of a retention form field.
+func retentionBound(field string) storage.RetentionBound {
+	for _, b := range storage.RetentionBounds {
+		if b.Key == retentionFields[field] {
+			return b
+		}
+	}
+	return storage.RetentionBound{}
+}
+
+// readRetention reads the retention fields of the settings form into p
+// and notes those that are not a number of days within their bounds.
+func (p *WSSettingsPage) readRetention(f url.Values) {
+	p.Retain = map[string]string{}
+	for field := range retentionFields {
+		v := strings.TrimSpace(f.Get(field))
+		p.Retain[field] = v
+		if v == "" {
+			continue
+		}
+		if n, ok := storage.ParseRetentionDays(v, retentionBound(field)); ok {
+			p.Retain[field] = strconv.Itoa(n)
+		} else {
+			p.Problems.Add(field, "error.retention_days")
+		}
+	}
+}
+
+// RetainField is one retention field of the settings form.
+type RetainField struct {
+	Name, Label, Help, Value string
+	Problems                 []string
+}
+
+// RetainField describes the retention field name, labelled by the key
+// label, whose default is def days.
+func (p WSSettingsPage) RetainField(name, label string, def int) RetainField {
+	b := retentionBound(name)
+	help := p.T("ws.retention.default_days", def, b.Min, b.Max)
+	if def == 0 {
+		help = p.T("ws.retention.default_forever", b.Min, b.Max)
+	}
+	return RetainField{Name: name, Label: p.T(label), Help: help, Value: p.Retain[name],
+		Problems: p.ProblemText(name)}
+}
+
+// retentionSettings returns the retention settings to store.
+func (p *WSSettingsPage) retentionSettings() map[string]string {
+	kv := map[string]string{}
+	for field, key := range retentionFields {
+		kv[key] = p.Retain[field]
+	}
+	return kv
 }
 
 // ProblemText returns the translated problems of field.
 func (p WSSettingsPage) ProblemText(field string) []string {
 	if field == "fetch_hosts" && p.Problems.Has(field) {
 		return []string{p.T("error.fetch_host", p.BadHost)}
+	}
+	if _, ok := retentionFields[field]; ok && p.Problems.Has(field) {
+		b := retentionBound(field)
+		return []string{p.T("error.retention_days", b.Min, b.Max)}
 	}
 	return problemTexts(p.Base, p.Problems, field, p.limits)
 }
@@ -274,6 +350,13 @@ func (s *Server) wsSettings(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.FetchHosts = kv[fetch.KeyAllowedHosts]
+	p.PrivacyText = privacyText(kv)
+	p.Unfilled = privacyPlaceholder.FindAllString(p.PrivacyText, -1)
+	p.Defaults = s.retention(nil)
+	p.Retain = map[string]string{}
+	for field, key := range retentionFields {
+		p.Retain[field] = kv[key]
+	}
 	if b.Brand.LogoID != 0 {
 		p.Logo, _ = s.store.GetMedia(r.Context(), b.Brand.LogoID) // a missing logo shows as none
 	}
@@ -298,7 +381,9 @@ func (s *Server) wsSaveSettings(w http.ResponseWriter, r *http.Request) error {
 		limits: s.cfg.Uploads, A11yContact: strings.TrimSpace(f.Get("a11y_contact")),
 		A11yIssues: f.Get("a11y_issues"), A11yReviewed: strings.TrimSpace(f.Get("a11y_reviewed")),
 		A11yURL: strings.TrimSpace(f.Get("a11y_url")), ReviewUnitOff: f.Get("review_unit_off") == "on",
-		FetchHosts: f.Get("fetch_hosts")}
+		FetchHosts: f.Get("fetch_hosts"), PrivacyText: f.Get("privacy_text"), Defaults: s.retention(nil)}
+	p.Unfilled = privacyPlaceholder.FindAllString(p.PrivacyText, -1)
+	p.readRetention(f)
 	logoID := keptID(f, "logo")
 	if logoID != 0 {
 		if p.Logo, err = s.store.GetMedia(r.Context(), logoID); err != nil || p.Logo.Class != string(media.Image) {
@@ -334,13 +419,16 @@ func (s *Server) wsSaveSettings(w http.ResponseWriter, r *http.Request) error {
 	if logoID != 0 {
 		logo = strconv.FormatInt(logoID, 10)
 	}
-	err = s.store.PutSettings(r.Context(), map[string]string{
+	kv := map[string]string{
 		brand.KeyName: p.Name, brand.KeyOwner: p.Owner, brand.KeyColour: c.Hex(), brand.KeyAbout: p.About,
 		brand.KeyLogo: logo, brand.KeyA11yContact: p.A11yContact, brand.KeyA11yIssues: p.A11yIssues,
 		brand.KeyA11yReviewed: p.A11yReviewed, brand.KeyA11yURL: p.A11yURL,
 		keyReviewUnitOff:      map[bool]string{true: "1", false: ""}[p.ReviewUnitOff],
 		fetch.KeyAllowedHosts: strings.Join(hosts, "\n"),
-	})
+		keyPrivacyText:        p.PrivacyText,
+	}
+	maps.Copy(kv, p.retentionSettings())
+	err = s.store.PutSettings(r.Context(), kv)
 	if err != nil {
 		return err
 	}
