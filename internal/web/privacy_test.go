@@ -207,5 +207,10 @@ func TestUserDataExportedAndAnonymised(t *testing.T) {
 		if !actions["user:export"] || !actions["user:anonymise"] {
 			t.Errorf("audit actions: %v", actions)
 		}
+		// No one can be invited under a former user's kind of address.
+		if p := admin.post("/redaktion/brugere", url.Values{"csrf": {csrf}, "role": {"editor"},
+			"email": {"tidligere-bruger-99@anonym.invalid"}}); p.status != http.StatusUnprocessableEntity {
+			t.Errorf("invite under a former user's address: %d", p.status)
+		}
 	})
 }

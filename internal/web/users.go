@@ -132,7 +132,9 @@ func (s *Server) wsInvite(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.Form = s.readUserForm(r, p.Schools, p.Problems)
-	if !auth.ValidEmail(p.Form.Email) {
+	// The .invalid addresses of former users (storage.AnonymiseUser)
+	// are no one's.
+	if !auth.ValidEmail(p.Form.Email) || (storage.User{Email: storage.NormalizeEmail(p.Form.Email)}).Anonymised() {
 		p.Problems.Add("email", "error.email")
 	}
 	status := http.StatusOK
