@@ -46,7 +46,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	jobInterval := f.Duration("job-interval", 30*time.Second,
 		"how often the scheduler looks for materials due to be published")
 	auditDays := f.Int("audit-days", 365,
-		"days the audit log (who did what, from which address) is kept; 0 keeps it forever")
+		"days the audit log (who did what, from which address) is kept while the admins set no period; "+
+			"0 keeps it forever")
 	pageCacheMB := f.Int("page-cache-mb", web.DefaultPageCacheBytes>>20,
 		"megabytes of memory for rendered, compressed public pages; 0 keeps none")
 	memoryMB := f.Int("memory-limit-mb", defaultMemoryLimitMB,
