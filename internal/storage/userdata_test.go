@@ -135,6 +135,11 @@ func TestAnonymiseUser(t *testing.T) {
 		if err := st.CreateUser(ctx, second); err != nil {
 			t.Fatal(err)
 		}
+		// Another admin's entry about her names her address in its subject.
+		if err := st.Audit(ctx, &storage.AuditEntry{UserID: second.ID, UserEmail: second.Email,
+			Action: "user:update", Subject: "bruger 1: a@example.dk (admin)"}); err != nil {
+			t.Fatal(err)
+		}
 		if err := st.AnonymiseUser(ctx, a.ID, second.ID); err != nil {
 			t.Fatal(err)
 		}
