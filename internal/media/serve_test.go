@@ -20,6 +20,12 @@ func serveFixture(t *testing.T) (*httptest.Server, []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return serveFixtureOn(t, d)
+}
+
+// serveFixtureOn is serveFixture with the blob kept in d.
+func serveFixtureOn(t *testing.T, d Blobs) (*httptest.Server, []byte) {
+	t.Helper()
 	data := make([]byte, 2000)
 	for i := range data {
 		data[i] = byte(i * 7)
@@ -52,7 +58,18 @@ type serveCase struct {
 }
 
 func TestServe(t *testing.T) {
-	srv, data := serveFixture(t)
+	disk, err := NewDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s3, _ := newTestS3(t, false)
+	for name, store := range map[string]Blobs{"disk": disk, "s3": s3} {
+		t.Run(name, func(t *testing.T) { testServe(t, store) })
+	}
+}
+
+func testServe(t *testing.T, store Blobs) {
+	srv, data := serveFixtureOn(t, store)
 	size := strconv.Itoa(len(data))
 	for _, tt := range serveCases(size) {
 		t.Run(tt.name, func(t *testing.T) {
@@ -96,6 +113,14 @@ func serveCases(size string) []serveCase {
 			func(d []byte) []byte { return d[len(d)-500:] }, map[string]string{
 				"Content-Range": fmt.Sprintf("bytes 1500-1999/%s", size),
 				"Content-Type":  "video/webm",
+			}},
+		{"a middle part", typeMP4, "bytes=1000-1099", 206,
+			func(d []byte) []byte { return d[1000:1100] }, map[string]string{
+				"Content-Range": "bytes 1000-1099/" + size,
+			}},
+		{"from an offset to the end", typeMP4, "bytes=1990-", 206,
+			func(d []byte) []byte { return d[1990:] }, map[string]string{
+				"Content-Range": "bytes 1990-1999/" + size,
 			}},
 		{"past the end", typeMP4, "bytes=5000-6000", 416, nil, map[string]string{
 			"Content-Range": "bytes */" + size,
