@@ -34,8 +34,12 @@ func exportHub(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	f := newFlags("export", exportSummary, stderr)
 	format := f.String("format", "", "how materials are written: markdown or json (required)")
 	revisions := f.Bool("revisions", false, "include every saved version of every material")
-	data, database := hubFlags(f)
+	data, database, s3 := hubFlags(f)
 	if err := f.parse(args); err != nil {
+		return err
+	}
+	s3cfg, err := s3.config()
+	if err != nil {
 		return err
 	}
 	if *format != export.FormatMarkdown && *format != export.FormatJSON {
@@ -51,7 +55,7 @@ func exportHub(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := hubExists(*data, *database); err != nil {
 		return err
 	}
-	st, blobs, err := openStore(ctx, *data, *database)
+	st, blobs, err := openStore(ctx, *data, *database, s3cfg)
 	if err != nil {
 		return err
 	}
@@ -88,8 +92,12 @@ they set one with "Glemt adgangskode?" on the login page.
 // bindeled import.
 func importBindeled(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newFlags("import bindeled", importBindeledSummary, stderr)
-	data, database := hubFlags(f)
+	data, database, s3 := hubFlags(f)
 	if err := f.parse(args); err != nil {
+		return err
+	}
+	s3cfg, err := s3.config()
+	if err != nil {
 		return err
 	}
 	dir, err := oneFolder(f.Args(), "import bindeled")
@@ -98,7 +106,7 @@ func importBindeled(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 
-	st, blobs, err := openStore(ctx, *data, *database)
+	st, blobs, err := openStore(ctx, *data, *database, s3cfg)
 	if err != nil {
 		return err
 	}
@@ -145,7 +153,8 @@ func hubExists(data, database string) error {
 
 // openStore opens and migrates the database and the media folder, and
 // loads nothing into them.
-func openStore(ctx context.Context, data, database string) (*storage.Store, media.Blobs, error) {
+func openStore(ctx context.Context, data, database string, s3 media.S3Config) (*storage.Store, media.Blobs,
+	error) {
 	dsn := database
 	if dsn == "" {
 		dsn = filepath.Join(data, hub.DatabaseFile)
@@ -158,10 +167,10 @@ func openStore(ctx context.Context, data, database string) (*storage.Store, medi
 		st.Close()
 		return nil, nil, err
 	}
-	blobs, err := media.NewDisk(filepath.Join(data, "media"))
+	blobs, err := hub.OpenBlobs(ctx, data, s3)
 	if err != nil {
 		st.Close()
-		return nil, nil, fmt.Errorf("media folder: %w", err)
+		return nil, nil, err
 	}
 	return st, blobs, nil
 }

@@ -57,15 +57,57 @@ func (f envFlags) parse(args []string) error {
 	return f.Parse(args)
 }
 
-// passwordFlags registers the cost of password hashing.
 // hubFlags adds the flags that name the hub a command works on: its data
-// folder and, for PostgreSQL, its database.
-func hubFlags(f envFlags) (data, database *string) {
+// folder, for PostgreSQL its database, and for media in S3 its bucket.
+func hubFlags(f envFlags) (data, database *string, s3 *s3Flags) {
 	data = f.String("data", "./data", "folder for the SQLite database and media files")
 	database = f.String("database", "", "PostgreSQL URL (postgres://…); empty uses SQLite in --data")
-	return data, database
+	return data, database, mediaS3Flags(f)
 }
 
+// The environment variables that hold the S3 credentials. They are never
+// flags, so they do not show in the process list.
+const (
+	envS3AccessKey = "BINDELED_S3_ACCESS_KEY"
+	envS3SecretKey = "BINDELED_S3_SECRET_KEY"
+)
+
+// s3Flags is where media are kept when not in the data folder.
+type s3Flags struct {
+	cfg media.S3Config
+}
+
+// mediaS3Flags registers the S3-compatible bucket for media.
+func mediaS3Flags(f envFlags) *s3Flags {
+	s := &s3Flags{}
+	f.StringVar(&s.cfg.Endpoint, "media-s3-endpoint", "",
+		"S3-compatible server for media as host[:port], e.g. s3.eu-north-1.amazonaws.com;\n"+
+			"empty keeps media in --data. The keys come from "+envS3AccessKey+" and "+envS3SecretKey)
+	f.StringVar(&s.cfg.Bucket, "media-s3-bucket", "", "bucket for media (required with --media-s3-endpoint)")
+	f.StringVar(&s.cfg.Prefix, "media-s3-prefix", "", "put before every object name, e.g. media/")
+	f.StringVar(&s.cfg.Region, "media-s3-region", "", "the bucket's region; empty asks the server")
+	f.BoolVar(&s.cfg.PathStyle, "media-s3-path-style", false,
+		"address the bucket in the path (host/bucket/key), as MinIO and most servers but AWS need")
+	f.BoolVar(&s.cfg.Insecure, "media-s3-insecure", false,
+		"speak plain HTTP instead of HTTPS; only to a server on this machine (loopback)")
+	return s
+}
+
+// config returns the S3 store's configuration with its keys from the
+// environment, or a zero one when no S3 flag was given.
+func (s *s3Flags) config() (media.S3Config, error) {
+	c := s.cfg
+	if !c.Enabled() && c.Prefix == "" && c.Region == "" && !c.PathStyle && !c.Insecure {
+		return media.S3Config{}, nil
+	}
+	c.AccessKey, c.SecretKey = os.Getenv(envS3AccessKey), os.Getenv(envS3SecretKey)
+	if err := c.Check(); err != nil {
+		return media.S3Config{}, fmt.Errorf("--media-s3-*: %w", err)
+	}
+	return c, nil
+}
+
+// passwordFlags registers the cost of password hashing.
 func passwordFlags(f envFlags) *auth.Params {
 	p := auth.DefaultParams()
 	f.Func("password-memory", fmt.Sprintf("argon2id memory in KiB (default %d); lower only for tests", p.Memory),

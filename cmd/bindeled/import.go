@@ -110,7 +110,7 @@ func importUsage() string {
 func runImport(ctx context.Context, name string, format importFormat, args []string, stdout,
 	stderr io.Writer) error {
 	f := newFlags("import "+name, format.usage+"\n\n"+importSummary, stderr)
-	data, database := hubFlags(f)
+	data, database, s3 := hubFlags(f)
 	dryRun := f.Bool("dry-run", false, "print what the import would do and store nothing")
 	skip := f.Bool("skip-invalid", false, "leave out the items that cannot be imported, and report them")
 	ownWork := f.Bool("own-work", false, "answer the consent questions of items that bring no answers:\n"+
@@ -118,6 +118,10 @@ func runImport(ctx context.Context, name string, format importFormat, args []str
 	limits := uploadFlags(f)
 	read := format.flags(f.FlagSet)
 	if err := f.parse(args); err != nil {
+		return err
+	}
+	s3cfg, err := s3.config()
+	if err != nil {
 		return err
 	}
 	if f.NArg() != 1 {
@@ -133,7 +137,7 @@ func runImport(ctx context.Context, name string, format importFormat, args []str
 			return err
 		}
 	}
-	h, err := hub.Open(ctx, hub.Config{DataDir: *data, Database: *database,
+	h, err := hub.Open(ctx, hub.Config{DataDir: *data, Database: *database, MediaS3: s3cfg,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		return err

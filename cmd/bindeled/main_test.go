@@ -43,3 +43,38 @@ func TestServeRefusesBadMemoryFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestServeRefusesBadS3Flags: media settings that cannot work stop the
+// start with a message that says what to fix.
+func TestServeRefusesBadS3Flags(t *testing.T) {
+	t.Setenv(envS3AccessKey, "AKID")
+	t.Setenv(envS3SecretKey, "secret")
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--media-s3-endpoint", "127.0.0.1:9"}, "bucket"},
+		{[]string{"--media-s3-bucket", "b"}, "endpoint"},
+		{[]string{"--media-s3-region", "eu-north-1"}, "endpoint"},
+		{[]string{"--media-s3-endpoint", "https://s3.example", "--media-s3-bucket", "b"}, "without scheme"},
+		{[]string{"--media-s3-endpoint", "s3.example", "--media-s3-bucket", "b", "--media-s3-insecure"}, "loopback"},
+		{[]string{"--media-s3-endpoint", "s3.example", "--media-s3-bucket", "b", "--media-s3-prefix", "/m"},
+			"prefix"},
+	}
+	for _, tt := range tests {
+		var out, errOut bytes.Buffer
+		args := append([]string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0"}, tt.args...)
+		err := run(context.Background(), args, strings.NewReader(""), &out, &errOut)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q: %v; want a refusal about %s", tt.args, err, tt.want)
+		}
+	}
+
+	t.Setenv(envS3SecretKey, "")
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), []string{"serve", "--data", t.TempDir(), "--media-s3-endpoint", "s3.example",
+		"--media-s3-bucket", "b"}, strings.NewReader(""), &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), envS3SecretKey) {
+		t.Errorf("no secret: %v; want a refusal naming %s", err, envS3SecretKey)
+	}
+}

@@ -19,11 +19,15 @@ until it is done.
 
 func reindex(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newFlags("reindex", reindexSummary, stderr)
-	data, database := hubFlags(f)
+	data, database, s3 := hubFlags(f)
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	h, err := hub.Open(ctx, hub.Config{DataDir: *data, Database: *database,
+	s3cfg, err := s3.config()
+	if err != nil {
+		return err
+	}
+	h, err := hub.Open(ctx, hub.Config{DataDir: *data, Database: *database, MediaS3: s3cfg,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		return err

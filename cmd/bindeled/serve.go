@@ -23,7 +23,9 @@ folder, and on first start loads the starter materials. When no user exists
 it prints a one-time link (valid for an hour) that creates the first admin.
 
 PostgreSQL: give --database postgres://USER@HOST:5432/DBNAME (or set
-BINDELED_DATABASE). Media files stay in --data.
+BINDELED_DATABASE). Media files stay in --data unless --media-s3-endpoint
+and --media-s3-bucket name an S3-compatible bucket, with the keys in
+BINDELED_S3_ACCESS_KEY and BINDELED_S3_SECRET_KEY.
 
 E-mail (invitations, password links, notifications) is off until
 --smtp-host is given; it then needs --smtp-from and --base-url. Give the
@@ -36,7 +38,7 @@ store their tokens encrypted; without it only channels by hand work.`
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newFlags("serve", serveSummary, stderr)
 	addr := f.String("addr", ":8080", "address to listen on")
-	data, database := hubFlags(f)
+	data, database, s3 := hubFlags(f)
 	baseURL := f.String("base-url", "", "public address for absolute links, e.g. https://skoleoghjem.example.dk")
 	starter := f.Bool("starter", true, "load the starter materials into a new, empty hub")
 	proxies := f.String("trusted-proxies", "",
@@ -58,6 +60,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	smtp := mailFlags(f)
 	socialCfg, secretKey := socialFlags(f)
 	if err := f.parse(args); err != nil {
+		return err
+	}
+	s3cfg, err := s3.config()
+	if err != nil {
 		return err
 	}
 	var key []byte
@@ -89,7 +95,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer stop()
 
 	h, err := hub.Open(ctx, hub.Config{
-		Addr: *addr, DataDir: *data, Database: *database, BaseURL: *baseURL,
+		Addr: *addr, DataDir: *data, Database: *database, MediaS3: s3cfg, BaseURL: *baseURL,
 		TrustedProxies: *proxies, Starter: *starter, Passwords: *passwords, Uploads: *uploads,
 		Logger: log, Version: versionString(), JobInterval: *jobInterval,
 		AuditRetention: time.Duration(*auditDays) * 24 * time.Hour, Mail: *smtp, Social: *socialCfg,

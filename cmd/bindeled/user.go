@@ -29,9 +29,13 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	role := f.String("role", "editor", "admin, editor, reviewer or contributor")
 	schoolList := f.String("school", "",
 		"for a contributor: the school's address name (slug); several separated by commas")
-	data, database := hubFlags(f)
+	data, database, s3 := hubFlags(f)
 	passwords := passwordFlags(f)
 	if err := f.parse(args); err != nil {
+		return err
+	}
+	s3cfg, err := s3.config()
+	if err != nil {
 		return err
 	}
 
@@ -61,7 +65,7 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return err
 	}
 
-	h, err := hub.Open(ctx, hub.Config{DataDir: *data, Database: *database, Passwords: *passwords,
+	h, err := hub.Open(ctx, hub.Config{DataDir: *data, Database: *database, MediaS3: s3cfg, Passwords: *passwords,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		return err

@@ -53,6 +53,9 @@ type Config struct {
 	// Social holds the platforms' addresses; empty fields are the real
 	// hosts.
 	Social social.Config
+	// MediaS3 keeps media in an S3-compatible bucket; when it is not
+	// enabled they are kept in DataDir.
+	MediaS3 media.S3Config
 	// SecretKey seals the platforms' tokens (social.KeySize bytes); nil
 	// leaves the hub unable to store or use any token.
 	SecretKey []byte
@@ -105,9 +108,12 @@ func open(ctx context.Context, cfg Config, st *storage.Store, base *url.URL, pro
 	if err := st.Migrate(ctx, cfg.Logger); err != nil {
 		return nil, err
 	}
-	blobs, err := media.NewDisk(filepath.Join(cfg.DataDir, "media"))
+	blobs, err := OpenBlobs(ctx, cfg.DataDir, cfg.MediaS3)
 	if err != nil {
-		return nil, fmt.Errorf("media folder: %w", err)
+		return nil, err
+	}
+	if cfg.MediaS3.Enabled() {
+		cfg.Logger.Info("media kept in S3", "store", cfg.MediaS3.String())
 	}
 	if cfg.Starter {
 		if err := LoadStarter(ctx, st, blobs, cfg.Logger); err != nil {
@@ -168,6 +174,23 @@ func open(ctx context.Context, cfg Config, st *storage.Store, base *url.URL, pro
 	poster.Images = w // a post shows the material's share image
 	return &Hub{Store: st, Blobs: blobs, Web: w, Jobs: runner, Notifier: notifier, Poster: poster, baseURL: base,
 		log: cfg.Logger}, nil
+}
+
+// OpenBlobs opens the media store: the S3 bucket s3 names when it is
+// enabled, or else the folder "media" in dataDir.
+func OpenBlobs(ctx context.Context, dataDir string, s3 media.S3Config) (media.Blobs, error) {
+	if s3.Enabled() {
+		s, err := media.NewS3(s3)
+		if err == nil {
+			err = s.Check(ctx)
+		}
+		return s, err
+	}
+	d, err := media.NewDisk(filepath.Join(dataDir, "media"))
+	if err != nil {
+		return nil, fmt.Errorf("media folder: %w", err)
+	}
+	return d, nil
 }
 
 // newPoster builds what sends posts to the social channels. A post must

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -64,10 +65,26 @@ func (c S3Config) Check() error {
 	case c.AccessKey == "" || c.SecretKey == "":
 		return errors.New("media S3: give both the access key in BINDELED_S3_ACCESS_KEY " +
 			"and the secret key in BINDELED_S3_SECRET_KEY")
+	case c.Insecure && !isLoopback(c.Endpoint):
+		return fmt.Errorf("media S3: plain HTTP is only for a server on this machine, and %q is not a loopback "+
+			"address; use HTTPS", c.Endpoint)
 	case strings.HasPrefix(c.Prefix, "/") || strings.Contains(c.Prefix, ".."):
 		return fmt.Errorf("media S3: prefix %q: it may neither start with a slash nor hold two dots", c.Prefix)
 	}
 	return nil
+}
+
+// isLoopback reports whether the host of a host[:port] is this machine.
+func isLoopback(endpoint string) bool {
+	host, _, err := net.SplitHostPort(endpoint)
+	if err != nil {
+		host = strings.Trim(endpoint, "[]")
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // String describes the store for logs, without the credentials.
@@ -108,6 +125,19 @@ func NewS3(c S3Config) (*S3, error) {
 		return nil, fmt.Errorf("media S3: %w", err)
 	}
 	return &S3{core: minio.Core{Client: cl}, bucket: c.Bucket, prefix: c.Prefix}, nil
+}
+
+// Check asks the server whether the bucket is there, so a wrong name,
+// address or key is found at start rather than at the first upload.
+func (s *S3) Check(ctx context.Context) error {
+	ok, err := s.core.Client.BucketExists(ctx, s.bucket)
+	if err != nil {
+		return fmt.Errorf("media S3: reach bucket %s at %s: %w", s.bucket, s.core.Client.EndpointURL().Host, err)
+	}
+	if !ok {
+		return fmt.Errorf("media S3: bucket %s does not exist at %s", s.bucket, s.core.Client.EndpointURL().Host)
+	}
+	return nil
 }
 
 // object returns the object name of a key.

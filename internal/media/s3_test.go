@@ -153,6 +153,9 @@ func TestS3ConfigCheck(t *testing.T) {
 		{"path", func(c *S3Config) { c.Endpoint = "s3.example/x" }, "without scheme or path"},
 		{"no bucket", func(c *S3Config) { c.Bucket = "" }, "bucket"},
 		{"no secret", func(c *S3Config) { c.SecretKey = "" }, "BINDELED_S3_SECRET_KEY"},
+		{"http to another host", func(c *S3Config) { c.Endpoint = "s3.example"; c.Insecure = true }, "loopback"},
+		{"http to loopback", func(c *S3Config) { c.Endpoint = "[::1]:9000"; c.Insecure = true }, ""},
+		{"http to localhost", func(c *S3Config) { c.Endpoint = "localhost"; c.Insecure = true }, ""},
 		{"absolute prefix", func(c *S3Config) { c.Prefix = "/m/" }, "prefix"},
 	}
 	for _, tt := range tests {
@@ -254,4 +257,15 @@ func normalised(t *testing.T, base, method, header, value string) string {
 	}
 	b.WriteString(boundary.ReplaceAllString(string(body), "BOUNDARY"))
 	return boundary.ReplaceAllString(b.String(), "BOUNDARY")
+}
+
+func TestS3Check(t *testing.T) {
+	s, _ := newTestS3(t, false)
+	if err := s.Check(context.Background()); err != nil {
+		t.Fatalf("check of the right bucket: %v", err)
+	}
+	s.bucket = "other"
+	if err := s.Check(context.Background()); err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("check of a missing bucket: %v", err)
+	}
 }
