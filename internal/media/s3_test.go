@@ -6,11 +6,15 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/bindeled/bindeled/internal/media/s3test"
@@ -103,6 +107,39 @@ func roundTrip(t *testing.T, s *S3, srv *s3test.Server, size int) {
 	}
 	if _, err := s.Open(ctx, key); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("open after delete: %v, want fs.ErrNotExist", err)
+	}
+}
+
+// TestS3VirtualHosted addresses the bucket in the host name, as AWS
+// wants: bindeled.example.com, which the test certificate covers, is
+// dialled at the test server.
+func TestS3VirtualHosted(t *testing.T) {
+	srv := s3test.New(testS3Config)
+	ts := httptest.NewTLSServer(srv)
+	defer ts.Close()
+	tr := ts.Client().Transport.(*http.Transport).Clone()
+	var mu sync.Mutex
+	var hosts []string
+	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		mu.Lock()
+		hosts = append(hosts, addr)
+		mu.Unlock()
+		return (&net.Dialer{}).DialContext(ctx, network, ts.Listener.Addr().String())
+	}
+	_, port, _ := net.SplitHostPort(ts.Listener.Addr().String())
+	s, err := NewS3(S3Config{Endpoint: "example.com:" + port, Bucket: testS3Config.Bucket,
+		Region: testS3Config.Region, AccessKey: testS3Config.AccessKey, SecretKey: testS3Config.SecretKey,
+		Transport: tr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// roundTrip looks the object up under the prefix; this store has none.
+	s.prefix = "media/"
+	roundTrip(t, s, srv, 5000)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(hosts) == 0 || hosts[0] != "bindeled.example.com:"+port {
+		t.Errorf("dialled %v, want the bucket's own host name", hosts)
 	}
 }
 
@@ -267,5 +304,66 @@ func TestS3Check(t *testing.T) {
 	s.bucket = "other"
 	if err := s.Check(context.Background()); err == nil || !strings.Contains(err.Error(), "does not exist") {
 		t.Errorf("check of a missing bucket: %v", err)
+	}
+}
+
+// countingReader yields n bytes of a pattern and counts what was read.
+type countingReader struct {
+	n    int64
+	read atomic.Int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	done := c.read.Load()
+	if done >= c.n {
+		return 0, io.EOF
+	}
+	p = p[:min(int64(len(p)), c.n-done)]
+	for i := range p {
+		p[i] = byte((done + int64(i)) % 251)
+	}
+	c.read.Add(int64(len(p)))
+	return len(p), nil
+}
+
+// TestS3PutStreams uploads a file of five and a bit parts and checks, as
+// each part arrives, that the store has read at most one part beyond it:
+// the file is never whole in memory.
+func TestS3PutStreams(t *testing.T) {
+	srv := s3test.New(testS3Config)
+	src := &countingReader{n: 5*S3PartSize + 100}
+	var parts, ahead atomic.Int64
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n, err := strconv.ParseInt(r.URL.Query().Get("partNumber"), 10, 64); err == nil {
+			parts.Add(1)
+			if read := src.read.Load(); read > (n+1)*S3PartSize {
+				ahead.Store(read - n*S3PartSize)
+			}
+		}
+		srv.ServeHTTP(w, r)
+	}))
+	defer ts.Close()
+	s, err := NewS3(S3Config{Endpoint: strings.TrimPrefix(ts.URL, "http://"), Bucket: testS3Config.Bucket,
+		Region: testS3Config.Region, AccessKey: testS3Config.AccessKey, SecretKey: testS3Config.SecretKey,
+		PathStyle: true, Insecure: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	n, err := s.Put(context.Background(), "abcdef.webm", src)
+	if err != nil || n != src.n {
+		t.Fatalf("put: %d bytes, %v", n, err)
+	}
+	if parts.Load() != 6 {
+		t.Errorf("%d parts sent, want 6", parts.Load())
+	}
+	if a := ahead.Load(); a != 0 {
+		t.Errorf("the store had read %d bytes beyond a part being sent, more than one part", a)
+	}
+	got, _ := srv.Object("abcdef.webm")
+	want := make([]byte, src.n)
+	(&countingReader{n: src.n}).Read(want)
+	if !bytes.Equal(got, want) {
+		t.Errorf("the stored object (%d bytes) is not what was put", len(got))
 	}
 }

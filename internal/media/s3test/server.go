@@ -1,7 +1,8 @@
 // Package s3test is an S3-compatible server for tests. It keeps one
 // bucket in memory and implements what the media store's client uses:
 // PUT, GET (with a Range and If-Match), HEAD and DELETE of objects,
-// multipart uploads, and the bucket's location. Every request must be
+// multipart uploads, and the bucket's location; the bucket is named in
+// the path or in the host name. Every request must be
 // signed with AWS Signature Version 4 by its one access key, checked the
 // way S3 does: the canonical request, the string to sign, the key derived
 // from the secret, the body against x-amz-content-sha256 or each chunk's
@@ -14,6 +15,7 @@ import (
 	"encoding/hex"
 	"encoding/xml"
 	"fmt"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -97,7 +99,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	bucket, key, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	bucket, key := s.bucketAndKey(r)
 	if bucket != s.cfg.Bucket {
 		writeError(w, r, http.StatusNotFound, "NoSuchBucket", "the bucket does not exist")
 		return
@@ -126,6 +128,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeError(w, r, http.StatusNotImplemented, "NotImplemented", "not implemented by this test server")
 	}
+}
+
+// bucketAndKey reads the bucket from the host name (bucket.host/key) or
+// else from the path (host/bucket/key).
+func (s *Server) bucketAndKey(r *http.Request) (string, string) {
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if strings.HasPrefix(host, s.cfg.Bucket+".") {
+		return s.cfg.Bucket, strings.TrimPrefix(r.URL.Path, "/")
+	}
+	bucket, key, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	return bucket, key
 }
 
 // bucketOp answers the bucket's location and whether it exists.
