@@ -41,6 +41,7 @@ type running struct {
 	base   string
 	link   string
 	stderr *bytes.Buffer
+	log    *syncBuffer // the log, when started by startInstance
 	done   chan error
 }
 
