@@ -53,13 +53,13 @@ func TestTwoInstances(t *testing.T) {
 	fb := socialtest.NewFacebook(t)
 	li := socialtest.NewLinkedIn(t)
 
-	common := []string{"--database", dsn, "--job-interval", "200ms",
+	s3Flags := []string{"--media-s3-endpoint", strings.TrimPrefix(s3srv.URL, "http://"),
+		"--media-s3-bucket", s3cfg.Bucket, "--media-s3-prefix", "media/", "--media-s3-region", s3cfg.Region,
+		"--media-s3-path-style", "--media-s3-insecure"}
+	common := append([]string{"--database", dsn, "--job-interval", "200ms",
 		"--secret-key", base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{9}, 32)),
-		"--media-s3-endpoint", strings.TrimPrefix(s3srv.URL, "http://"), "--media-s3-bucket", s3cfg.Bucket,
-		"--media-s3-prefix", "media/", "--media-s3-region", s3cfg.Region, "--media-s3-path-style",
-		"--media-s3-insecure",
 		"--facebook-graph-url", fb.URL(), "--facebook-dialog-url", fb.URL(),
-		"--linkedin-api-url", li.URL(), "--linkedin-oauth-url", li.URL() + "/oauth"}
+		"--linkedin-api-url", li.URL(), "--linkedin-oauth-url", li.URL() + "/oauth"}, s3Flags...)
 	dataA, dataB := t.TempDir(), t.TempDir()
 	a := startInstance(t, bin, append([]string{"--data", dataA}, common...)...)
 	b := startInstance(t, bin, append([]string{"--data", dataB}, common...)...)
@@ -78,8 +78,19 @@ func TestTwoInstances(t *testing.T) {
 	addChannels(t, c, b, fb, li)
 
 	planned, at := planPublication(t, c, a, b)
-	publishedOnOneServedByOther(t, c, a, b, s3, dataA, dataB)
+	cover := publishedOnOneServedByOther(t, c, a, b, s3, dataA, dataB)
 	plannedOnce(t, a, b, planned, at, fb, li)
+
+	// An export of the hub reads its media from the bucket.
+	dir := filepath.Join(t.TempDir(), "eksport")
+	args := append([]string{"export", "--format", "json", "--data", t.TempDir(), "--database", dsn}, s3Flags...)
+	if out, err := exec.Command(bin, append(args, dir)...).CombinedOutput(); err != nil {
+		t.Fatalf("export: %v\n%s", err, out)
+	}
+	stored, _ := s3.Object("media/" + cover)
+	if got, err := os.ReadFile(filepath.Join(dir, "media", cover)); err != nil || !bytes.Equal(got, stored) {
+		t.Errorf("the exported cover %s: %d bytes, %v", cover, len(got), err)
+	}
 
 	if _, refused, _ := s3.Stats(); refused != 0 {
 		t.Errorf("the S3 server refused %d requests of the hubs", refused)
@@ -339,9 +350,10 @@ func planPublication(t *testing.T, c *http.Client, a, b *instance) (string, time
 }
 
 // publishedOnOneServedByOther publishes an article with a cover on a and
-// measures how soon b serves it, its listing and its cover.
+// measures how soon b serves it, its listing and its cover, whose key it
+// returns.
 func publishedOnOneServedByOther(t *testing.T, c *http.Client, a, b *instance, s3 *s3test.Server,
-	dataA, dataB string) {
+	dataA, dataB string) string {
 	t.Helper()
 	edit, fields := createApproved(t, c, a, "Madpakker på to servere", testJPEG(t))
 	reader := newBrowser()
@@ -358,9 +370,12 @@ func publishedOnOneServedByOther(t *testing.T, c *http.Client, a, b *instance, s
 
 	move(t, c, edit, fields, "publish", "udgivet")
 	published := time.Now()
-	waitFor(t, func() bool { _, status := getDoc(t, reader, b.base+slug); return status == http.StatusOK })
+	waitFor(t, "the page served by the other instance", func() bool {
+		_, status := getDoc(t, reader, b.base+slug)
+		return status == http.StatusOK
+	})
 	page := time.Since(published)
-	waitFor(t, func() bool {
+	waitFor(t, "the material in the other instance's kept listing", func() bool {
 		doc, _ := getDoc(t, reader, b.base+"/materialer")
 		return doc.Find("a[href='"+slug+"']").Length() == 1
 	})
@@ -383,6 +398,7 @@ func publishedOnOneServedByOther(t *testing.T, c *http.Client, a, b *instance, s
 			t.Errorf("media files on disk in %s: %v", dir, files)
 		}
 	}
+	return key
 }
 
 // rangesFromOther fetches the cover through a whole, and through b in
@@ -434,13 +450,14 @@ func fetch(t *testing.T, u, rng string, want int) []byte {
 	return body
 }
 
-// waitFor polls ok every 10 ms until it holds, for up to 5 s.
-func waitFor(t *testing.T, ok func() bool) {
+// waitFor polls ok every 10 ms until it holds, for up to 5 s; what
+// names it in the failure.
+func waitFor(t *testing.T, what string, ok func() bool) {
 	t.Helper()
 	start := time.Now()
 	for !ok() {
 		if time.Since(start) > 5*time.Second {
-			t.Fatal("still not so after 5 s")
+			t.Fatalf("%s: still not so after 5 s", what)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
