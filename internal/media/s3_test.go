@@ -367,3 +367,24 @@ func TestS3PutStreams(t *testing.T) {
 		t.Errorf("the stored object (%d bytes) is not what was put", len(got))
 	}
 }
+
+// TestS3AsksForTheRegion: without a region the store learns the bucket's
+// from the server and signs for it.
+func TestS3AsksForTheRegion(t *testing.T) {
+	srv := s3test.New(testS3Config)
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	s, err := NewS3(S3Config{Endpoint: strings.TrimPrefix(ts.URL, "http://"), Bucket: testS3Config.Bucket,
+		Prefix: "media/", AccessKey: testS3Config.AccessKey, SecretKey: testS3Config.SecretKey, PathStyle: true,
+		Insecure: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	roundTrip(t, s, srv, 100)
+	// The first question, signed for us-east-1 as clients do when they
+	// know no region, is refused with the region in the answer, as a
+	// regional S3 endpoint does; everything after is signed for it.
+	if _, refused, _ := srv.Stats(); refused != 1 {
+		t.Errorf("%d requests refused, want only the first", refused)
+	}
+}

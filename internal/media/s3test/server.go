@@ -95,7 +95,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.refused.Add(1)
 		ae := asAuthError(err)
-		writeError(w, r, ae.status, ae.code, ae.msg)
+		if ae.region != "" {
+			w.Header().Set("X-Amz-Bucket-Region", ae.region)
+		}
+		writeErrorIn(w, r, ae.status, ae.code, ae.msg, ae.region)
 		return
 	}
 
@@ -377,6 +380,12 @@ func writeXML(w http.ResponseWriter, v any) {
 
 // writeError sends S3's error document; a HEAD gets the status alone.
 func writeError(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
+	writeErrorIn(w, r, status, code, msg, "")
+}
+
+// writeErrorIn is writeError with the bucket's region in the document,
+// when it is given.
+func writeErrorIn(w http.ResponseWriter, r *http.Request, status int, code, msg, region string) {
 	if r.Method == http.MethodHead {
 		w.WriteHeader(status)
 		return
@@ -385,8 +394,9 @@ func writeError(w http.ResponseWriter, r *http.Request, status int, code, msg st
 		XMLName  xml.Name `xml:"Error"`
 		Code     string
 		Message  string
+		Region   string `xml:",omitempty"`
 		Resource string
-	}{Code: code, Message: msg, Resource: r.URL.Path}) // plain strings always marshal
+	}{Code: code, Message: msg, Region: region, Resource: r.URL.Path}) // plain strings always marshal
 	w.Header().Set("Content-Type", "application/xml")
 	w.WriteHeader(status)
 	_, _ = w.Write(append([]byte(xml.Header), out...)) // the client may hang up

@@ -88,7 +88,7 @@ func TestSignatureChecks(t *testing.T) {
 			"RequestTimeTooSkewed"},
 		{"wrong region", func(r *http.Request, b []byte) {
 			Sign(r, b, cfg.AccessKey, cfg.SecretKey, "us-east-1", time.Now())
-		}, nil, body, 403, "AuthorizationHeaderMalformed"},
+		}, nil, body, 400, "<Region>eu-north-1</Region>"},
 		{"date header replaced", good, func(r *http.Request) {
 			r.Header.Set("X-Amz-Date", time.Now().Add(-time.Minute).UTC().Format(amzDateFormat))
 		}, body, 403, "SignatureDoesNotMatch"},

@@ -35,12 +35,17 @@ type authError struct {
 	status int
 	code   string
 	msg    string
+	region string // the bucket's region, for an error about the region
 }
 
 func (e *authError) Error() string { return e.code + ": " + e.msg }
 
 func denied(code, format string, args ...any) *authError {
 	return &authError{status: http.StatusForbidden, code: code, msg: fmt.Sprintf(format, args...)}
+}
+
+func badRequest(code, msg string) *authError {
+	return &authError{status: http.StatusBadRequest, code: code, msg: msg}
 }
 
 // authorization is a parsed Authorization header.
@@ -110,7 +115,7 @@ func (v verifier) verify(r *http.Request) ([]byte, error) {
 
 	payload := r.Header.Get("X-Amz-Content-Sha256")
 	if payload == "" {
-		return nil, &authError{http.StatusBadRequest, "InvalidRequest", "x-amz-content-sha256 is required"}
+		return nil, badRequest("InvalidRequest", "x-amz-content-sha256 is required")
 	}
 	canonical, err := canonicalRequest(r, a.signedHeaders, payload)
 	if err != nil {
@@ -140,7 +145,13 @@ func (v verifier) checkCredential(r *http.Request, a authorization) (string, err
 		return "", denied("RequestTimeTooSkewed",
 			"the difference between the request time and the server's time is too large")
 	}
-	if a.date != when[:8] || a.region != v.region || a.service != "s3" {
+	if a.region != v.region {
+		// As S3 does, the answer names the bucket's region, which a client
+		// that does not know it learns from here.
+		return "", &authError{status: http.StatusBadRequest, code: "AuthorizationHeaderMalformed",
+			msg: fmt.Sprintf("the region '%s' is wrong; expecting '%s'", a.region, v.region), region: v.region}
+	}
+	if a.date != when[:8] || a.service != "s3" {
 		return "", denied("AuthorizationHeaderMalformed", "credential scope %s does not fit the request", a.scope())
 	}
 	for _, must := range []string{"host", "x-amz-date", "x-amz-content-sha256"} {
@@ -165,17 +176,17 @@ func (v verifier) body(r *http.Request, payload string, a authorization, key []b
 	}
 	data, err := io.ReadAll(r.Body)
 	if err != nil {
-		return nil, &authError{http.StatusBadRequest, "IncompleteBody", err.Error()}
+		return nil, badRequest("IncompleteBody", err.Error())
 	}
 	if payload == unsignedPayload {
 		return data, nil
 	}
 	if len(payload) != 64 || strings.ToLower(payload) != payload {
-		return nil, &authError{http.StatusBadRequest, "InvalidArgument", "x-amz-content-sha256 is not a hash"}
+		return nil, badRequest("InvalidArgument", "x-amz-content-sha256 is not a hash")
 	}
 	if hashHex(data) != payload {
-		return nil, &authError{http.StatusBadRequest, "XAmzContentSHA256Mismatch",
-			"the provided x-amz-content-sha256 header does not match what was computed"}
+		return nil, badRequest("XAmzContentSHA256Mismatch",
+			"the provided x-amz-content-sha256 header does not match what was computed")
 	}
 	return data, nil
 }
@@ -186,8 +197,8 @@ func (v verifier) body(r *http.Request, payload string, a authorization, key []b
 func readChunks(r *http.Request, key []byte, when, scope, seed string) ([]byte, error) {
 	decoded, err := strconv.ParseInt(r.Header.Get("X-Amz-Decoded-Content-Length"), 10, 64)
 	if err != nil || decoded < 0 {
-		return nil, &authError{http.StatusBadRequest, "MissingContentLength",
-			"x-amz-decoded-content-length is needed for a streaming upload"}
+		return nil, badRequest("MissingContentLength",
+			"x-amz-decoded-content-length is needed for a streaming upload")
 	}
 	br := bufio.NewReader(r.Body)
 	var out bytes.Buffer
@@ -198,14 +209,14 @@ func readChunks(r *http.Request, key []byte, when, scope, seed string) ([]byte, 
 			return nil, err
 		}
 		if int64(out.Len())+size > decoded {
-			return nil, &authError{http.StatusBadRequest, "IncompleteBody", "chunks longer than declared"}
+			return nil, badRequest("IncompleteBody", "chunks longer than declared")
 		}
 		chunk := make([]byte, size)
 		if _, err := io.ReadFull(br, chunk); err != nil {
-			return nil, &authError{http.StatusBadRequest, "IncompleteBody", "chunk cut short"}
+			return nil, badRequest("IncompleteBody", "chunk cut short")
 		}
 		if crlf, err := br.Peek(2); err != nil || string(crlf) != "\r\n" {
-			return nil, &authError{http.StatusBadRequest, "IncompleteBody", "chunk not followed by CRLF"}
+			return nil, badRequest("IncompleteBody", "chunk not followed by CRLF")
 		}
 		_, _ = br.Discard(2) // peeked just above
 
@@ -221,7 +232,7 @@ func readChunks(r *http.Request, key []byte, when, scope, seed string) ([]byte, 
 		}
 	}
 	if int64(out.Len()) != decoded {
-		return nil, &authError{http.StatusBadRequest, "IncompleteBody", "chunks shorter than declared"}
+		return nil, badRequest("IncompleteBody", "chunks shorter than declared")
 	}
 	return out.Bytes(), nil
 }
@@ -229,7 +240,7 @@ func readChunks(r *http.Request, key []byte, when, scope, seed string) ([]byte, 
 // chunkHeader reads "hex-size;chunk-signature=sig\r\n".
 func chunkHeader(br *bufio.Reader) (int64, string, error) {
 	line, err := br.ReadString('\n')
-	bad := &authError{http.StatusBadRequest, "IncompleteBody", "malformed chunk header"}
+	bad := badRequest("IncompleteBody", "malformed chunk header")
 	if err != nil || !strings.HasSuffix(line, "\r\n") || len(line) > 4096 {
 		return 0, "", bad
 	}
@@ -363,5 +374,5 @@ func asAuthError(err error) *authError {
 	if errors.As(err, &ae) {
 		return ae
 	}
-	return &authError{http.StatusBadRequest, "InvalidRequest", err.Error()}
+	return badRequest("InvalidRequest", err.Error())
 }
