@@ -1,230 +1,190 @@
-package auth
+package auth_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/bindeled/bindeled/internal/auth"
+	"github.com/bindeled/bindeled/internal/storage"
+	"github.com/bindeled/bindeled/internal/storage/storagetest"
 )
 
+// t0 starts a minute and an hour, so windows of either length start there.
 var t0 = time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
 
-// step is one call in a limiter scenario: at offset `at`, Allow(key) is
-// expected to return allow, and RetryAfter(key) afterwards to return retry.
+// step is one call in a limiter scenario: at offset `at`, Take(key) is
+// expected to return wait (0 when the attempt is counted).
 type step struct {
-	at    time.Duration
-	key   string
-	allow bool
-	retry time.Duration
+	at   time.Duration
+	key  string
+	wait time.Duration
 }
 
-func TestLimiterSlidingWindow(t *testing.T) {
-	tests := []struct {
-		name   string
-		limit  int
-		window time.Duration
-		steps  []step
-	}{
-		{"limit then refuse", 3, time.Minute, []step{
-			{0, "a", true, 0},
-			{time.Second, "a", true, 0},
-			{2 * time.Second, "a", true, 58 * time.Second},
-			{3 * time.Second, "a", false, 57 * time.Second},
-			{59 * time.Second, "a", false, time.Second},
-		}},
-		{"window slides one attempt at a time", 2, time.Minute, []step{
-			{0, "a", true, 0},
-			{30 * time.Second, "a", true, 30 * time.Second},
-			{59 * time.Second, "a", false, time.Second},
-			{60 * time.Second, "a", true, 30 * time.Second},
-			{61 * time.Second, "a", false, 29 * time.Second},
-			{90 * time.Second, "a", true, 30 * time.Second},
-		}},
-		{"refusals are not recorded", 1, time.Minute, []step{
-			{0, "a", true, time.Minute},
-			{10 * time.Second, "a", false, 50 * time.Second},
-			{50 * time.Second, "a", false, 10 * time.Second},
-			{60 * time.Second, "a", true, time.Minute},
-		}},
-		{"keys are independent", 1, time.Minute, []step{
-			{0, "a", true, time.Minute},
-			{0, "b", true, time.Minute},
-			{time.Second, "a", false, 59 * time.Second},
-			{time.Second, "A", true, time.Minute},
-		}},
-		{"clock going backwards", 2, time.Minute, []step{
-			{10 * time.Second, "a", true, 0},
-			{0, "a", true, 70 * time.Second},
-			{5 * time.Second, "a", false, 65 * time.Second},
-			{70 * time.Second, "a", true, 0},
-		}},
-	}
-
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			l := NewLimiter(tt.limit, tt.window)
-
-			for i, s := range tt.steps {
-				now := t0.Add(s.at)
-				if got := l.Allow(s.key, now); got != s.allow {
-					t.Fatalf("step %d: Allow(%q) = %v; want %v", i, s.key, got, s.allow)
-				}
-
-				if got := l.RetryAfter(s.key, now); got != s.retry {
-					t.Fatalf("step %d: RetryAfter(%q) = %v; want %v", i, s.key, got, s.retry)
-				}
-			}
-		})
-	}
-}
-
-func TestLimiterReset(t *testing.T) {
-	l := NewLimiter(1, time.Hour)
-
+func TestLimiterFixedWindow(t *testing.T) {
 	tests := []struct {
 		name  string
-		reset string
-		want  bool
+		limit int
+		steps []step
 	}{
-		{"other key keeps the block", "b", false},
-		{"own key lifts it", "a", true},
+		{"limit then refuse until the window ends", 3, []step{
+			{0, "a", 0},
+			{time.Second, "a", 0},
+			{2 * time.Second, "a", 0},
+			{3 * time.Second, "a", 57 * time.Second},
+			{59 * time.Second, "a", time.Second},
+			{60 * time.Second, "a", 0},
+		}},
+		{"refusals are not counted", 1, []step{
+			{0, "a", 0},
+			{10 * time.Second, "a", 50 * time.Second},
+			{50 * time.Second, "a", 10 * time.Second},
+			{60 * time.Second, "a", 0},
+			{61 * time.Second, "a", 59 * time.Second},
+		}},
+		{"keys are independent", 1, []step{
+			{0, "a", 0},
+			{0, "b", 0},
+			{time.Second, "a", 59 * time.Second},
+			{time.Second, "A", 0},
+		}},
 	}
-
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			l.Reset("a")
-			l.Allow("a", t0)
-			l.Reset(tt.reset)
-
-			if got := l.Allow("a", t0.Add(time.Second)); got != tt.want {
-				t.Fatalf("Allow after Reset(%q) = %v; want %v", tt.reset, got, tt.want)
-			}
-		})
-	}
-}
-
-func TestLimiterRetryAfterUnknownKey(t *testing.T) {
-	l := NewLimiter(1, time.Minute)
-
-	if got := l.RetryAfter("nobody", t0); got != 0 || l.Len() != 0 {
-		t.Fatalf("RetryAfter = %v with %d keys; want 0 with 0 keys", got, l.Len())
-	}
-}
-
-func TestLimiterEvictsLeastRecentlyUsed(t *testing.T) {
-	tests := []struct {
-		name      string
-		keys      []string // each allowed once at second i
-		touch     string   // refused attempt after the keys, keeping it fresh
-		forgotten string
-		kept      string
-	}{
-		{"oldest goes", []string{"a", "b", "c", "d"}, "", "a", "d"},
-		{"a refused attempt keeps a key", []string{"a", "b", "c", "d"}, "a", "b", "a"},
-	}
-
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			l := NewLimiter(1, time.Hour)
-			l.maxKeys = 3
-
-			for i, k := range tt.keys[:3] {
-				l.Allow(k, t0.Add(time.Duration(i)*time.Second))
-			}
-
-			if tt.touch != "" {
-				l.Allow(tt.touch, t0.Add(10*time.Second))
-			}
-
-			l.Allow(tt.keys[3], t0.Add(20*time.Second))
-
-			if l.Len() != 3 {
-				t.Fatalf("Len = %d; want 3", l.Len())
-			}
-
-			if l.RetryAfter(tt.forgotten, t0.Add(30*time.Second)) != 0 {
-				t.Fatalf("%q still remembered", tt.forgotten)
-			}
-
-			if l.RetryAfter(tt.kept, t0.Add(30*time.Second)) == 0 {
-				t.Fatalf("%q forgotten", tt.kept)
-			}
-		})
-	}
-}
-
-func TestLimiterPrunesStaleKeys(t *testing.T) {
-	tests := []struct {
-		name  string
-		later time.Duration
-		want  int
-	}{
-		{"inside the window", 30 * time.Second, 1001},
-		{"after the window", 61 * time.Second, 1},
-	}
-
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			l := NewLimiter(5, time.Minute)
-			for i := range 1000 {
-				l.Allow(fmt.Sprint("key", i), t0)
-			}
-
-			l.Allow("fresh", t0.Add(tt.later))
-
-			if got := l.Len(); got != tt.want {
-				t.Fatalf("Len = %d; want %d", got, tt.want)
-			}
-		})
-	}
-}
-
-func TestLimiterLongKeys(t *testing.T) {
-	l := NewLimiter(1, time.Minute)
-	long := strings.Repeat("x", 1<<20)
-
-	tests := []struct {
-		key  string
-		want bool
-	}{
-		{long, true},
-		{long, false},
-		{long + "y", true},
-		{long[:len(long)-1], true},
-	}
-
-	for i, tt := range tests {
-		if got := l.Allow(tt.key, t0); got != tt.want {
-			t.Fatalf("call %d: Allow = %v; want %v", i, got, tt.want)
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				l := auth.NewLimiter(st, tt.name, tt.limit, time.Minute)
+				for i, s := range tt.steps {
+					got, err := l.Take(context.Background(), s.key, t0.Add(s.at))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if got != s.wait {
+						t.Errorf("step %d (%s at %v): wait %v, want %v", i, s.key, s.at, got, s.wait)
+					}
+				}
+			})
 		}
-	}
+	})
 }
 
+func TestLimiterGiveBackAndReset(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		ctx := context.Background()
+		l := auth.NewLimiter(st, "login", 2, time.Hour)
+		other := auth.NewLimiter(st, "other", 1, time.Hour)
+		take := func(at time.Duration) time.Duration {
+			t.Helper()
+			wait, err := l.Take(ctx, "a", t0.Add(at))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return wait
+		}
+		take(0)
+		take(time.Minute)
+		if wait := take(2 * time.Minute); wait != 58*time.Minute {
+			t.Fatalf("third attempt: wait %v, want 58m", wait)
+		}
+
+		// An attempt given back can be made again.
+		if err := l.GiveBack(ctx, "a", t0.Add(3*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		if wait := take(4 * time.Minute); wait != 0 {
+			t.Errorf("after giving one back: wait %v, want 0", wait)
+		}
+		if wait := take(5 * time.Minute); wait == 0 {
+			t.Error("two attempts counted after giving one back and taking one")
+		}
+
+		// Another bucket counts the same key apart.
+		if wait, err := other.Take(ctx, "a", t0); err != nil || wait != 0 {
+			t.Errorf("other bucket: wait %v, %v; want 0", wait, err)
+		}
+
+		if err := l.Reset(ctx, "a"); err != nil {
+			t.Fatal(err)
+		}
+		if wait := take(6 * time.Minute); wait != 0 {
+			t.Errorf("after reset: wait %v, want 0", wait)
+		}
+		if wait, _ := other.Take(ctx, "a", t0); wait == 0 {
+			t.Error("reset of one bucket cleared another")
+		}
+	})
+}
+
+// TestLimiterConcurrent makes attempts on one key from many goroutines at
+// once, across two stores on the same database as two instances would
+// be, and checks that exactly the limit is counted.
 func TestLimiterConcurrent(t *testing.T) {
-	const limit, workers, tries = 50, 8, 100
+	const limit, workers, tries = 20, 8, 10
 
-	l := NewLimiter(limit, time.Hour)
-
-	var allowed atomic.Int64
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			for i := range tries {
-				if l.Allow("shared", t0) {
-					allowed.Add(1)
+	for _, b := range storagetest.Backends(t) {
+		t.Run(string(b), func(t *testing.T) {
+			dsn := storagetest.DSN(t, b)
+			var limiters []*auth.Limiter
+			for range 2 {
+				st, err := storage.Open(context.Background(), dsn)
+				if err != nil {
+					t.Fatal(err)
 				}
+				t.Cleanup(func() { _ = st.Close() })
+				if err := st.Migrate(context.Background(), storagetest.Logger()); err != nil {
+					t.Fatal(err)
+				}
+				limiters = append(limiters, auth.NewLimiter(st, "login", limit, time.Hour))
+			}
 
-				l.Allow(fmt.Sprint("own", w, i), t0)
+			var allowed atomic.Int64
+			var wg sync.WaitGroup
+			for w := range workers {
+				wg.Go(func() {
+					for range tries {
+						wait, err := limiters[w%2].Take(context.Background(), "shared", t0)
+						if err != nil {
+							t.Error(err)
+							return
+						}
+						if wait == 0 {
+							allowed.Add(1)
+						}
+					}
+				})
+			}
+			wg.Wait()
+
+			if got := allowed.Load(); got != limit {
+				t.Fatalf("%d attempts allowed; want %d", got, limit)
 			}
 		})
 	}
+}
 
-	wg.Wait()
+// keyRecorder is a Counter that keeps the keys it is given.
+type keyRecorder struct{ keys []string }
 
-	if got := allowed.Load(); got != limit {
-		t.Fatalf("%d attempts allowed; want %d", got, limit)
+func (k *keyRecorder) TakeAttempt(_ context.Context, _, key string, _ time.Time, _ int) (bool, error) {
+	k.keys = append(k.keys, key)
+	return true, nil
+}
+
+func (k *keyRecorder) ReturnAttempt(context.Context, string, string, time.Time) error { return nil }
+func (k *keyRecorder) ClearAttempts(context.Context, string, string) error            { return nil }
+
+func TestLimiterHashesKeys(t *testing.T) {
+	rec := &keyRecorder{}
+	l := auth.NewLimiter(rec, "login", 1, time.Minute)
+	raw := "lærer@skole.example\x00192.0.2.7"
+	if _, err := l.Take(context.Background(), raw, t0); err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.keys) != 1 || len(rec.keys[0]) != 64 || strings.Contains(rec.keys[0], "skole") {
+		t.Errorf("stored keys %q; want one hex SHA-256 digest", rec.keys)
 	}
 }
 
@@ -238,7 +198,6 @@ func TestNewLimiterPanics(t *testing.T) {
 		{"negative limit", -1, time.Minute},
 		{"zero window", 1, 0},
 	}
-
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			defer func() {
@@ -246,37 +205,14 @@ func TestNewLimiterPanics(t *testing.T) {
 					t.Fatal("NewLimiter did not panic")
 				}
 			}()
-
-			NewLimiter(tt.limit, tt.window)
+			auth.NewLimiter(&keyRecorder{}, "x", tt.limit, tt.window)
 		})
 	}
 }
 
-func BenchmarkLimiterAllow(b *testing.B) {
-	keys := make([]string, 1<<12)
-	for i := range keys {
-		keys[i] = fmt.Sprintf("user%d@skole.example", i)
-	}
-
-	l := NewLimiter(10, time.Minute)
-	var n atomic.Int64
-
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			i := n.Add(1)
-			l.Allow(keys[i%int64(len(keys))], t0.Add(time.Duration(i)*time.Microsecond))
-		}
-	})
-}
-
-func BenchmarkLimiterAllowKeyRotation(b *testing.B) {
-	l := NewLimiter(5, time.Hour)
-
-	for i := range b.N {
-		l.Allow(fmt.Sprint("attacker", i), t0)
-	}
-
-	if l.Len() > MaxLimiterKeys {
-		b.Fatalf("Len = %d over the cap", l.Len())
-	}
+func ExampleLimiter() {
+	l := auth.NewLimiter(&keyRecorder{}, "login", 10, 15*time.Minute)
+	wait, err := l.Take(context.Background(), "192.0.2.7", t0)
+	fmt.Println(wait, err)
+	// Output: 0s <nil>
 }

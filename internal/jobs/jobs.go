@@ -39,6 +39,7 @@ type Store interface {
 	PruneVisits(ctx context.Context, day string) (int64, error)
 	PruneFinishedJobs(ctx context.Context, before time.Time) (int64, error)
 	Settings(ctx context.Context) (map[string]string, error)
+	PruneAttempts(ctx context.Context, now time.Time) (int64, error)
 	MaterialCreator(ctx context.Context, materialID int64) (int64, error)
 	ActiveUserIDs(ctx context.Context, roles ...storage.Role) ([]int64, error)
 	SchoolContributors(ctx context.Context, schoolID int64) ([]int64, error)
@@ -122,12 +123,14 @@ func (r *Runner) Run(ctx context.Context) {
 
 // Housekeeping deletes what is kept no longer than its time, as the
 // retention settings say (storage.Retention): audit log entries, channel
-// visit counts, searches that found nothing, mail and finished jobs. It
+// visit counts, searches that found nothing, mail and finished jobs; and
+// the login and password-link attempts of windows that have ended. It
 // also lets the social poster warn of tokens that expire soon.
 func (r *Runner) Housekeeping(ctx context.Context) {
 	if r.Social != nil {
 		r.Social.Housekeeping(ctx)
 	}
+	r.prune("rate limits", func() (int64, error) { return r.Store.PruneAttempts(ctx, r.now()) })
 	kv, err := r.Store.Settings(ctx)
 	if err != nil {
 		r.Log.Error("read retention settings", "err", err)

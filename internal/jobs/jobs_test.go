@@ -122,6 +122,27 @@ func TestHousekeepingPrunesTheAuditLog(t *testing.T) {
 	})
 }
 
+func TestHousekeepingPrunesEndedRateLimitWindows(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		now := time.Now()
+		for _, end := range []time.Time{now.Add(-time.Minute), now.Add(time.Hour)} {
+			if ok, err := st.TakeAttempt(ctx, "login-addr", "k", end, 1); err != nil || !ok {
+				t.Fatalf("take: %v %v", ok, err)
+			}
+		}
+		r := &jobs.Runner{Store: st, Log: storagetest.Logger(), Now: func() time.Time { return now }}
+		r.Housekeeping(ctx)
+		// The ended window is gone, so pruning again finds nothing; the
+		// current one is kept, so its limit still holds.
+		if n, err := st.PruneAttempts(ctx, now); err != nil || n != 0 {
+			t.Errorf("left %d ended windows (%v)", n, err)
+		}
+		if ok, err := st.TakeAttempt(ctx, "login-addr", "k", now.Add(time.Hour), 1); err != nil || ok {
+			t.Errorf("the current window was pruned: take = %v, %v", ok, err)
+		}
+	})
+}
+
 func TestPlannedUnpublishing(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
 		m := draft(t, st, "Kun i december", "## Jul\n\nTekst.")

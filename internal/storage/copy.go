@@ -31,6 +31,8 @@ var tables = []table{
 	{name: "themes", columns: []string{"id", "slug", "name", "description"}, key: "id", serial: true},
 	{name: "user_schools", columns: []string{"user_id", "school_id"}, key: "user_id, school_id"},
 	{name: "sessions", columns: []string{"id_hash", "user_id", "created_at", "expires_at"}, key: "id_hash"},
+	{name: "rate_limits", columns: []string{"bucket", "key_hash", "window_end", "attempts"},
+		key: "bucket, key_hash, window_end"},
 	{name: "setup_tokens", columns: []string{"token_hash", "purpose", "email", "role", "expires_at", "used_at"},
 		key: "token_hash"},
 	{name: "materials", columns: []string{"id", "kind", "title", "slug", "summary", "body", "school_id", "language",

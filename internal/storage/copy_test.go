@@ -73,6 +73,9 @@ func fill(t *testing.T, st *storage.Store) {
 		ExpiresAt: now.Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := st.TakeAttempt(ctx, "login-addr", "k", now.Add(time.Hour), 5); err != nil {
+		t.Fatal(err)
+	}
 	if err := st.CreateSetupToken(ctx, &storage.SetupToken{TokenHash: "t", Purpose: "first-admin",
 		ExpiresAt: now}); err != nil {
 		t.Fatal(err)

@@ -79,8 +79,11 @@ func (s *Server) forgot(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := time.Now()
 	addr := s.cfg.Proxies.ClientIP(r).String()
-	if !s.resetByAddr.Allow(addr, now) || !s.resetByAccount.Allow(email, now) {
-		wait := max(s.resetByAddr.RetryAfter(addr, now), s.resetByAccount.RetryAfter(email, now))
+	wait, err := s.takeAll(r.Context(), []limitedKey{{s.resetByAddr, addr}, {s.resetByAccount, email}}, now)
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
 		s.log.Warn("password link rate limited", "request_id", state(r).requestID)
 		w.Header().Set("Retry-After", fmt.Sprint(int(wait.Seconds())+1))
 		b, _ := s.base(r, "")

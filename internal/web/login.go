@@ -56,8 +56,13 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	now := time.Now()
 	addr := s.cfg.Proxies.ClientIP(r).String()
 	accountAddr := email + "\x00" + addr
-	wait := max(s.byAddr.RetryAfter(addr, now), s.byAccountAddr.RetryAfter(accountAddr, now),
-		s.byAccount.RetryAfter(email, now))
+	limits := []limitedKey{{s.byAddr, addr}, {s.byAccountAddr, accountAddr}, {s.byAccount, email}}
+	// The attempt counts before the password is checked, so that attempts
+	// made at the same moment on any instance cannot pass the limit.
+	wait, err := s.takeAll(r.Context(), limits, now)
+	if err != nil {
+		return err
+	}
 	if wait > 0 {
 		s.log.Warn("login rate limited", "request_id", state(r).requestID)
 		w.Header().Set("Retry-After", fmt.Sprint(int(wait.Seconds())+1))
@@ -68,15 +73,15 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 
 	u, err := s.checkLogin(r.Context(), email, password)
 	if err != nil {
-		// Only failures count, so a busy shared address is not stopped.
-		s.byAddr.Allow(addr, now)
-		s.byAccountAddr.Allow(accountAddr, now)
-		s.byAccount.Allow(email, now)
 		s.log.Info("login failed", "request_id", state(r).requestID)
 		b, _ := s.base(r, "")
 		return s.renderLogin(w, r, http.StatusUnauthorized, email, next, b.T("error.login"))
 	}
-	s.byAccountAddr.Reset(accountAddr)
+	// Only failures count, so a busy shared address is not stopped.
+	s.giveBack(r, []limitedKey{limits[0], limits[2]}, now)
+	if err := s.byAccountAddr.Reset(r.Context(), accountAddr); err != nil {
+		s.log.Error("reset login limit", "request_id", state(r).requestID, "err", err)
+	}
 	if err := s.startSession(w, r, u); err != nil {
 		return err
 	}
@@ -239,4 +244,43 @@ func (s *Server) readGuestForm(w http.ResponseWriter, r *http.Request) error {
 		return errCSRF
 	}
 	return nil
+}
+
+// limitedKey is a limit and the key an attempt counts under in it.
+type limitedKey struct {
+	limiter *auth.Limiter
+	key     string
+}
+
+// takeAll counts an attempt at now under every limit. When one refuses,
+// the attempts already counted are given back, and takeAll returns how
+// long until the next attempt would be allowed.
+func (s *Server) takeAll(ctx context.Context, limits []limitedKey, now time.Time) (time.Duration, error) {
+	for i, l := range limits {
+		wait, err := l.limiter.Take(ctx, l.key, now)
+		if err == nil && wait == 0 {
+			continue
+		}
+		for _, taken := range limits[:i] {
+			if err := taken.limiter.GiveBack(ctx, taken.key, now); err != nil {
+				s.log.Error("give back attempt", "err", err)
+			}
+		}
+		if err != nil {
+			return 0, fmt.Errorf("rate limit: %w", err)
+		}
+		return wait, nil
+	}
+	return 0, nil
+}
+
+// giveBack takes back the attempts counted at now under limits, for a
+// request that turned out not to count. A failure is logged: the count
+// ends with its window anyway.
+func (s *Server) giveBack(r *http.Request, limits []limitedKey, now time.Time) {
+	for _, l := range limits {
+		if err := l.limiter.GiveBack(r.Context(), l.key, now); err != nil {
+			s.log.Error("give back attempt", "request_id", state(r).requestID, "err", err)
+		}
+	}
 }

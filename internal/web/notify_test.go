@@ -28,7 +28,7 @@ func newMailHub(t *testing.T, st *storage.Store) *hubT {
 	}
 	base, _ := url.Parse("https://hub.example.dk")
 	w, err := web.New(ctx, web.Config{Passwords: auth.TestParams(), Logger: testLogger(t), BaseURL: base,
-		LoginLimit: 5, LoginWindow: time.Minute,
+		LoginLimit: 5, LoginWindow: 24 * time.Hour,
 		Notifier: notify.New(st, base.String(), true, testLogger(t))}, st, blobs)
 	if err != nil {
 		t.Fatal(err)

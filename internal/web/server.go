@@ -79,7 +79,8 @@ type Server struct {
 	sealer   *social.Sealer
 	// Failed logins are limited per account from one address, per address,
 	// and per account from everywhere with a higher bound, so that a
-	// stranger cannot lock a user out from another address.
+	// stranger cannot lock a user out from another address. The counts
+	// live in the database, shared by every instance.
 	byAccountAddr *auth.Limiter
 	byAddr        *auth.Limiter
 	byAccount     *auth.Limiter
@@ -156,11 +157,11 @@ func New(ctx context.Context, cfg Config, st *storage.Store, blobs media.Blobs) 
 		facebook:       social.NewFacebook(cfg.Social),
 		linkedin:       social.NewLinkedIn(cfg.Social),
 		sealer:         cfg.Sealer,
-		resetByAddr:    auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow),
-		resetByAccount: auth.NewLimiter(3, cfg.LoginWindow),
-		byAccountAddr:  auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow),
-		byAddr:         auth.NewLimiter(cfg.LoginLimit*5, cfg.LoginWindow),
-		byAccount:      auth.NewLimiter(cfg.LoginLimit*10, cfg.LoginWindow),
+		resetByAddr:    auth.NewLimiter(st, "reset-addr", cfg.LoginLimit, cfg.LoginWindow),
+		resetByAccount: auth.NewLimiter(st, "reset-account", 3, cfg.LoginWindow),
+		byAccountAddr:  auth.NewLimiter(st, "login-account-addr", cfg.LoginLimit, cfg.LoginWindow),
+		byAddr:         auth.NewLimiter(st, "login-addr", cfg.LoginLimit*5, cfg.LoginWindow),
+		byAccount:      auth.NewLimiter(st, "login-account", cfg.LoginLimit*10, cfg.LoginWindow),
 		pageCache:      newPageCache(max(cfg.PageCacheBytes, 0)),
 	}
 	s.routes = s.routeTable()

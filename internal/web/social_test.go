@@ -49,7 +49,7 @@ func newSocialHub(t *testing.T, st *storage.Store, withKey bool) *socialHub {
 		t.Fatal(err)
 	}
 	w, err := web.New(ctx, web.Config{Passwords: auth.TestParams(), Logger: testLogger(t), LoginLimit: 5,
-		LoginWindow: time.Minute, Social: h.cfg, Sealer: h.sealer}, st, blobs)
+		LoginWindow: 24 * time.Hour, Social: h.cfg, Sealer: h.sealer}, st, blobs)
 	if err != nil {
 		t.Fatal(err)
 	}
