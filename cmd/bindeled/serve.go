@@ -33,7 +33,11 @@ password in BINDELED_SMTP_PASSWORD rather than on the command line.
 
 Social channels: Facebook Pages and LinkedIn organisation pages need
 BINDELED_SECRET_KEY (32 random bytes, e.g. openssl rand -base64 32) to
-store their tokens encrypted; without it only channels by hand work.`
+store their tokens encrypted; without it only channels by hand work.
+
+Metrics: --metrics-addr 127.0.0.1:9464 serves /metrics in Prometheus format
+on a listener of its own, never on the site's address; keep it on loopback
+or a private network.`
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newFlags("serve", serveSummary, stderr)
@@ -55,6 +59,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	memoryMB := f.Int("memory-limit-mb", defaultMemoryLimitMB,
 		"soft limit in megabytes for the Go heap, where the collector works harder; 0 for none "+
 			"(GOMEMLIMIT, when set, wins)")
+	metricsAddr := f.String("metrics-addr", "",
+		"address for /metrics in Prometheus format, apart from the site, e.g. 127.0.0.1:9464; empty serves none")
 	passwords := passwordFlags(f)
 	uploads := uploadFlags(f)
 	smtp := mailFlags(f)
@@ -99,7 +105,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		TrustedProxies: *proxies, Starter: *starter, Passwords: *passwords, Uploads: *uploads,
 		Logger: log, Version: versionString(), JobInterval: *jobInterval,
 		AuditRetention: time.Duration(*auditDays) * 24 * time.Hour, Mail: *smtp, Social: *socialCfg,
-		SecretKey: key, PageCacheBytes: pageCacheBytes(*pageCacheMB),
+		SecretKey: key, PageCacheBytes: pageCacheBytes(*pageCacheMB), MetricsAddr: *metricsAddr,
 	})
 	if err != nil {
 		return err

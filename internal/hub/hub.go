@@ -20,6 +20,7 @@ import (
 	"github.com/bindeled/bindeled/internal/jobs"
 	"github.com/bindeled/bindeled/internal/mail"
 	"github.com/bindeled/bindeled/internal/media"
+	"github.com/bindeled/bindeled/internal/metrics"
 	"github.com/bindeled/bindeled/internal/notify"
 	"github.com/bindeled/bindeled/internal/social"
 	"github.com/bindeled/bindeled/internal/storage"
@@ -59,6 +60,9 @@ type Config struct {
 	// SecretKey seals the platforms' tokens (social.KeySize bytes); nil
 	// leaves the hub unable to store or use any token.
 	SecretKey []byte
+	// MetricsAddr is where /metrics is served, apart from the site; empty
+	// serves no metrics.
+	MetricsAddr string
 }
 
 // Hub is an opened hub, ready to serve.
@@ -69,8 +73,11 @@ type Hub struct {
 	Jobs     *jobs.Runner
 	Notifier *notify.Notifier
 	Poster   *social.Poster
-	baseURL  *url.URL
-	log      *slog.Logger
+	// Metrics is nil unless Config.MetricsAddr is set.
+	Metrics     *metrics.Metrics
+	metricsAddr string
+	baseURL     *url.URL
+	log         *slog.Logger
 }
 
 // Open opens the database, migrates it, loads the starter collection when
@@ -138,8 +145,15 @@ func open(ctx context.Context, cfg Config, st *storage.Store, base *url.URL, pro
 	if interval <= 0 {
 		interval = 30 * time.Second
 	}
+	m, err := newMetrics(cfg, st)
+	if err != nil {
+		return nil, err
+	}
 	runner := &jobs.Runner{Store: st, Log: cfg.Logger, Interval: interval, Lease: 5 * time.Minute,
 		AuditRetention: cfg.AuditRetention, Blobs: blobs}
+	if m != nil {
+		runner.Metrics = m
+	}
 	baseString := ""
 	if base != nil {
 		baseString = base.String()
@@ -166,14 +180,38 @@ func open(ctx context.Context, cfg Config, st *storage.Store, base *url.URL, pro
 	w, err := web.New(ctx, web.Config{
 		BaseURL: base, Proxies: proxies, Passwords: cfg.Passwords, Uploads: cfg.Uploads,
 		Logger: cfg.Logger, Version: cfg.Version, Notifier: notifier, Social: cfg.Social, Sealer: sealer,
-		PageCacheBytes: cfg.PageCacheBytes, AuditRetention: cfg.AuditRetention,
+		PageCacheBytes: cfg.PageCacheBytes, AuditRetention: cfg.AuditRetention, Metrics: m,
 	}, st, blobs)
 	if err != nil {
 		return nil, err
 	}
 	poster.Images = w // a post shows the material's share image
-	return &Hub{Store: st, Blobs: blobs, Web: w, Jobs: runner, Notifier: notifier, Poster: poster, baseURL: base,
-		log: cfg.Logger}, nil
+	return &Hub{Store: st, Blobs: blobs, Web: w, Jobs: runner, Notifier: notifier, Poster: poster, Metrics: m,
+		metricsAddr: cfg.MetricsAddr, baseURL: base, log: cfg.Logger}, nil
+}
+
+// newMetrics makes the hub's metrics when they are to be served: the
+// runtime, the database pool and the job queue the instances share.
+func newMetrics(cfg Config, st *storage.Store) (*metrics.Metrics, error) {
+	if cfg.MetricsAddr == "" {
+		return nil, nil
+	}
+	m := metrics.New(cfg.Version)
+	if err := m.WatchDB(st.DB(), string(st.Backend())); err != nil {
+		return nil, fmt.Errorf("metrics: %w", err)
+	}
+	err := m.WatchJobs(func(ctx context.Context, now time.Time) ([]metrics.JobQueue, error) {
+		due, err := st.DueJobsByKind(ctx, now)
+		out := make([]metrics.JobQueue, len(due))
+		for i, q := range due {
+			out[i] = metrics.JobQueue{Kind: q.Kind, Due: q.Due, Oldest: q.Oldest}
+		}
+		return out, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("metrics: %w", err)
+	}
+	return m, nil
 }
 
 // OpenBlobs opens the media store: the S3 bucket s3 names when it is
@@ -274,6 +312,24 @@ func (h *Hub) Serve(ctx context.Context, addr string, grace time.Duration, ready
 	ln, err := listen(addr)
 	if err != nil {
 		return err
+	}
+	if h.Metrics != nil {
+		mln, err := listen(h.metricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("metrics: %w", err)
+		}
+		h.log.Info("metrics listening", "addr", mln.Addr().String())
+		metricsDone := make(chan struct{})
+		defer func() { <-metricsDone }()
+		metricsCtx, stopMetrics := context.WithCancel(ctx)
+		defer stopMetrics()
+		go func() {
+			defer close(metricsDone)
+			if err := serveOn(metricsCtx, mln, h.Metrics.Handler(), time.Second, h.log); err != nil {
+				h.log.Error("metrics server", "err", err)
+			}
+		}()
 	}
 	if ready != nil {
 		ready(ln.Addr().String())

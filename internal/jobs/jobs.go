@@ -88,6 +88,13 @@ type Runner struct {
 	// renditions of images made; nil leaves those jobs to fail and be
 	// tried again.
 	Blobs media.Blobs
+	// Metrics counts the jobs run and failed; nil counts nothing.
+	Metrics JobCounter
+}
+
+// JobCounter counts jobs by kind; *metrics.Metrics is one.
+type JobCounter interface {
+	JobRan(kind string, err error)
 }
 
 // MaxMailAttempts is how often a mail is tried before it is given up,
@@ -188,6 +195,9 @@ func (r *Runner) RunDue(ctx context.Context) int {
 func (r *Runner) runOne(ctx context.Context, job *storage.Job) {
 	start := r.now()
 	err := r.handle(ctx, job)
+	if r.Metrics != nil {
+		r.Metrics.JobRan(string(job.Kind), err)
+	}
 	if err != nil {
 		retry := start.Add(backoff(job.Attempts))
 		var wait interface{ RetryAfter() time.Duration }

@@ -143,6 +143,47 @@ func TestHousekeepingPrunesEndedRateLimitWindows(t *testing.T) {
 	})
 }
 
+// jobCounter records the jobs a Runner reports.
+type jobCounter struct{ ran, failed []string }
+
+func (c *jobCounter) JobRan(kind string, err error) {
+	c.ran = append(c.ran, kind)
+	if err != nil {
+		c.failed = append(c.failed, kind)
+	}
+}
+
+func TestRunnerCountsJobsAndQueueByKind(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		m := draft(t, st, "Kun i dag", "## I dag\n\nTekst.")
+		m.Status = material.Published
+		if err := st.UpdateMaterial(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		at := time.Date(2030, 1, 6, 23, 0, 0, 0, time.UTC)
+		if err := st.PlanUnpublish(ctx, m, at, storage.Save{}); err != nil {
+			t.Fatal(err)
+		}
+		if due, err := st.DueJobsByKind(ctx, at.Add(-time.Second)); err != nil || len(due) != 0 {
+			t.Errorf("due before the time: %+v (%v)", due, err)
+		}
+		due, err := st.DueJobsByKind(ctx, at.Add(time.Minute))
+		if err != nil || len(due) != 1 || due[0].Due != 1 || !due[0].Oldest.Equal(at) {
+			t.Fatalf("due at the time: %+v (%v)", due, err)
+		}
+
+		counter := &jobCounter{}
+		r := &jobs.Runner{Store: st, Log: storagetest.Logger(), Lease: time.Minute, Metrics: counter,
+			Now: func() time.Time { return at.Add(time.Minute) }}
+		if n := r.RunDue(ctx); n != 1 {
+			t.Fatalf("ran %d jobs", n)
+		}
+		if len(counter.ran) != 1 || counter.ran[0] != due[0].Kind || len(counter.failed) != 0 {
+			t.Errorf("counted runs %v and failures %v, want one %s run", counter.ran, counter.failed, due[0].Kind)
+		}
+	})
+}
+
 func TestPlannedUnpublishing(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
 		m := draft(t, st, "Kun i december", "## Jul\n\nTekst.")

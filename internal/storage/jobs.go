@@ -156,6 +156,38 @@ func (s *Store) RetryJob(ctx context.Context, id int64, failure string, retryAt 
 	return nil
 }
 
+// JobQueue is the jobs of one kind that are due and not done.
+type JobQueue struct {
+	Kind   string
+	Due    int
+	Oldest time.Time // when the oldest of them fell due
+}
+
+// DueJobsByKind counts the jobs due at now and not done, by kind, with
+// when the oldest of each kind fell due.
+func (s *Store) DueJobsByKind(ctx context.Context, now time.Time) ([]JobQueue, error) {
+	rows, err := s.q().query(ctx, `
+		SELECT kind, COUNT(*), MIN(run_at) FROM jobs
+		WHERE done_at IS NULL AND run_at <= ?
+		GROUP BY kind
+		ORDER BY kind`, millis(now))
+	if err != nil {
+		return nil, fmt.Errorf("due jobs by kind: %w", err)
+	}
+	defer rows.Close()
+	var out []JobQueue
+	for rows.Next() {
+		var q JobQueue
+		var oldest int64
+		if err := rows.Scan(&q.Kind, &q.Due, &oldest); err != nil {
+			return nil, fmt.Errorf("due jobs by kind: %w", err)
+		}
+		q.Oldest = fromMillis(oldest)
+		out = append(out, q)
+	}
+	return out, rows.Err()
+}
+
 // CountDueJobs counts the jobs that are due at now and not done.
 func (s *Store) CountDueJobs(ctx context.Context, now time.Time) (int, error) {
 	var n int

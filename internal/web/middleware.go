@@ -59,6 +59,12 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
+		took := time.Since(start)
+		if st.route != nil {
+			st.route.Observe(sw.status, took)
+		} else {
+			s.unmatched.Observe(sw.status, took)
+		}
 		level := slog.LevelInfo
 		if sw.status >= 500 {
 			level = slog.LevelError
@@ -69,7 +75,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			slog.String("path", r.URL.Path),
 			slog.Int("status", sw.status),
 			slog.Int64("bytes", sw.bytes),
-			slog.Duration("duration", time.Since(start)),
+			slog.Duration("duration", took),
 			slog.String("client", s.cfg.Proxies.ClientIP(r).String()),
 		)
 	})

@@ -188,6 +188,12 @@ func (c *pageCache) bytes() int64 {
 	return c.plain.used + c.queried.used
 }
 
+// stats reports the hits, the misses (pages rendered to be kept) and the
+// bytes kept, for the metrics.
+func (c *pageCache) stats() (hits, misses, bytes int64) {
+	return c.hits.Load(), c.fills.Load(), c.bytes()
+}
+
 // lru is the share of a page's key: a variant's or the others'.
 func (c *pageCache) lru(k pageKey) *pageLRU {
 	if k.variant {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/bindeled/bindeled/internal/material"
+	"github.com/bindeled/bindeled/internal/metrics"
 	"github.com/bindeled/bindeled/internal/storage"
 	"github.com/bindeled/bindeled/internal/storage/storagetest"
 	"github.com/bindeled/bindeled/internal/web"
@@ -72,6 +73,20 @@ func BenchmarkCachedPage(b *testing.B) {
 		for b.Loop() {
 			dw := &discardWriter{h: http.Header{}}
 			w.ServeHTTP(dw, r)
+			if dw.n != len(page) {
+				b.Fatalf("%d bytes, want %d", dw.n, len(page))
+			}
+		}
+	})
+	// The same with metrics on: the request is also counted by route.
+	withMetrics := newHubWith(b, st, web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Metrics: metrics.New("bench")}).web
+	withMetrics.ServeHTTP(httptest.NewRecorder(), request())
+	b.Run("cache-metrics", func(b *testing.B) {
+		r := request()
+		for b.Loop() {
+			dw := &discardWriter{h: http.Header{}}
+			withMetrics.ServeHTTP(dw, r)
 			if dw.n != len(page) {
 				b.Fatalf("%d bytes, want %d", dw.n, len(page))
 			}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bindeled/bindeled/internal/auth"
+	"github.com/bindeled/bindeled/internal/metrics"
 	"github.com/bindeled/bindeled/internal/storage"
 )
 
@@ -209,6 +210,9 @@ type reqState struct {
 	// cache, while a public page is rendered for the page cache, is what
 	// the handler tells it.
 	cache *cacheMeta
+	// route records the request in the metrics of its route pattern; nil
+	// until a route of the table takes the request, or when metrics are off.
+	route *metrics.Route
 }
 
 func state(r *http.Request) *reqState {
@@ -220,9 +224,10 @@ func state(r *http.Request) *reqState {
 
 // wrap applies the route's access rule and CSRF check, and turns the
 // handler's error into a page.
-func (s *Server) wrap(rt Route) http.Handler {
+func (s *Server) wrap(rt Route, rm *metrics.Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := state(r)
+		st.route = rm
 		cleanQuery(r)
 		if rt.Framed {
 			w.Header().Set("Content-Security-Policy", framedContentSecurityPolicy)

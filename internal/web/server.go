@@ -16,6 +16,7 @@ import (
 	"github.com/bindeled/bindeled/internal/auth"
 	"github.com/bindeled/bindeled/internal/clientip"
 	"github.com/bindeled/bindeled/internal/media"
+	"github.com/bindeled/bindeled/internal/metrics"
 	"github.com/bindeled/bindeled/internal/notify"
 	"github.com/bindeled/bindeled/internal/social"
 	"github.com/bindeled/bindeled/internal/storage"
@@ -56,6 +57,9 @@ type Config struct {
 	// have set no period of their own (the --audit-days flag); the
 	// settings page and the privacy notice show it.
 	AuditRetention time.Duration
+	// Metrics records requests by route and the page cache; nil records
+	// nothing.
+	Metrics *metrics.Metrics
 }
 
 // Server handles every HTTP request of the hub.
@@ -93,11 +97,14 @@ type Server struct {
 	// Copenhagen, until when it lasts.
 	pageCache *pageCache
 	// counts gathers tagged visits and missed searches for RunCounts.
-	counts  counts
-	day     atomic.Pointer[dayCache]
-	routes  []Route
-	mux     *http.ServeMux
-	handler http.Handler
+	counts counts
+	day    atomic.Pointer[dayCache]
+	routes []Route
+	// unmatched records the requests no route of the table took: the
+	// not-found page, and what the mux answers itself.
+	unmatched *metrics.Route
+	mux       *http.ServeMux
+	handler   http.Handler
 }
 
 // New builds a Server. It parses every template and fingerprints every
@@ -163,13 +170,18 @@ func New(ctx context.Context, cfg Config, st *storage.Store, blobs media.Blobs) 
 		byAddr:         auth.NewLimiter(st, "login-addr", cfg.LoginLimit*5, cfg.LoginWindow),
 		byAccount:      auth.NewLimiter(st, "login-account", cfg.LoginLimit*10, cfg.LoginWindow),
 		pageCache:      newPageCache(max(cfg.PageCacheBytes, 0)),
+		unmatched:      cfg.Metrics.Route("unmatched"),
+	}
+	if err := cfg.Metrics.WatchPageCache(s.pageCache.stats); err != nil {
+		return nil, fmt.Errorf("page cache metrics: %w", err)
 	}
 	s.routes = s.routeTable()
 	mux := http.NewServeMux()
 	for _, rt := range s.routes {
-		mux.Handle(rt.Method+" "+rt.Pattern, s.wrap(rt))
+		pattern := rt.Method + " " + rt.Pattern
+		mux.Handle(pattern, s.wrap(rt, cfg.Metrics.Route(pattern)))
 	}
-	mux.Handle("/", s.wrap(Route{Access: Public, Handle: s.notFound}))
+	mux.Handle("/", s.wrap(Route{Access: Public, Handle: s.notFound}, s.unmatched))
 	s.mux = mux
 	s.handler = s.recoverer(s.logRequests(s.securityHeaders(mux)))
 	return s, nil
