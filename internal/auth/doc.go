@@ -1,7 +1,8 @@
 // Package auth holds the hub's authentication building blocks: password
-// hashing and policy, random tokens, CSRF tokens and an in-memory rate
-// limiter. It does no I/O beyond reading the operating system's random
-// source, and it knows nothing about the database or HTTP handlers.
+// hashing and policy, random tokens, CSRF tokens and a rate limiter. It
+// does no I/O beyond reading the operating system's random source and
+// calling the [Counter] it is given, and it knows nothing about the
+// database or HTTP handlers.
 //
 // # Passwords
 //
@@ -44,8 +45,10 @@
 //
 // # Rate limiting
 //
-// [Limiter] is a sliding-window limiter keyed by string (an e-mail address,
-// a client address). It remembers at most a fixed number of keys, dropping
-// the least recently used, and stores keys only as SHA-256 digests, so
-// neither key rotation nor long keys can exhaust memory.
+// [Limiter] is a fixed-window limiter keyed by string (an e-mail address,
+// a client address). It keeps its counts in a [Counter], which the storage
+// package implements in the database so that every instance of a hub
+// shares them, and hands it keys only as SHA-256 digests, so the database
+// holds no address and no e-mail address, and long keys cost no more than
+// short ones.
 package auth
