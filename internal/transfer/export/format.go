@@ -258,4 +258,5 @@ var leftOutTables = map[string]string{
 	"social_posts":     "posts belong to the channels, which are left out",
 	"social_grants":    "connections in progress",
 	"media_renditions": "smaller copies of images, made again from the originals by the restored hub",
+	"rate_limits":      "counts of recent login attempts, which end with their window",
 }
