@@ -29,6 +29,7 @@ func TestMetricsOnTheirOwnListener(t *testing.T) {
 		t.Run(string(b), func(t *testing.T) {
 			cfg := config(t, storagetest.DSN(t, b))
 			cfg.MetricsAddr = freeAddr(t)
+			cfg.Starter = false
 			h, err := hub.Open(ctx, cfg)
 			if err != nil {
 				t.Fatal(err)

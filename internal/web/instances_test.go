@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -84,6 +85,39 @@ func TestInstancesShareLoginLimitsAndSessions(t *testing.T) {
 			}
 			if p := ed.on(b).get("/redaktion"); p.status != http.StatusOK {
 				t.Errorf("the session on the second instance: %d", p.status)
+			}
+		})
+	}
+}
+
+// TestConcurrentLoginsOnTwoInstancesKeepTheLimit sends wrong passwords for
+// one account at the same moment to two instances: no more than the limit
+// are checked, and the rest are refused.
+func TestConcurrentLoginsOnTwoInstancesKeepTheLimit(t *testing.T) {
+	const attempts = 12
+	for _, backend := range storagetest.Backends(t) {
+		t.Run(string(backend), func(t *testing.T) {
+			a, b := twoInstances(t, backend)
+			c := a.client()
+			token := c.get("/redaktion/login").attr("input[name=csrf]", "value")
+			clients := []*client{c, c.on(b)}
+
+			statuses := make([]int, attempts)
+			var wg sync.WaitGroup
+			for i := range attempts {
+				wg.Go(func() {
+					statuses[i] = clients[i%2].post("/redaktion/login", url.Values{"csrf": {token},
+						"email": {"x@example.dk"}, "password": {"nej"}}).status
+				})
+			}
+			wg.Wait()
+
+			count := map[int]int{}
+			for _, s := range statuses {
+				count[s]++
+			}
+			if count[http.StatusUnauthorized] != 3 || count[http.StatusTooManyRequests] != attempts-3 {
+				t.Errorf("answers %v; want 3 × 401 (the limit) and the rest 429", count)
 			}
 		})
 	}
