@@ -48,11 +48,13 @@ var userRefs = []userRef{
 
 // noUserTables hold nothing about any user: content, search, counters and
 // the queue. Visits and missed searches are kept without anything about
-// the reader.
+// the reader. The login limits' counts are kept under SHA-256 digests of
+// addresses and e-mail addresses, which name nobody without a guess, and
+// only until their window ends (15 minutes by default).
 var noUserTables = []string{"settings", "schools", "themes", "material_audiences", "material_grades",
 	"material_themes", "attachments", "slug_redirects", "jobs", "search_postings", "search_words",
 	"search_synonyms", "search_misses", "channel_visits", "import_items", "import_files", "old_paths",
-	"material_inline_media", "media_renditions", "content_state", "page_state"}
+	"material_inline_media", "media_renditions", "content_state", "page_state", "rate_limits"}
 
 // secretColumns are never exported: password hashes, hashes of session
 // ids and one-time tokens, and sealed platform tokens.
