@@ -26,6 +26,8 @@ Usage:
   bindeled import FORMAT PATH  import material from another system (see import help)
   bindeled import bindeled DIR restore an export into a hub without materials
   bindeled export [flags] DIR  write everything the hub holds into a folder
+  bindeled backup [flags] DIR  write a backup of the database and media while serving
+  bindeled restore [flags] DIR bring a backup back into an empty data folder
   bindeled version             print the version
 
 Run "bindeled COMMAND --help" for the flags of a command. Every flag can also
@@ -80,6 +82,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return importCmd(ctx, args[1:], stdout, stderr)
 	case "export":
 		return exportHub(ctx, args[1:], stdout, stderr)
+	case "backup":
+		return backupCmd(ctx, args[1:], stdout, stderr)
+	case "restore":
+		return restoreCmd(ctx, args[1:], stdout, stderr)
 	case "serve-file": // not in the usage: a reference for scripts/load
 		return serveFile(ctx, args[1:], stderr)
 	case "version", "--version", "-version":
