@@ -141,26 +141,13 @@ func endToEnd(t *testing.T, bin string, args []string) {
 	}
 
 	// The one-time link creates the first admin and logs them in.
-	doc, status = getDoc(t, c, h.link)
-	if status != 200 {
-		t.Fatalf("setup page: %d", status)
-	}
-	csrf, _ := doc.Find("input[name=csrf]").Attr("value")
-	res, err := c.PostForm(h.base+"/redaktion/opsaetning", url.Values{"csrf": {csrf},
-		"token": {tokenOf(h.link)}, "name": {"Admin"}, "email": {"admin@example.dk"},
-		"password": {"en meget hemmelig sætning"}, "password2": {"en meget hemmelig sætning"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.Request.URL.Path != "/redaktion" || res.StatusCode != 200 {
-		t.Fatalf("after setup: %d at %s", res.StatusCode, res.Request.URL.Path)
-	}
+	createAdmin(t, c, h)
 
 	// Log out, then log in again with the password.
 	doc, _ = getDoc(t, c, h.base+"/redaktion")
-	csrf, _ = doc.Find("input[name=csrf]").Attr("value")
-	if res, err = c.PostForm(h.base+"/redaktion/logout", url.Values{"csrf": {csrf}}); err != nil {
+	csrf, _ := doc.Find("input[name=csrf]").Attr("value")
+	res, err := c.PostForm(h.base+"/redaktion/logout", url.Values{"csrf": {csrf}})
+	if err != nil {
 		t.Fatal(err)
 	}
 	res.Body.Close()
@@ -228,6 +215,27 @@ func endToEnd(t *testing.T, bin string, args []string) {
 	}
 	if !strings.Contains(logText, "msg=request") {
 		t.Error("no request log lines")
+	}
+}
+
+// createAdmin follows the hub's one-time link, creates the first admin and
+// leaves c logged in as them.
+func createAdmin(t *testing.T, c *http.Client, h *running) {
+	t.Helper()
+	doc, status := getDoc(t, c, h.link)
+	if status != 200 {
+		t.Fatalf("setup page: %d", status)
+	}
+	csrf, _ := doc.Find("input[name=csrf]").Attr("value")
+	res, err := c.PostForm(h.base+"/redaktion/opsaetning", url.Values{"csrf": {csrf},
+		"token": {tokenOf(h.link)}, "name": {"Admin"}, "email": {"admin@example.dk"},
+		"password": {"en meget hemmelig sætning"}, "password2": {"en meget hemmelig sætning"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.Request.URL.Path != "/redaktion" || res.StatusCode != 200 {
+		t.Fatalf("after setup: %d at %s", res.StatusCode, res.Request.URL.Path)
 	}
 }
 

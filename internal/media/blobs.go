@@ -75,7 +75,28 @@ func NewDisk(dir string) (*Disk, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("media: create storage directory: %w", err)
 	}
+	removeStale(dir, time.Now().Add(-staleAfter))
 	return &Disk{dir: dir}, nil
+}
+
+// staleAfter is how old a temporary file of Put must be before a start
+// removes it: no upload takes this long, and another instance sharing the
+// folder may be writing younger ones.
+const staleAfter = 24 * time.Hour
+
+// removeStale removes the temporary files that puts cut off by a crash
+// left behind, if they were last written before cutoff. They are never
+// served (their names are not keys); this only gives the space back.
+func removeStale(dir string, cutoff time.Time) {
+	names, err := filepath.Glob(filepath.Join(dir, ".put-*"))
+	if err != nil {
+		return
+	}
+	for _, name := range names {
+		if fi, err := os.Lstat(name); err == nil && fi.Mode().IsRegular() && fi.ModTime().Before(cutoff) {
+			_ = os.Remove(name) // best effort, as above
+		}
+	}
 }
 
 // Put stores the contents of r under key and returns the number of bytes

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestValidKey(t *testing.T) {
@@ -161,5 +162,31 @@ func TestDiskOpenRefusesDirectory(t *testing.T) {
 func TestNewDiskEmptyDir(t *testing.T) {
 	if _, err := NewDisk(""); err == nil {
 		t.Error("NewDisk(\"\") succeeded")
+	}
+}
+
+// TestNewDiskRemovesStaleTemporaryFiles: a put cut off by a crash leaves a
+// temporary file; the next start removes it once it is old, and leaves
+// young ones (another instance may be writing) and stored files alone.
+func TestNewDiskRemovesStaleTemporaryFiles(t *testing.T) {
+	dir := t.TempDir()
+	old := time.Now().Add(-25 * time.Hour)
+	for _, name := range []string{".put-1", ".put-2", "ab.jpg"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if name != ".put-2" {
+			if err := os.Chtimes(filepath.Join(dir, name), old, old); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if _, err := NewDisk(dir); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]bool{".put-1": false, ".put-2": true, "ab.jpg": true} {
+		if _, err := os.Stat(filepath.Join(dir, name)); (err == nil) != want {
+			t.Errorf("%s there: %v, want %v", name, err == nil, want)
+		}
 	}
 }
