@@ -232,7 +232,7 @@ var editURL = regexp.MustCompile(`^/redaktion/materialer/(\d+)\?`)
 func (b *saveBurst) run(worker int) {
 	for i := 0; ; i++ {
 		title := fmt.Sprintf("Nedbrud %d-%d-%d", b.round, worker, i)
-		body, ctype := b.form(title)
+		body, ctype := (&saveForm{burst: b, title: title, files: true}).encode()
 		res, err := b.client.Post(b.base+"/redaktion/materialer", ctype, body)
 		if err != nil {
 			b.cut.Add(1)
@@ -265,27 +265,40 @@ func (b *saveBurst) acknowledged() map[int64]string {
 	return b.acked
 }
 
-// form is a new guide's form with a cover image and one PDF, the CSRF
-// token first as the server requires.
-func (b *saveBurst) form(title string) (*bytes.Buffer, string) {
+// saveForm is the guide form a test posts: a new guide with a cover
+// image and one PDF, or without files, or an edit of a saved one (with its
+// version), the CSRF token first as the server requires.
+type saveForm struct {
+	burst          *saveBurst // the token and the files
+	title, version string
+	files          bool
+}
+
+func (f *saveForm) encode() (*bytes.Buffer, string) {
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
-	for _, kv := range [][2]string{{"csrf", b.csrf}, {"kind", "guide"}, {"title", title},
-		{"summary", "En vejledning gemt lige før et nedbrud."}, {"body", "Tekst."}, {"audiences", "parents"},
+	fields := [][2]string{{"csrf", f.burst.csrf}, {"kind", "guide"}, {"title", f.title},
+		{"summary", "En vejledning gemt under forhindringer."}, {"body", "Tekst."}, {"audiences", "parents"},
 		{"language", "da"}, {"cover_alt", "Et mønster"}, {"attachment_title_0", "Tjekliste"},
-		{"action", "save"}} {
+		{"action", "save"}}
+	if f.version != "" {
+		fields = append(fields, [2]string{"version", f.version})
+	}
+	for _, kv := range fields {
 		_ = mw.WriteField(kv[0], kv[1])
 	}
-	for _, f := range []struct {
-		field, name, ctype string
-		data               []byte
-	}{{"cover", "forside.png", "image/png", b.cover}, {"attachment_file_0", "tjekliste.pdf", "application/pdf",
-		b.pdf}} {
-		h := textproto.MIMEHeader{}
-		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name=%q; filename=%q`, f.field, f.name))
-		h.Set("Content-Type", f.ctype)
-		w, _ := mw.CreatePart(h)
-		_, _ = w.Write(f.data)
+	if f.files {
+		for _, p := range []struct {
+			field, name, ctype string
+			data               []byte
+		}{{"cover", "forside.png", "image/png", f.burst.cover},
+			{"attachment_file_0", "tjekliste.pdf", "application/pdf", f.burst.pdf}} {
+			h := textproto.MIMEHeader{}
+			h.Set("Content-Disposition", fmt.Sprintf(`form-data; name=%q; filename=%q`, p.field, p.name))
+			h.Set("Content-Type", p.ctype)
+			w, _ := mw.CreatePart(h)
+			_, _ = w.Write(p.data)
+		}
 	}
 	_ = mw.Close()
 	return &body, mw.FormDataContentType()

@@ -47,9 +47,18 @@ type running struct {
 
 func startHub(t *testing.T, bin string, args ...string) *running {
 	t.Helper()
-	args = append([]string{"serve", "--addr", "127.0.0.1:0", "--password-memory", "64",
+	return startCmd(t, exec.Command(bin, serveArgs(args...)...))
+}
+
+// serveArgs are the arguments of a quick test hub on a free loopback port.
+func serveArgs(args ...string) []string {
+	return append([]string{"serve", "--addr", "127.0.0.1:0", "--password-memory", "64",
 		"--password-iterations", "1", "--shutdown-grace", "5s"}, args...)
-	cmd := exec.Command(bin, args...)
+}
+
+// startCmd starts cmd, a new hub, and waits for its setup link.
+func startCmd(t *testing.T, cmd *exec.Cmd) *running {
+	t.Helper()
 	cmd.Env = append(os.Environ(), "BINDELED_STARTER=true")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

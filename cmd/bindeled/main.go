@@ -28,6 +28,7 @@ Usage:
   bindeled export [flags] DIR  write everything the hub holds into a folder
   bindeled backup [flags] DIR  write a backup of the database and media while serving
   bindeled restore [flags] DIR bring a backup back into an empty data folder
+  bindeled check [flags]       check the database and media files after a crash
   bindeled version             print the version
 
 Run "bindeled COMMAND --help" for the flags of a command. Every flag can also
@@ -86,6 +87,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return backupCmd(ctx, args[1:], stdout, stderr)
 	case "restore":
 		return restoreCmd(ctx, args[1:], stdout, stderr)
+	case "check":
+		return checkCmd(ctx, args[1:], stdout, stderr)
 	case "serve-file": // not in the usage: a reference for scripts/load
 		return serveFile(ctx, args[1:], stderr)
 	case "version", "--version", "-version":

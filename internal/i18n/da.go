@@ -146,8 +146,16 @@ var danish = map[string]string{
 	"error.upload_size":   "Filen er for stor. Den må højst fylde %s.",
 	"error.upload_pixels": "Billedet har for mange pixels. Gør det mindre, og prøv igen.",
 	"error.upload_failed": "Filen kunne ikke gemmes. Prøv igen.",
-	"error.theme_exists":  "Der findes allerede et tema med den adresse.",
-	"error.colour":        "Skriv en farve som #RRGGBB, for eksempel #1b5e7a.",
+	"error.upload_unwritable": "Filen kunne ikke gemmes, fordi serverens lager er fuldt eller " +
+		"skrivebeskyttet. Vælg den igen, når det er løst.",
+	"error.storage_unwritable": "Intet er gemt: serverens lager er fuldt eller skrivebeskyttet. Alt, hvad du " +
+		"har skrevet, står stadig i formularen. Prøv igen om lidt, og sig det til den, der driver siden, " +
+		"hvis det bliver ved.",
+	"error.unwritable.title": "Intet blev gemt",
+	"error.unwritable.text": "Serverens lager er fuldt eller skrivebeskyttet, så intet blev gemt. Gå " +
+		"tilbage, og prøv igen om lidt. Oplys fejlnummer %s, hvis du kontakter os.",
+	"error.theme_exists": "Der findes allerede et tema med den adresse.",
+	"error.colour":       "Skriv en farve som #RRGGBB, for eksempel #1b5e7a.",
 	"error.colour_contrast": "Farven giver for lidt kontrast til både hvid og sort tekst " +
 		"(under 4,5:1). Vælg en mørkere eller lysere farve.",
 	"error.password_short":    "Adgangskoden skal være mindst 10 tegn.",

@@ -147,8 +147,16 @@ var english = map[string]string{
 	"error.upload_size":   "The file is too large. The maximum size is %s.",
 	"error.upload_pixels": "The image has too many pixels. Make it smaller and try again.",
 	"error.upload_failed": "The file could not be saved. Please try again.",
-	"error.theme_exists":  "A topic with that address already exists.",
-	"error.colour":        "Enter a colour as #RRGGBB, for example #1b5e7a.",
+	"error.upload_unwritable": "The file could not be saved because the server's storage is full or " +
+		"read-only. Choose it again once that is fixed.",
+	"error.storage_unwritable": "Nothing was saved: the server's storage is full or read-only. Everything " +
+		"you typed is still in the form. Try again in a moment, and tell whoever runs the site if it " +
+		"persists.",
+	"error.unwritable.title": "Nothing was saved",
+	"error.unwritable.text": "The server's storage is full or read-only, so nothing was saved. Go back " +
+		"and try again in a moment. If you contact us, quote error number %s.",
+	"error.theme_exists": "A topic with that address already exists.",
+	"error.colour":       "Enter a colour as #RRGGBB, for example #1b5e7a.",
 	"error.colour_contrast": "This colour gives too little contrast with both white and " +
 		"black text (below 4.5:1). Choose a darker or lighter colour.",
 	"error.password_short":    "The password must be at least 10 characters.",

@@ -501,6 +501,12 @@ func (s *Server) saveMaterial(w http.ResponseWriter, r *http.Request, m *materia
 		m.Status = before
 		return s.renderConflict(w, r, m, fresh, freshPending, problems, plan)
 	}
+	if storage.IsUnwritable(err) {
+		s.logUnwritable(r, "save material", err)
+		problems = merge(problems, material.Problems{"storage": {"error.storage_unwritable"}})
+		m.Status = before
+		return s.renderMaterialFormFull(w, r, http.StatusServiceUnavailable, m, problems, plan, pending)
+	}
 	if err != nil {
 		return err
 	}
@@ -661,6 +667,10 @@ func (s *Server) readUpload(r *http.Request, part *multipart.Part, name string, 
 	}
 	if err != nil {
 		key := uploadProblem(err)
+		if storage.IsUnwritable(err) {
+			s.logUnwritable(r, "store upload", err)
+			key = "error.upload_unwritable"
+		}
 		if key == "" {
 			return fmt.Errorf("store upload: %w", err)
 		}
@@ -671,7 +681,13 @@ func (s *Server) readUpload(r *http.Request, part *multipart.Part, name string, 
 		Size: info.Size, Width: info.Width, Height: info.Height, Name: displayName(part.FileName(), info.Ext),
 		UploadedBy: state(r).user.ID}
 	if err := s.store.CreateMedia(r.Context(), rec); err != nil {
-		return err
+		if !storage.IsUnwritable(err) {
+			return err
+		}
+		s.logUnwritable(r, "record upload", err)
+		_ = s.blobs.Delete(r.Context(), info.Key) // best effort: an unrecorded file is never served
+		problems.Add(problemField(name), "error.upload_unwritable")
+		return nil
 	}
 	form.Set(field+"_id", strconv.FormatInt(rec.ID, 10))
 	return nil

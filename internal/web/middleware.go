@@ -173,6 +173,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.renderError(w, r, http.StatusRequestEntityTooLarge, "error.bad.title", "error.too_large")
 	case errors.Is(err, errBadInput):
 		s.renderError(w, r, http.StatusBadRequest, "error.bad.title", "error.bad.text")
+	case storage.IsUnwritable(err):
+		s.logUnwritable(r, "request", err)
+		s.renderError(w, r, http.StatusServiceUnavailable, "error.unwritable.title", "error.unwritable.text")
 	default:
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -182,6 +185,14 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.Error("request failed", "request_id", st.requestID, "path", r.URL.Path, "err", err)
 		s.renderError(w, r, http.StatusInternalServerError, "error.server.title", "error.server.text")
 	}
+}
+
+// logUnwritable logs a write refused because the disk is full or the
+// data is read-only: an operator must act, so it is an error, and it says
+// so in words the log's reader can search for.
+func (s *Server) logUnwritable(r *http.Request, doing string, err error) {
+	s.log.Error("storage full or read-only: nothing was saved", "request_id", state(r).requestID,
+		"path", r.URL.Path, "doing", doing, "err", err)
 }
 
 // Session cookies. The __Host- prefix binds the cookie to this exact origin

@@ -57,6 +57,12 @@ func newHubWith(t testing.TB, st *storage.Store, cfg web.Config) *hubT {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return newHubOn(t, st, cfg, blobs)
+}
+
+// newHubOn is newHubWith on a media store of the test's.
+func newHubOn(t testing.TB, st *storage.Store, cfg web.Config, blobs media.Blobs) *hubT {
+	t.Helper()
 	if cfg.Passwords == (auth.Params{}) {
 		cfg.Passwords = auth.TestParams()
 	}
