@@ -28,6 +28,7 @@ import (
 type options struct {
 	materials int
 	smoke     bool // a quick run that only checks that no request fails
+	soak      bool // one long mixed load that checks failures and memory
 	load      loadSettings
 	starts    int
 	rounds    int
@@ -53,6 +54,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.SetOutput(stderr)
 	cache, _ := os.UserCacheDir()
 	smoke := fs.Bool("smoke", false, "a quick check that everything runs: 100 materials, 1 s per page, no warm-up")
+	soak := fs.Bool("soak", false, "instead of the measurement: 60 s of mixed pages, searches and feeds on 256 "+
+		"connections after 10 s of warm-up; fails on any failed request or on memory still growing")
 	fs.IntVar(&o.materials, "materials", 10000, "published materials in the hub")
 	fs.DurationVar(&o.load.Duration, "duration", 10*time.Second, "load per page")
 	fs.DurationVar(&o.load.Warmup, "warmup", 2*time.Second, "warm-up per page before it is measured")
@@ -74,10 +77,13 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	o.smoke = *smoke
+	o.smoke, o.soak = *smoke, *soak
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if *soak {
+		soakDefaults(&o, set)
+	}
 	if *smoke {
-		set := map[string]bool{}
-		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 		if !set["materials"] {
 			o.materials = 100
 		}
@@ -109,6 +115,19 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		}
 	}
 	return o, nil
+}
+
+// soakDefaults sets the soak's load where the command line did not.
+func soakDefaults(o *options, set map[string]bool) {
+	if !set["duration"] {
+		o.load.Duration = 60 * time.Second
+	}
+	if !set["warmup"] {
+		o.load.Warmup = 10 * time.Second
+	}
+	if !set["connections"] {
+		o.load.Connections = 256
+	}
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -163,6 +182,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		serveArgs = append(serveArgs, "--database", dsn)
+	}
+	if o.soak {
+		return soak(ctx, o, bin, serveArgs, work, backend, stdout, logf)
 	}
 	m := &measurement{opts: o, backend: backend, date: time.Now().UTC()}
 	if err := m.measure(ctx, bin, serveArgs, work, logf); err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestSmokeFailsOnFailedRequests(t *testing.T) {
@@ -31,5 +32,32 @@ func TestMedianResult(t *testing.T) {
 	got = medianResult([]result{{RPS: 100, P50: 2, P99: 10}, {RPS: 300, P50: 4, P99: 30}})
 	if got.RPS != 200 || got.P50 != 3 || got.P99 != 20 {
 		t.Errorf("median of two: %+v", got)
+	}
+}
+
+func TestSoakVerdict(t *testing.T) {
+	flat := make([]int64, 60)
+	growing := make([]int64, 60)
+	for i := range flat {
+		flat[i] = 100_000 + int64(i%3)*1000
+		growing[i] = 100_000 + int64(i)*500
+	}
+	for _, tt := range []struct {
+		name   string
+		rss    []int64
+		errors int64
+		want   string
+	}{
+		{"flat", flat, 0, ""},
+		{"failed requests", flat, 2, "2 failed requests"},
+		{"growing", growing, 0, "memory grew"},
+		{"no readings", nil, 0, "too few memory readings"},
+	} {
+		r := &soakResult{rss: tt.rss, wrk: result{Errors: tt.errors}}
+		r.levels(60 * time.Second)
+		err := r.verdict()
+		if tt.want == "" && err != nil || tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)) {
+			t.Errorf("%s: %v, want %q", tt.name, err, tt.want)
+		}
 	}
 }
