@@ -37,6 +37,7 @@ var counters = map[string]bool{"content_state": true, "page_state": true}
 // empty database). Every table the schema has and every media file must
 // come back as it was at one moment: each row and file there before the
 // backup started is there, and nothing is there that the hub never held.
+// (TestSnapshotToCoversEveryTable in storage has a row in every table.)
 func TestBackupWhileServing(t *testing.T) {
 	for _, b := range storagetest.Backends(t) {
 		t.Run(string(b), func(t *testing.T) {
