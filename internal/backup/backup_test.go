@@ -52,7 +52,6 @@ func TestBackupWhileServing(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer h.Close()
-			h.Jobs.RunDue(ctx) // the images' renditions: more tables and files with rows
 			srv := httptest.NewServer(h.Web)
 			defer srv.Close()
 
