@@ -30,7 +30,7 @@ database, which must be empty.
 
 func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newFlags("backup", backupSummary, stderr)
-	data, database := hubFlags(f)
+	data, database, s3 := hubFlags(f)
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -41,6 +41,14 @@ func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	if err := hubExists(*data, *database); err != nil {
 		return err
+	}
+	s3cfg, err := s3.config()
+	if err != nil {
+		return err
+	}
+	src := backup.Source{MediaDir: filepath.Join(*data, backup.MediaDir), Program: versionString()}
+	if s3cfg.Enabled() {
+		src.MediaDir, src.MediaElsewhere = "", "s3://"+s3cfg.Bucket+"/"+s3cfg.Prefix
 	}
 
 	dsn := *database
@@ -53,13 +61,17 @@ func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	defer st.Close()
 	start := time.Now()
-	m, err := backup.Write(ctx, backup.Source{Store: st, MediaDir: filepath.Join(*data, backup.MediaDir),
-		Program: versionString()}, out)
+	src.Store = st
+	m, err := backup.Write(ctx, src, out)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Backup written to %s in %v: the database (schema %d) and %d media files, %s.\n",
 		out, time.Since(start).Round(time.Millisecond), m.Schema, len(m.Files)-1, sizeText(m.Files))
+	if m.MediaElsewhere != "" {
+		fmt.Fprintf(stdout, "The media are in %s and not in the backup: keep them with the bucket's "+
+			"versioning and replication (docs/backup.md).\n", m.MediaElsewhere)
+	}
 	if len(m.Missing) > 0 {
 		fmt.Fprintf(stdout, "Warning: %d media files the database names were not in the media folder "+
 			"(listed in the manifest).\n", len(m.Missing))
@@ -69,7 +81,7 @@ func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 func restoreCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newFlags("restore", restoreSummary, stderr)
-	data, database := hubFlags(f)
+	data, database, _ := hubFlags(f) // media in S3 stay where they are
 	force := f.Bool("force", false, "replace the database and media of a data folder that has them "+
 		"(stop the hub first)")
 	if err := f.parse(args); err != nil {

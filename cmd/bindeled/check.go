@@ -10,6 +10,7 @@ import (
 
 	"github.com/bindeled/bindeled/internal/backup"
 	"github.com/bindeled/bindeled/internal/hub"
+	"github.com/bindeled/bindeled/internal/media"
 	"github.com/bindeled/bindeled/internal/storage"
 )
 
@@ -25,11 +26,15 @@ var errCheckFailed = errors.New("the check found problems")
 
 func checkCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newFlags("check", checkSummary, stderr)
-	data, database := hubFlags(f)
+	data, database, s3 := hubFlags(f)
 	if err := f.parse(args); err != nil {
 		return err
 	}
 	if err := hubExists(*data, *database); err != nil {
+		return err
+	}
+	s3cfg, err := s3.config()
+	if err != nil {
 		return err
 	}
 	dsn := *database
@@ -53,9 +58,26 @@ func checkCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	exists := func(key string) error {
+		_, err := os.Stat(filepath.Join(*data, backup.MediaDir, key))
+		return err
+	}
+	if s3cfg.Enabled() {
+		blobs, err := media.NewS3(s3cfg)
+		if err != nil {
+			return err
+		}
+		exists = func(key string) error {
+			b, err := blobs.Open(ctx, key)
+			if err == nil {
+				err = b.Close()
+			}
+			return err
+		}
+	}
 	missing := 0
 	for _, k := range keys {
-		if _, err := os.Stat(filepath.Join(*data, backup.MediaDir, k)); err != nil {
+		if err := exists(k); err != nil {
 			fmt.Fprintf(stdout, "Media file %s: %v\n", k, err)
 			missing++
 		}

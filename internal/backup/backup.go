@@ -47,6 +47,9 @@ type Manifest struct {
 	// Missing lists media keys the database names that were not in the
 	// media folder when it was copied (deleted meanwhile, or lost before).
 	Missing []string `json:"missing_media,omitempty"`
+	// MediaElsewhere names where the media are kept when they are not in
+	// a folder the backup copies (an S3 bucket), so none are in it.
+	MediaElsewhere string `json:"media_elsewhere,omitempty"`
 }
 
 // File is one file of a backup, by its slash-separated path in the folder.
@@ -58,9 +61,12 @@ type File struct {
 
 // Source is the hub to back up.
 type Source struct {
-	Store    *storage.Store
-	MediaDir string // the local media folder
-	Program  string // the program's version, for the manifest
+	Store *storage.Store
+	// MediaDir is the local media folder; empty when the media are kept
+	// elsewhere, as MediaElsewhere says.
+	MediaDir       string
+	MediaElsewhere string
+	Program        string // the program's version, for the manifest
 }
 
 // Write backs up src into the folder out, which must not exist. The
@@ -91,7 +97,7 @@ func Write(ctx context.Context, src Source, out string) (*Manifest, error) {
 
 func writeInto(ctx context.Context, src Source, dir string) (*Manifest, error) {
 	m := &Manifest{Format: Format, CreatedAt: time.Now().UTC().Truncate(time.Second),
-		Program: src.Program, Source: src.Store.Backend()}
+		Program: src.Program, Source: src.Store.Backend(), MediaElsewhere: src.MediaElsewhere}
 
 	dbPath := filepath.Join(dir, DatabaseFile)
 	if err := src.Store.SnapshotTo(ctx, dbPath); err != nil {
@@ -108,12 +114,14 @@ func writeInto(ctx context.Context, src Source, dir string) (*Manifest, error) {
 	}
 	m.Files = append(m.Files, f)
 
-	files, err := copyMedia(ctx, src.MediaDir, filepath.Join(dir, MediaDir))
-	if err != nil {
-		return nil, err
+	if src.MediaDir != "" {
+		files, err := copyMedia(ctx, src.MediaDir, filepath.Join(dir, MediaDir))
+		if err != nil {
+			return nil, err
+		}
+		m.Files = append(m.Files, files...)
+		m.Missing = missing(snap, files)
 	}
-	m.Files = append(m.Files, files...)
-	m.Missing = missing(snap, files)
 
 	if err := writeManifest(dir, m); err != nil {
 		return nil, err

@@ -361,3 +361,24 @@ func TestRestoreRefuses(t *testing.T) {
 		t.Error("a folder without a manifest was restored")
 	}
 }
+
+// TestBackupWithMediaElsewhere: with the media in a bucket, a backup holds
+// the database alone and says where the media are.
+func TestBackupWithMediaElsewhere(t *testing.T) {
+	st := storagetest.Open(t, storage.SQLite)
+	out := filepath.Join(t.TempDir(), "backup")
+	m, err := backup.Write(ctx, backup.Source{Store: st, MediaElsewhere: "s3://medier/"}, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Files) != 1 || m.Files[0].Path != backup.DatabaseFile || m.MediaElsewhere != "s3://medier/" ||
+		len(m.Missing) != 0 {
+		t.Errorf("manifest %+v, want the database alone and where the media are", m)
+	}
+	if _, err := os.Stat(filepath.Join(out, backup.MediaDir)); err == nil {
+		t.Error("a media folder in a backup of a hub whose media are elsewhere")
+	}
+	if _, err := backup.Restore(ctx, out, backup.Target{DataDir: t.TempDir()}); err != nil {
+		t.Error(err)
+	}
+}
