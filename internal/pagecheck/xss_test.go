@@ -1,15 +1,22 @@
 package pagecheck
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"hash/crc32"
 	"html"
+	"image"
+	"image/png"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -448,4 +455,80 @@ func feedReader(t *testing.T, e *env, cases []hostile) string {
 	t.Cleanup(srv.Close)
 	t.Logf("the feed reader shows %d items", n)
 	return srv.URL
+}
+
+// TestStoredUploadsRunNothing sends files that carry markup but pass a
+// file field's checks (WebVTT captions with SVG, HTML and script inside,
+// a PNG with a script in a text chunk) through the real upload route,
+// then opens each stored file at its media address in Chromium with the
+// tripwire: nothing may run and no document may hold active markup.
+func TestStoredUploadsRunNothing(t *testing.T) {
+	e := newEnv(t)
+	doc, _ := fetch(t, e.editor, e.srv.URL+"/redaktion/materialer/ny?type=film")
+	csrf, _ := doc.Find("input[name=csrf]").Attr("value")
+	vtt := "WEBVTT\n\nNOTE <svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"><script>alert(2)</script>" +
+		"</svg>\n\n00:00.000 --> 00:02.000\n<html><body onload=alert(3)><script>alert(4)</script>\n"
+	png := pngWithText(t, "<html><script>alert(5)</script><img src=x onerror=alert(6)>")
+
+	var body strings.Builder
+	mw := multipart.NewWriter(&body)
+	for _, kv := range [][2]string{{"csrf", csrf}, {"kind", "film"}, {"title", "Med filer"}, {"summary", "Kort."},
+		{"audiences", "parents"}, {"language", "da"}, {"transcript", "Tale."}, {"action", "save"}} {
+		_ = mw.WriteField(kv[0], kv[1])
+	}
+	for _, f := range []struct{ field, name, data string }{{"captions", "da.vtt", vtt},
+		{"poster", "plakat.png", string(png)}} {
+		w, _ := mw.CreateFormFile(f.field, f.name)
+		_, _ = io.WriteString(w, f.data)
+	}
+	_ = mw.Close()
+	res, err := e.editor.Post(e.srv.URL+"/redaktion/materialer", mw.FormDataContentType(),
+		strings.NewReader(body.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	form, _ := fetch(t, e.editor, res.Request.URL.String())
+	ctx := newBrowser(t)
+	tr := armTripwire(t, ctx)
+	if err := chromedp.Run(ctx, setSession(e)); err != nil {
+		t.Fatal(err)
+	}
+	for _, field := range []string{"captions_id", "poster_id"} {
+		id, _ := form.Find("input[name=" + field + "]").Attr("value")
+		n, _ := strconv.ParseInt(id, 10, 64)
+		m, err := e.hub.Store.GetMedia(context.Background(), n)
+		if err != nil {
+			t.Fatalf("%s %q was not stored: %v", field, id, err)
+		}
+		u := e.srv.URL + "/redaktion/medier/" + m.Key
+		var found []string
+		err = chromedp.Run(ctx, chromedp.Navigate(u), chromedp.Sleep(300*time.Millisecond),
+			chromedp.Evaluate(activeDOM, &found))
+		// A file the browser saves instead of showing aborts the navigation
+		// and runs nothing; the tripwire still reports anything that ran.
+		if err != nil && !strings.Contains(err.Error(), "ERR_ABORTED") {
+			t.Fatalf("%s: %v", u, err)
+		}
+		if found = append(found, tr.take()...); len(found) > 0 {
+			t.Errorf("%s (%s, %s): %v", u, field, m.ContentType, found)
+		}
+		t.Logf("%s stored as %s, opened: %v", field, m.ContentType, err)
+	}
+}
+
+// pngWithText is a small PNG with text in a tEXt chunk.
+func pngWithText(t *testing.T, text string) []byte {
+	t.Helper()
+	img := image.NewNRGBA(image.Rect(0, 0, 40, 30))
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	b := buf.Bytes()
+	data := append([]byte("Comment\x00"), text...)
+	chunk := binary.BigEndian.AppendUint32(nil, uint32(len(data)))
+	chunk = append(append(chunk, "tEXt"...), data...)
+	chunk = binary.BigEndian.AppendUint32(chunk, crc32.ChecksumIEEE(chunk[4:]))
+	return append(append(append([]byte{}, b[:33]...), chunk...), b[33:]...) // after the IHDR chunk
 }
