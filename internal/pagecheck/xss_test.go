@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"html"
@@ -268,6 +269,7 @@ func TestXSSCorpus(t *testing.T) {
 		opened++
 	}
 	openInert(t, ctx, tr, feedReader(t, e, cases), "every feed item")
+	checkMails(t, e, len(cases))
 	// A vector that acts late (an animation's end, a frame's load) trips
 	// after its page was checked: it would be caught here.
 	time.Sleep(time.Second)
@@ -353,6 +355,30 @@ func checkTripwireSees(t *testing.T, ctx context.Context, tr *trips, u string) {
 	}
 	if got := strings.Join(tr.take(), "\n"); !strings.Contains(got, "alert(4)") {
 		t.Errorf("the tripwire missed a dialog: caught %q", got)
+	}
+}
+
+// checkMails reads the mails the corpus queued (one for each vector):
+// mails are plain text, so a vector in one is text, but no subject may
+// hold a line break that would start a header of the attacker's.
+func checkMails(t *testing.T, e *env, want int) {
+	t.Helper()
+	n := 0
+	for id := int64(1); ; id++ {
+		m, err := e.hub.Store.MailByID(context.Background(), id)
+		if errors.Is(err, storage.ErrNotFound) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.ContainsAny(m.Subject, "\r\n") {
+			t.Errorf("mail %d: subject %q has a line break", id, m.Subject)
+		}
+		n++
+	}
+	if n < want {
+		t.Errorf("%d mails queued, want at least %d", n, want)
 	}
 }
 
