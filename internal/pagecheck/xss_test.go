@@ -138,13 +138,16 @@ type hostile struct {
 	theme  string // the slug of the vector's theme, which its feeds filter on
 }
 
+// privacyTextKey is the setting that holds the admin's privacy notice.
+const privacyTextKey = "privacy_notice.text"
+
 // seedCorpus puts every vector of the corpus into every field that
 // reaches a page, a feed, a mail or an embed: a material of each kind in
 // turn (title, summary, body, picture text, transcript, link address and
 // publisher, film address), a theme (name, description), a school (name,
 // short name, address), a contributor's name, a review comment, an
 // inbox notification and a mail. The brand settings that every page and
-// feed shows carry vectors too.
+// feed shows, and the privacy notice, carry vectors too.
 func seedCorpus(t *testing.T, e *env) []hostile {
 	t.Helper()
 	ctx := context.Background()
@@ -218,7 +221,7 @@ func seedCorpus(t *testing.T, e *env) []hostile {
 	all := strings.Join(vectors, "\n\n")
 	err = st.PutSettings(ctx, map[string]string{brand.KeyName: vectors[0] + " Hub", brand.KeyOwner: vectors[9],
 		brand.KeyAbout: all, brand.KeyA11yContact: vectors[25], brand.KeyA11yIssues: all,
-		brand.KeyA11yURL: "javascript:alert(1)"})
+		brand.KeyA11yURL: "javascript:alert(1)", privacyTextKey: all})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +248,7 @@ func TestXSSCorpus(t *testing.T) {
 	}
 
 	checkTripwireSees(t, ctx, tr, e.srv.URL+"/om")
-	shared := []string{"/", "/temaer", "/skoler", "/om", "/feed/rss", "/feed/atom", "/feed/json",
+	shared := []string{"/", "/temaer", "/skoler", "/om", "/privatliv", "/feed/rss", "/feed/atom", "/feed/json",
 		"/tilgaengelighed", "/indlejr/liste?antal=12", "/redaktion", "/redaktion/indbakke", "/redaktion/temaer",
 		"/redaktion/skoler", "/redaktion/brugere", "/redaktion/indstillinger", "/redaktion/kalender",
 		"/redaktion/deling", "/redaktion/at-rette", "/redaktion/logbog", "/redaktion/profil"}
