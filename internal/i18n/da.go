@@ -1194,4 +1194,62 @@ var danish = map[string]string{
 		"en tidligere bruger. Det kan ikke fortrydes.",
 	"ws.user.anonymise_confirm": "Skriv brugerens e-mailadresse for at bekræfte",
 	"ws.user.anonymise":         "Slet personoplysninger",
+
+	// Second factor and sessions.
+	"login.code_title":  "Bekræft med din kode",
+	"login.code_lead":   "Åbn appen på din telefon, og skriv den sekscifrede kode, den viser for hubben.",
+	"login.code":        "Kode fra appen",
+	"login.code_submit": "Bekræft og log ind",
+	"login.code_expired": "Der er ikke noget login, der venter på en kode, eller det er udløbet. Log ind " +
+		"igen med din adgangskode.",
+	"login.recovery_title": "Har du ikke din telefon?",
+	"login.recovery_lead": "Brug en af de gendannelseskoder, du fik, da du slog totrinsbekræftelse til. Hver " +
+		"kode virker én gang.",
+	"login.recovery":               "Gendannelseskode",
+	"login.recovery_submit":        "Log ind med gendannelseskode",
+	"login.logged_out_everywhere":  "Du er logget ud på alle enheder.",
+	"error.code":                   "Koden er forkert eller brugt. Skriv den kode, appen viser nu.",
+	"error.recovery_code":          "Gendannelseskoden er forkert eller allerede brugt.",
+	"error.second_factor_required": "Din rolle kræver totrinsbekræftelse, så den kan ikke slås fra.",
+	"ws.totp":                      "Totrinsbekræftelse",
+	"ws.totp.lead": "Med totrinsbekræftelse skal du ud over din adgangskode skrive en kode fra en app " +
+		"på din telefon, når du logger ind.",
+	"ws.totp.step_app": "Installér en godkendelsesapp, fx Microsoft Authenticator, Google Authenticator " +
+		"eller FreeOTP.",
+	"ws.totp.step_scan": "Scan QR-koden med appen.",
+	"ws.totp.step_type": "Kan du ikke scanne, så skriv denne nøgle i appen:",
+	"ws.totp.step_code": "Skriv den sekscifrede kode, appen viser, og bekræft.",
+	"ws.totp.qr_alt":    "QR-kode til godkendelsesappen",
+	"ws.totp.enable":    "Slå totrinsbekræftelse til",
+	"ws.totp.enabled":   "Totrinsbekræftelse er slået til.",
+	"ws.totp.codes":     "Dine gendannelseskoder",
+	"ws.totp.codes_lead": "Gem koderne et sikkert sted, fx udskrevet eller i en adgangskodeboks. Hver kode " +
+		"kan bruges én gang til at logge ind uden telefonen. De vises kun nu.",
+	"ws.totp.codes_done": "Jeg har gemt koderne",
+	"ws.totp.on":         "Totrinsbekræftelse er slået til.",
+	"ws.totp.off":        "Totrinsbekræftelse er ikke slået til.",
+	"ws.totp.left_one":   "Du har %d ubrugt gendannelseskode.",
+	"ws.totp.left":       "Du har %d ubrugte gendannelseskoder.",
+	"ws.totp.manage":     "Se totrinsbekræftelse",
+	"ws.totp.setup":      "Slå totrinsbekræftelse til",
+	"ws.totp.required":   "Din rolle kræver totrinsbekræftelse. Slå den til, før du fortsætter.",
+	"ws.totp.required_on": "Din rolle kræver totrinsbekræftelse, så den kan ikke slås fra. Har du mistet " +
+		"telefonen, kan en administrator nulstille den.",
+	"ws.totp.disable":       "Slå totrinsbekræftelse fra",
+	"ws.totp.disable_lead":  "Skriv en kode fra appen eller en gendannelseskode for at slå totrinsbekræftelse fra.",
+	"ws.totp.or_recovery":   "Eller en gendannelseskode",
+	"ws.totp.disabled":      "Totrinsbekræftelse er slået fra.",
+	"ws.profile.security":   "Sikkerhed",
+	"ws.profile.everywhere": "Log ud overalt",
+	"ws.profile.everywhere_lead": "Logger dig ud på alle computere og telefoner, også denne. Brug det, hvis du har " +
+		"glemt at logge ud et sted, eller har mistet en enhed.",
+	"ws.user.totp_reset": "Nulstil totrinsbekræftelse",
+	"ws.user.totp_reset_lead": "Fjerner brugerens app og gendannelseskoder, fx når telefonen er mistet. Brugeren " +
+		"logger derefter ind med adgangskoden alene og skal slå totrinsbekræftelse til " +
+		"igen, hvis rollen kræver det.",
+	"ws.user.totp_reset_done":           "Totrinsbekræftelse er nulstillet.",
+	"ws.settings.security":              "Sikkerhed",
+	"ws.settings.require_second_factor": "Kræv totrinsbekræftelse af redaktører og administratorer",
+	"ws.settings.require_second_factor_help": "Redaktører og administratorer uden totrinsbekræftelse bliver sendt til " +
+		"at slå den til, før de kan gøre andet.",
 }

@@ -1196,4 +1196,61 @@ var english = map[string]string{
 		"cannot be undone.",
 	"ws.user.anonymise_confirm": "Type the user's e-mail address to confirm",
 	"ws.user.anonymise":         "Delete personal data",
+
+	// Second factor and sessions.
+	"login.code_title":     "Confirm with your code",
+	"login.code_lead":      "Open the app on your phone and type the six-digit code it shows for the hub.",
+	"login.code":           "Code from the app",
+	"login.code_submit":    "Confirm and log in",
+	"login.code_expired":   "No login is waiting for a code, or it has expired. Log in again with your password.",
+	"login.recovery_title": "Don't have your phone?",
+	"login.recovery_lead": "Use one of the recovery codes you got when you turned on two-step verification. " +
+		"Each code works once.",
+	"login.recovery":               "Recovery code",
+	"login.recovery_submit":        "Log in with recovery code",
+	"login.logged_out_everywhere":  "You are logged out on every device.",
+	"error.code":                   "The code is wrong or used. Type the code the app shows now.",
+	"error.recovery_code":          "The recovery code is wrong or already used.",
+	"error.second_factor_required": "Your role requires two-step verification, so it cannot be turned off.",
+	"ws.totp":                      "Two-step verification",
+	"ws.totp.lead": "With two-step verification you type a code from an app on your phone as well as " +
+		"your password when you log in.",
+	"ws.totp.step_app": "Install an authenticator app, such as Microsoft Authenticator, Google " +
+		"Authenticator or FreeOTP.",
+	"ws.totp.step_scan": "Scan the QR code with the app.",
+	"ws.totp.step_type": "If you cannot scan, type this key into the app:",
+	"ws.totp.step_code": "Type the six-digit code the app shows, and confirm.",
+	"ws.totp.qr_alt":    "QR code for the authenticator app",
+	"ws.totp.enable":    "Turn on two-step verification",
+	"ws.totp.enabled":   "Two-step verification is on.",
+	"ws.totp.codes":     "Your recovery codes",
+	"ws.totp.codes_lead": "Keep the codes somewhere safe, such as on paper or in a password manager. Each " +
+		"code logs you in once without your phone. They are shown only now.",
+	"ws.totp.codes_done": "I have kept the codes",
+	"ws.totp.on":         "Two-step verification is on.",
+	"ws.totp.off":        "Two-step verification is off.",
+	"ws.totp.left_one":   "You have %d unused recovery code.",
+	"ws.totp.left":       "You have %d unused recovery codes.",
+	"ws.totp.manage":     "See two-step verification",
+	"ws.totp.setup":      "Turn on two-step verification",
+	"ws.totp.required":   "Your role requires two-step verification. Turn it on before you go on.",
+	"ws.totp.required_on": "Your role requires two-step verification, so it cannot be turned off. If you " +
+		"lost your phone, an admin can reset it.",
+	"ws.totp.disable":       "Turn off two-step verification",
+	"ws.totp.disable_lead":  "Type a code from the app or a recovery code to turn off two-step verification.",
+	"ws.totp.or_recovery":   "Or a recovery code",
+	"ws.totp.disabled":      "Two-step verification is off.",
+	"ws.profile.security":   "Security",
+	"ws.profile.everywhere": "Log out everywhere",
+	"ws.profile.everywhere_lead": "Logs you out on every computer and phone, this one too. Use it if you forgot to " +
+		"log out somewhere or lost a device.",
+	"ws.user.totp_reset": "Reset two-step verification",
+	"ws.user.totp_reset_lead": "Removes the user's app and recovery codes, for instance when the phone is lost. " +
+		"The user then logs in with the password alone and must turn two-step " +
+		"verification on again if the role requires it.",
+	"ws.user.totp_reset_done":           "Two-step verification has been reset.",
+	"ws.settings.security":              "Security",
+	"ws.settings.require_second_factor": "Require two-step verification of editors and admins",
+	"ws.settings.require_second_factor_help": "Editors and admins without two-step verification are sent to " +
+		"turn it on before they can do anything else.",
 }

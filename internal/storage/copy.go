@@ -91,6 +91,10 @@ var tables = []table{
 	{name: "material_inline_media", columns: []string{"material_id", "media_id"}, key: "material_id, media_id"},
 	{name: "media_renditions", columns: []string{"key", "media_id", "content_type", "width", "height", "size"},
 		key: "key"},
+	{name: "user_totp", columns: []string{"user_id", "secret", "confirmed_at", "last_step"}, key: "user_id"},
+	{name: "recovery_codes", columns: []string{"user_id", "code_hash", "used_at"}, key: "user_id, code_hash"},
+	{name: "login_challenges", columns: []string{"id_hash", "user_id", "next", "failures", "created_at",
+		"expires_at"}, key: "id_hash"},
 }
 
 // ownTables are kept by each database for itself and not copied: the

@@ -141,6 +141,14 @@ func fill(t *testing.T, st *storage.Store) {
 	if err := st.SetMailOptOuts(ctx, u.ID, []string{"comment"}); err != nil {
 		t.Fatal(err)
 	}
+	if err := st.EnableTOTP(ctx, &storage.TOTP{UserID: u.ID, Secret: "v1.abcd.sealed", ConfirmedAt: now,
+		LastStep: 7}, []string{"h1", "h2"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CreateLoginChallenge(ctx, &storage.LoginChallenge{IDHash: "c", UserID: u.ID, Next: "/redaktion",
+		CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
 	if err := st.CountVisit(ctx, m.ID, "aula", "2030-04-02"); err != nil {
 		t.Fatal(err)
 	}

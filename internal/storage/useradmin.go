@@ -41,7 +41,8 @@ func (u UserRow) Pending() bool { return u.PasswordHash == "" }
 func (s *Store) Users(ctx context.Context) ([]UserRow, error) {
 	rows, err := s.q().query(ctx, `
 		SELECT u.id, u.email, u.name, u.role, u.password_hash, u.active, u.created_at,
-		       (SELECT MAX(t.created_at) FROM user_tokens t WHERE t.user_id = u.id AND t.purpose = ?)
+		       (SELECT MAX(t.created_at) FROM user_tokens t WHERE t.user_id = u.id AND t.purpose = ?),
+		       EXISTS (SELECT 1 FROM user_totp f WHERE f.user_id = u.id AND f.confirmed_at IS NOT NULL)
 		FROM users u
 		ORDER BY u.email`, TokenInvite)
 	if err != nil {
@@ -53,7 +54,7 @@ func (s *Store) Users(ctx context.Context) ([]UserRow, error) {
 		var created int64
 		var invited sql.NullInt64
 		if err := rows.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.Active, &created,
-			&invited); err != nil {
+			&invited, &u.SecondFactor); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("users: %w", err)
 		}
@@ -189,7 +190,8 @@ func (s *Store) UseUserToken(ctx context.Context, hash, name, passwordHash strin
 
 // UpdateUserAccess changes a user's role, whether they may log in, and
 // their schools. It refuses, with ErrLastAdmin, a change that would leave
-// no active admin. Deactivating ends the user's sessions.
+// no active admin. Deactivating, or a new role, ends the user's sessions:
+// what a browser may do never changes under a session it already holds.
 func (s *Store) UpdateUserAccess(ctx context.Context, id int64, role Role, active bool, schoolIDs []int64) error {
 	err := s.inTx(ctx, func(c q) error {
 		if s.backend == Postgres {
@@ -198,12 +200,16 @@ func (s *Store) UpdateUserAccess(ctx context.Context, id int64, role Role, activ
 				return err
 			}
 		}
-		res, err := c.exec(ctx, `UPDATE users SET role = ?, active = ? WHERE id = ?`, role, active, id)
+		var old Role
+		err := c.queryRow(ctx, `SELECT role FROM users WHERE id = ?`, id).Scan(&old)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
 		if err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			return ErrNotFound
+		if _, err := c.exec(ctx, `UPDATE users SET role = ?, active = ? WHERE id = ?`, role, active, id); err != nil {
+			return err
 		}
 		var admins int
 		if err := c.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE role = ? AND active = ?`, RoleAdmin, true).
@@ -222,13 +228,23 @@ func (s *Store) UpdateUserAccess(ctx context.Context, id int64, role Role, activ
 				return err
 			}
 		}
-		if !active {
-			_, err = c.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, id)
+		if !active || old != role {
+			return endSessions(ctx, c, id)
 		}
-		return err
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("update access of user %d: %w", id, err)
 	}
 	return nil
+}
+
+// endSessions ends every session of a user and any login of theirs
+// waiting for a code.
+func endSessions(ctx context.Context, c q, userID int64) error {
+	if _, err := c.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
+		return err
+	}
+	_, err := c.exec(ctx, `DELETE FROM login_challenges WHERE user_id = ?`, userID)
+	return err
 }

@@ -37,6 +37,9 @@ type User struct {
 	PasswordHash string
 	Active       bool
 	CreatedAt    time.Time
+	// SecondFactor reports whether the user has a confirmed TOTP second
+	// factor; read, not written, with the user.
+	SecondFactor bool
 }
 
 // DisplayName is what the user is called on pages and in mails.
@@ -73,12 +76,13 @@ func (s *Store) CreateUser(ctx context.Context, u *User) error {
 	return nil
 }
 
-const userColumns = `id, email, name, role, password_hash, active, created_at`
+const userColumns = `id, email, name, role, password_hash, active, created_at,
+	EXISTS (SELECT 1 FROM user_totp t WHERE t.user_id = users.id AND t.confirmed_at IS NOT NULL)`
 
 func scanUser(row *sql.Row) (*User, error) {
 	var u User
 	var created int64
-	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.Active, &created)
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.Active, &created, &u.SecondFactor)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -163,7 +167,8 @@ func (s *Store) CreateSession(ctx context.Context, se *Session) error {
 // SessionUser returns the active user of an unexpired session.
 func (s *Store) SessionUser(ctx context.Context, idHash string, now time.Time) (*User, error) {
 	u, err := scanUser(s.q().queryRow(ctx, `
-		SELECT u.id, u.email, u.name, u.role, u.password_hash, u.active, u.created_at
+		SELECT u.id, u.email, u.name, u.role, u.password_hash, u.active, u.created_at,
+			EXISTS (SELECT 1 FROM user_totp t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL)
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.id_hash = ? AND s.expires_at > ? AND u.active = ?`,
 		idHash, millis(now), true))
@@ -181,10 +186,14 @@ func (s *Store) DeleteSession(ctx context.Context, idHash string) error {
 	return nil
 }
 
-// DeleteExpiredSessions removes sessions that ended before now.
+// DeleteExpiredSessions removes sessions, and logins waiting for a code,
+// that ended before now.
 func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) error {
-	if _, err := s.q().exec(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, millis(now)); err != nil {
-		return fmt.Errorf("delete expired sessions: %w", err)
+	for _, stmt := range []string{`DELETE FROM sessions WHERE expires_at <= ?`,
+		`DELETE FROM login_challenges WHERE expires_at <= ?`} {
+		if _, err := s.q().exec(ctx, stmt, millis(now)); err != nil {
+			return fmt.Errorf("delete expired sessions: %w", err)
+		}
 	}
 	return nil
 }

@@ -222,15 +222,12 @@ func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.startSession(w, r, u); err != nil {
-		return err
-	}
-	state(r).user = u
 	action := "login:password_reset"
 	if p.Invite {
 		action = "login:invitation_accepted"
 	}
-	s.audit(r, action, "")
-	http.Redirect(w, r, "/redaktion", http.StatusSeeOther)
-	return nil
+	s.auditFor(r, u, action, "")
+	// A new password is one factor: a user with a second factor still
+	// gives a code.
+	return s.finishPassword(w, r, u, "/redaktion")
 }

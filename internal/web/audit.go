@@ -23,6 +23,15 @@ func (s *Server) audit(r *http.Request, action, subject string) {
 	}
 }
 
+// auditFor logs an action by u, who is not yet logged in.
+func (s *Server) auditFor(r *http.Request, u *storage.User, action, subject string) {
+	e := &storage.AuditEntry{UserID: u.ID, UserEmail: u.Email, Action: action, Subject: subject,
+		Client: s.cfg.Proxies.ClientIP(r).String()}
+	if err := s.store.Audit(r.Context(), e); err != nil {
+		s.log.Error("audit", "action", action, "err", err)
+	}
+}
+
 func auditMaterial(m *material.Material) string {
 	return "materiale " + strconv.FormatInt(m.ID, 10) + ": " + m.Title
 }

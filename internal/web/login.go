@@ -42,6 +42,9 @@ func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int,
 	if problem != "" {
 		p.Error = problem
 	}
+	if key, ok := flashMessages[r.URL.Query().Get("besked")]; ok && r.Method == http.MethodGet {
+		p.Flash = b.T(key)
+	}
 	return s.render(w, status, "ws/login", p)
 }
 
@@ -55,20 +58,15 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 
 	now := time.Now()
 	addr := s.cfg.Proxies.ClientIP(r).String()
-	accountAddr := email + "\x00" + addr
-	limits := []limitedKey{{s.byAddr, addr}, {s.byAccountAddr, accountAddr}, {s.byAccount, email}}
+	limits := s.loginLimits(addr, email)
 	// The attempt counts before the password is checked, so that attempts
 	// made at the same moment on any instance cannot pass the limit.
-	wait, err := s.takeAll(r.Context(), limits, now)
+	problem, err := s.countTry(w, r, limits, now)
 	if err != nil {
 		return err
 	}
-	if wait > 0 {
-		s.log.Warn("login rate limited", "request_id", state(r).requestID)
-		w.Header().Set("Retry-After", fmt.Sprint(int(wait.Seconds())+1))
-		minutes := int(math.Ceil(wait.Minutes()))
-		b, _ := s.base(r, "")
-		return s.renderLogin(w, r, http.StatusTooManyRequests, email, next, b.T("error.toomany", max(1, minutes)))
+	if problem != "" {
+		return s.renderLogin(w, r, http.StatusTooManyRequests, email, next, problem)
 	}
 
 	u, err := s.checkLogin(r.Context(), email, password)
@@ -77,18 +75,14 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		b, _ := s.base(r, "")
 		return s.renderLogin(w, r, http.StatusUnauthorized, email, next, b.T("error.login"))
 	}
-	// Only failures count, so a busy shared address is not stopped.
-	s.giveBack(r, []limitedKey{limits[0], limits[2]}, now)
-	if err := s.byAccountAddr.Reset(r.Context(), accountAddr); err != nil {
-		s.log.Error("reset login limit", "request_id", state(r).requestID, "err", err)
+	if u.SecondFactor {
+		// The password was right, but the login is not done until the
+		// code is: the account's failures from here are kept.
+		s.giveBack(r, limits, now)
+	} else {
+		s.loginDone(r, limits, now)
 	}
-	if err := s.startSession(w, r, u); err != nil {
-		return err
-	}
-	state(r).user = u
-	s.audit(r, "login", "")
-	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
-	return nil
+	return s.finishPassword(w, r, u, next)
 }
 
 var errBadLogin = errors.New("wrong e-mail or password")
@@ -282,5 +276,43 @@ func (s *Server) giveBack(r *http.Request, limits []limitedKey, now time.Time) {
 		if err := l.limiter.GiveBack(r.Context(), l.key, now); err != nil {
 			s.log.Error("give back attempt", "request_id", state(r).requestID, "err", err)
 		}
+	}
+}
+
+// loginLimits are the limits a try at account email from addr counts
+// under: the address, the account from the address, and the account.
+func (s *Server) loginLimits(addr, email string) []limitedKey {
+	return []limitedKey{{s.byAddr, addr}, {s.byAccountAddr, accountAddrKey(email, addr)}, {s.byAccount, email}}
+}
+
+func accountAddrKey(email, addr string) string { return email + "\x00" + addr }
+
+// countTry counts a try at a password or code under limits before it is
+// checked, so that tries made at the same moment on any instance cannot
+// pass the limits. A try over a limit gets the text that says how long to
+// wait; "" means the try may go on.
+func (s *Server) countTry(w http.ResponseWriter, r *http.Request, limits []limitedKey, now time.Time) (string, error) {
+	wait, err := s.takeAll(r.Context(), limits, now)
+	if err != nil || wait == 0 {
+		return "", err
+	}
+	return s.tooMany(w, r, wait), nil
+}
+
+// tooMany answers a rate-limited try with the wait in minutes.
+func (s *Server) tooMany(w http.ResponseWriter, r *http.Request, wait time.Duration) string {
+	s.log.Warn("login rate limited", "request_id", state(r).requestID)
+	w.Header().Set("Retry-After", fmt.Sprint(int(wait.Seconds())+1))
+	b, _ := s.base(r, "")
+	return b.T("error.toomany", max(1, int(math.Ceil(wait.Minutes()))))
+}
+
+// loginDone settles the limits of a finished login, counted at now under
+// loginLimits: only failures count, so a busy shared address is not
+// stopped, and the account's failures from this address are forgotten.
+func (s *Server) loginDone(r *http.Request, limits []limitedKey, now time.Time) {
+	s.giveBack(r, []limitedKey{limits[0], limits[2]}, now)
+	if err := limits[1].limiter.Reset(r.Context(), limits[1].key); err != nil {
+		s.log.Error("reset login limit", "request_id", state(r).requestID, "err", err)
 	}
 }

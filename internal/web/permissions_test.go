@@ -80,8 +80,14 @@ func TestEveryRouteEnforcesItsAccess(t *testing.T) {
 			if got := h.web.RouteOf(req); got != r.Method+" "+r.Pattern {
 				t.Errorf("%s %s is served by %q, not by its entry %s", r.Method, path, got, r.Pattern)
 			}
-			if r.Pattern == "/redaktion/logout" {
-				continue // would end the sessions the loop uses; TestLogin covers it
+			if r.Pattern == "/redaktion/logout" || r.Pattern == "/redaktion/profil/log-ud-overalt" {
+				// Allowed, they would end the sessions the loop uses
+				// (TestLogin, TestLogoutEverywhere cover that); refused
+				// without a session.
+				if p := anon.post(path, url.Values{}); p.status != http.StatusForbidden {
+					t.Errorf("POST %s anonymous: %d, want 403", path, p.status)
+				}
+				continue
 			}
 			check := func(who string, c *client, csrf string, allowed bool) {
 				var p page

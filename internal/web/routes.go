@@ -137,6 +137,8 @@ func (s *Server) routeTable() []Route {
 
 		route("GET", "/redaktion/login", Guest, s.loginForm),
 		route("POST", "/redaktion/login", Guest, s.login),
+		route("GET", "/redaktion/login/kode", Guest, s.codeForm),
+		route("POST", "/redaktion/login/kode", Guest, s.loginCode),
 		route("GET", "/redaktion/opsaetning", Guest, s.setupForm),
 		route("POST", "/redaktion/opsaetning", Guest, s.setup),
 		route("GET", "/redaktion/glemt-adgangskode", Guest, s.forgotForm),
@@ -177,6 +179,9 @@ func (s *Server) routeTable() []Route {
 		route("POST", "/redaktion/indbakke", Member, s.wsInboxRead),
 		route("GET", "/redaktion/profil", Member, s.wsProfile),
 		route("POST", "/redaktion/profil", Member, s.wsSaveProfile),
+		route("GET", secondFactorPath, Member, s.wsSecondFactor),
+		route("POST", secondFactorPath, Member, s.wsSaveSecondFactor),
+		route("POST", "/redaktion/profil/log-ud-overalt", Member, s.logoutEverywhere),
 		route("GET", "/redaktion/import", Admin, s.wsImport),
 		withFiles("/redaktion/import", Admin, s.wsRunImport),
 		route("GET", "/redaktion/brugere", Admin, s.wsUsers),
@@ -273,6 +278,11 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, rt Route, st 
 	}
 	if rt.Access >= Member && accessOf(st.user) < rt.Access {
 		return errForbidden
+	}
+	if rt.Access >= Member {
+		if err := s.mustEnrol(w, r, rt, st.user); err != nil {
+			return err
+		}
 	}
 	if r.Method == http.MethodPost && crossSite(r) {
 		return errCSRF

@@ -279,6 +279,8 @@ func (s *Server) wsSaveUser(w http.ResponseWriter, r *http.Request) error {
 		return s.sendUserLink(w, r, &p)
 	case "anonymise":
 		return s.anonymiseUser(w, r, &p)
+	case "reset_second_factor":
+		return s.resetSecondFactor(w, r, u)
 	default:
 		return errBadInput
 	}

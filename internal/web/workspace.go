@@ -142,6 +142,9 @@ var flashMessages = map[string]string{
 	"afpublicering-annulleret":  "ws.unpublish_cancelled",
 	"bekraeft-tilbagetraekning": "withdraw.confirm_needed",
 	"slettet":                   "ws.deleted",
+	"ude-overalt":               "login.logged_out_everywhere",
+	"totp-fra":                  "ws.totp.disabled",
+	"totp-nulstillet":           "ws.user.totp_reset_done",
 }
 
 // WSThemesPage manages the themes.
@@ -244,6 +247,9 @@ type WSSettingsPage struct {
 	// ReviewUnitOff lets editors approve the learning unit's own
 	// materials without a review round.
 	ReviewUnitOff bool
+
+	// RequireSecondFactor makes editors and admins use a second factor.
+	RequireSecondFactor bool
 
 	// FetchHosts is the fetcher's allow list as typed, one host a line;
 	// BadHost the first line that is not a host name.
@@ -357,6 +363,7 @@ func (s *Server) wsSettings(w http.ResponseWriter, r *http.Request) error {
 	for field, key := range retentionFields {
 		p.Retain[field] = kv[key]
 	}
+	p.RequireSecondFactor = kv[keyRequireSecondFactor] == "1"
 	if b.Brand.LogoID != 0 {
 		p.Logo, _ = s.store.GetMedia(r.Context(), b.Brand.LogoID) // a missing logo shows as none
 	}
@@ -381,7 +388,8 @@ func (s *Server) wsSaveSettings(w http.ResponseWriter, r *http.Request) error {
 		limits: s.cfg.Uploads, A11yContact: strings.TrimSpace(f.Get("a11y_contact")),
 		A11yIssues: f.Get("a11y_issues"), A11yReviewed: strings.TrimSpace(f.Get("a11y_reviewed")),
 		A11yURL: strings.TrimSpace(f.Get("a11y_url")), ReviewUnitOff: f.Get("review_unit_off") == "on",
-		FetchHosts: f.Get("fetch_hosts"), PrivacyText: f.Get("privacy_text"), Defaults: s.retention(nil)}
+		FetchHosts: f.Get("fetch_hosts"), PrivacyText: f.Get("privacy_text"), Defaults: s.retention(nil),
+		RequireSecondFactor: f.Get("require_second_factor") == "on"}
 	p.Unfilled = privacyPlaceholder.FindAllString(p.PrivacyText, -1)
 	p.readRetention(f)
 	logoID := keptID(f, "logo")
@@ -423,9 +431,10 @@ func (s *Server) wsSaveSettings(w http.ResponseWriter, r *http.Request) error {
 		brand.KeyName: p.Name, brand.KeyOwner: p.Owner, brand.KeyColour: c.Hex(), brand.KeyAbout: p.About,
 		brand.KeyLogo: logo, brand.KeyA11yContact: p.A11yContact, brand.KeyA11yIssues: p.A11yIssues,
 		brand.KeyA11yReviewed: p.A11yReviewed, brand.KeyA11yURL: p.A11yURL,
-		keyReviewUnitOff:      map[bool]string{true: "1", false: ""}[p.ReviewUnitOff],
-		fetch.KeyAllowedHosts: strings.Join(hosts, "\n"),
-		keyPrivacyText:        p.PrivacyText,
+		keyReviewUnitOff:       map[bool]string{true: "1", false: ""}[p.ReviewUnitOff],
+		fetch.KeyAllowedHosts:  strings.Join(hosts, "\n"),
+		keyPrivacyText:         p.PrivacyText,
+		keyRequireSecondFactor: map[bool]string{true: "1", false: ""}[p.RequireSecondFactor],
 	}
 	maps.Copy(kv, p.retentionSettings())
 	err = s.store.PutSettings(r.Context(), kv)
