@@ -159,12 +159,12 @@ func (c *crawler) follow(from string, doc *goquery.Document, scope func(string) 
 func allPages(t *testing.T, e *env) []page {
 	t.Helper()
 	public := &crawler{t: t, e: e, seen: map[string]bool{}, types: map[string]int{}}
-	public.crawl([]string{"/", "/side-der-ikke-findes", "/redaktion/login",
+	public.crawl([]string{"/", "/side-der-ikke-findes", "/redaktion/login", "/redaktion/login/kode",
 		"/redaktion/opsaetning?token=" + url.QueryEscape(e.token),
 		"/redaktion/adgangskode?token=" + url.QueryEscape(e.invite),
 		"/redaktion/adgangskode?token=" + url.QueryEscape(e.reset)},
 		func(p string) bool {
-			return !strings.HasPrefix(p, "/redaktion/") || p == "/redaktion/login" ||
+			return !strings.HasPrefix(p, "/redaktion/") || p == "/redaktion/login" || p == "/redaktion/login/kode" ||
 				p == "/redaktion/glemt-adgangskode" || p == "/redaktion/adgangskode"
 		})
 	editor := &crawler{t: t, e: e, seen: map[string]bool{}, types: map[string]int{}, editor: true}
