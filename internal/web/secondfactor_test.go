@@ -261,6 +261,10 @@ func TestSecondFactorOffAndReset(t *testing.T) {
 		enrol(t, c)
 		admin, csrf := h.login(storage.RoleAdmin)
 		id := strconv.FormatInt(u.ID, 10)
+		row := admin.get("/redaktion/brugere").doc.Find("tr:has(a[href='/redaktion/brugere/" + id + "']) td")
+		if got := strings.TrimSpace(row.Eq(5).Text()); got != "Ja" {
+			t.Errorf("the users' list shows the second factor as %q", got)
+		}
 		if page := admin.get("/redaktion/brugere/" + id); page.doc.Find("button[value=reset_second_factor]").Length() != 1 {
 			t.Error("no reset button for a user with a second factor")
 		}
