@@ -21,6 +21,8 @@ const usage = `Bindeled – inspiration og viden om samarbejdet mellem skole og 
 Usage:
   bindeled serve [flags]       run the hub (public site and workspace)
   bindeled user add [flags]    create a user
+  bindeled user reset-2fa [flags]
+                               remove a user's two-step verification
   bindeled copy-db [flags]     copy a whole hub between SQLite and PostgreSQL
   bindeled reindex [flags]     build the search index again
   bindeled import FORMAT PATH  import material from another system (see import help)
@@ -68,6 +70,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "user":
 		if len(args) > 1 && args[1] == "add" {
 			return userAdd(ctx, args[2:], stdin, stdout, stderr)
+		}
+		if len(args) > 1 && args[1] == "reset-2fa" {
+			return userResetSecondFactor(ctx, args[2:], stdout, stderr)
 		}
 		if len(args) > 1 && slices.Contains([]string{"help", "--help", "-h", "-help"}, args[1]) {
 			fmt.Fprint(stdout, usage)

@@ -43,6 +43,14 @@
 // Secure, HttpOnly, SameSite=Lax and Path=/, so that a sibling subdomain or
 // a plain-HTTP response cannot plant a pair the attacker obtained earlier.
 //
+// # Second factor
+//
+// [NewTOTPSecret], [CheckTOTP] and [TOTPURL] are the time-based one-time
+// codes of RFC 6238 as authenticator apps make them (SHA-1, six digits,
+// 30 seconds). [CheckTOTP] returns the step a code belongs to, so the
+// caller can accept each step once. [NewRecoveryCodes] makes the one-time
+// codes for a lost phone; only [HashRecoveryCode] of one is stored.
+//
 // # Rate limiting
 //
 // [Limiter] is a fixed-window limiter keyed by string (an e-mail address,

@@ -244,7 +244,8 @@ func (s *Server) secondFactorRequired(r *http.Request, u *storage.User) bool {
 
 // enrolOpen are the routes a user who must enrol a second factor may use
 // before they have.
-var enrolOpen = map[string]bool{secondFactorPath: true, "/redaktion/logout": true}
+var enrolOpen = map[string]bool{secondFactorPath: true, "/redaktion/logout": true,
+	"/redaktion/profil/log-ud-overalt": true}
 
 // mustEnrol sends a user who must have a second factor and has none to
 // set one up before anything else: pages redirect, forms are refused.
