@@ -33,7 +33,7 @@ func NewTOTPSecret() string {
 // ValidTOTPSecret reports whether s is a secret as NewTOTPSecret makes.
 func ValidTOTPSecret(s string) bool {
 	b, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(s)
-	return err == nil && len(b) == secretBytes
+	return err == nil && len(b) == secretBytes && len(s) == 32
 }
 
 // TOTPURL is the otpauth:// address an app reads from a QR code: the hub's
