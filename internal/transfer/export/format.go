@@ -259,4 +259,7 @@ var leftOutTables = map[string]string{
 	"social_grants":    "connections in progress",
 	"media_renditions": "smaller copies of images, made again from the originals by the restored hub",
 	"rate_limits":      "counts of recent login attempts, which end with their window",
+	"user_totp":        "second-factor secrets; users set up two-step verification again",
+	"recovery_codes":   "second-factor recovery codes, with the secrets they belong to",
+	"login_challenges": "logins waiting for a code",
 }
