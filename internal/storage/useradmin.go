@@ -148,9 +148,10 @@ func (s *Store) ValidUserToken(ctx context.Context, hash string, now time.Time) 
 }
 
 // UseUserToken spends a one-time link: it sets the user's password (and
-// name, when name is not empty) and ends every session of theirs, in one
-// transaction, so that the link works once even when raced. An invalid,
-// used or expired link, or an inactive user, gives ErrNotFound.
+// name, when name is not empty) and ends every session of theirs and any
+// login waiting for a code, in one transaction, so that the link works
+// once even when raced. An invalid, used or expired link, or an inactive
+// user, gives ErrNotFound.
 func (s *Store) UseUserToken(ctx context.Context, hash, name, passwordHash string, now time.Time) (*User, error) {
 	name = CleanName(name)
 	var userID int64
@@ -179,8 +180,7 @@ func (s *Store) UseUserToken(ctx context.Context, hash, name, passwordHash strin
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
 			return ErrNotFound
 		}
-		_, err = c.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID)
-		return err
+		return endSessions(ctx, c, userID)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("use user token: %w", err)
