@@ -44,6 +44,9 @@ var userRefs = []userRef{
 	{table: "social_channels", byID: []string{"created_by"}},
 	{table: "social_posts", byID: []string{"created_by"}},
 	{table: "social_grants", byID: []string{"user_id"}},
+	{table: "user_totp", byID: []string{"user_id"}},
+	{table: "recovery_codes", byID: []string{"user_id"}},
+	{table: "login_challenges", byID: []string{"user_id"}},
 }
 
 // noUserTables hold nothing about any user: content, search, counters and
@@ -60,7 +63,8 @@ var noUserTables = []string{"settings", "schools", "themes", "material_audiences
 // ids and one-time tokens, and sealed platform tokens.
 var secretColumns = map[string]bool{"users.password_hash": true, "sessions.id_hash": true,
 	"user_tokens.token_hash": true, "setup_tokens.token_hash": true, "social_grants.state_hash": true,
-	"social_grants.session_hash": true, "social_grants.choices": true, "social_channels.token": true}
+	"social_grants.session_hash": true, "social_grants.choices": true, "social_channels.token": true,
+	"user_totp.secret": true, "recovery_codes.code_hash": true, "login_challenges.id_hash": true}
 
 // PrivacyClassification returns, for each table that names a user, the
 // columns that do so, and the tables that name no user.
@@ -238,6 +242,9 @@ func anonymiseAccount(ctx context.Context, c q, id int64, email string) error {
 		{`DELETE FROM mail_optouts WHERE user_id = ?`, []any{id}},
 		{`DELETE FROM notifications WHERE user_id = ?`, []any{id}},
 		{`DELETE FROM social_grants WHERE user_id = ?`, []any{id}},
+		{`DELETE FROM user_totp WHERE user_id = ?`, []any{id}},
+		{`DELETE FROM recovery_codes WHERE user_id = ?`, []any{id}},
+		{`DELETE FROM login_challenges WHERE user_id = ?`, []any{id}},
 		{`DELETE FROM setup_tokens WHERE email = ?`, []any{email}},
 		{`DELETE FROM mails WHERE to_addr = ?`, []any{email}},
 		{`UPDATE notifications SET actor_name = ? WHERE actor_id = ?`, []any{AnonymousName, id}},

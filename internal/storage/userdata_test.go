@@ -173,7 +173,8 @@ func TestAnonymiseUser(t *testing.T) {
 			t.Errorf("her work: %d comments, %d verdicts, %d materials", len(data["comments"]),
 				len(data["review_reviewers"]), len(data["materials"]))
 		}
-		for _, table := range []string{"sessions", "notifications", "mail_optouts", "mails", "social_grants"} {
+		for _, table := range []string{"sessions", "notifications", "mail_optouts", "mails", "social_grants",
+			"user_totp", "recovery_codes", "login_challenges"} {
 			if len(data[table]) != 0 {
 				t.Errorf("%s kept %d rows", table, len(data[table]))
 			}
