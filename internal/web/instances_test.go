@@ -122,3 +122,43 @@ func TestConcurrentLoginsOnTwoInstancesKeepTheLimit(t *testing.T) {
 		})
 	}
 }
+
+// TestConcurrentCodesOnTwoInstancesKeepTheLimit sends wrong codes for one
+// login waiting for its code at the same moment to two instances: no more
+// than the login limit are checked, and the rest are refused.
+func TestConcurrentCodesOnTwoInstancesKeepTheLimit(t *testing.T) {
+	const attempts = 12
+	for _, backend := range storagetest.Backends(t) {
+		t.Run(string(backend), func(t *testing.T) {
+			a, b := twoInstances(t, backend)
+			u := a.newStaff(storage.RoleEditor)
+			c := a.client()
+			c.passwordLogin(u.Email)
+			enrol(t, c)
+			logout(t, c)
+			if p := c.passwordLogin(u.Email); p.header.Get("Location") != "/redaktion/login/kode" {
+				t.Fatalf("password: %d to %q, want the code step", p.status, p.header.Get("Location"))
+			}
+			token := c.get("/redaktion/login/kode").attr("input[name=csrf]", "value")
+			clients := []*client{c, c.on(b)}
+
+			statuses := make([]int, attempts)
+			var wg sync.WaitGroup
+			for i := range attempts {
+				wg.Go(func() {
+					statuses[i] = clients[i%2].post("/redaktion/login/kode", url.Values{"csrf": {token},
+						"code": {"000000"}}).status
+				})
+			}
+			wg.Wait()
+
+			count := map[int]int{}
+			for _, s := range statuses {
+				count[s]++
+			}
+			if count[http.StatusUnauthorized] != 3 || count[http.StatusTooManyRequests] != attempts-3 {
+				t.Errorf("answers %v; want 3 × 401 (the limit) and the rest 429", count)
+			}
+		})
+	}
+}

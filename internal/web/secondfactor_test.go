@@ -229,6 +229,64 @@ func TestCodeStepIsBounded(t *testing.T) {
 	})
 }
 
+// TestRightPasswordKeepsWrongCodesCounted: a right password does not wipe
+// the wrong codes counted for the account from this address; only a
+// finished login does.
+func TestRightPasswordKeepsWrongCodesCounted(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		u := h.newStaff(storage.RoleAdmin)
+		c := h.client()
+		c.passwordLogin(u.Email)
+		secret, _, _ := enrol(t, c)
+		logout(t, c)
+
+		// Four wrong codes, one short of the login's own tries and of the
+		// limit (5 here); then the right password again, and one more.
+		c.passwordLogin(u.Email)
+		for range 4 {
+			c.sendCode("code", "123456")
+		}
+		if p := c.passwordLogin(u.Email); p.status != http.StatusSeeOther {
+			t.Fatalf("the right password after four wrong codes: %d, want 303", p.status)
+		}
+		if p := c.sendCode("code", "123456"); p.status != http.StatusUnauthorized {
+			t.Errorf("fifth wrong code: %d, want 401", p.status)
+		}
+		if p := c.sendCode("code", codeAt(t, secret, time.Now().Add(30*time.Second))); p.status !=
+			http.StatusTooManyRequests || p.header.Get("Retry-After") == "" {
+			t.Errorf("a code after five wrong ones: %d, want 429 with Retry-After", p.status)
+		}
+	})
+}
+
+// TestSwitchingOffCountsWrongCodes: the code that switches the second
+// factor off counts against the login limits, so a borrowed session cannot
+// guess it.
+func TestSwitchingOffCountsWrongCodes(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		u := h.newStaff(storage.RoleEditor)
+		c := h.client()
+		c.passwordLogin(u.Email)
+		secret, _, _ := enrol(t, c)
+		off := func(code string) page {
+			return c.post("/redaktion/profil/totp", url.Values{"csrf": {c.csrfOf()}, "code": {code},
+				"action": {"disable"}})
+		}
+		for i := range 5 {
+			if p := off("111111"); p.status != http.StatusUnprocessableEntity {
+				t.Fatalf("wrong code %d: %d, want 422", i+1, p.status)
+			}
+		}
+		p := off(codeAt(t, secret, time.Now().Add(30*time.Second)))
+		if p.status != http.StatusTooManyRequests || p.text("#code-problem") == "" {
+			t.Errorf("a right code after five wrong ones: %d, want 429 with the wait", p.status)
+		}
+		if got, _ := h.st.UserByID(ctx, u.ID); !got.SecondFactor {
+			t.Error("switched off past the limit")
+		}
+	})
+}
+
 func TestSecondFactorOffAndReset(t *testing.T) {
 	eachHub(t, func(t *testing.T, h *hubT) {
 		u := h.newStaff(storage.RoleEditor)
