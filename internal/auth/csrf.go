@@ -50,6 +50,24 @@ func NewLoginCSRF(secret []byte) (cookieValue, formToken string) {
 	return cookieValue, formToken
 }
 
+// LoginCSRFFor returns the form token for cookieValue, a cookie that
+// NewLoginCSRF made earlier, so that a second form (another tab) can go on
+// with the same cookie instead of spoiling the first. It returns "" when
+// secret is shorter than MinSecretLen or cookieValue is not of the form
+// NewToken makes.
+func LoginCSRFFor(secret []byte, cookieValue string) string {
+	if len(secret) < MinSecretLen || !wellFormedToken(cookieValue) {
+		return ""
+	}
+	return base64.RawURLEncoding.EncodeToString(mac(secret, loginCSRFLabel, cookieValue))
+}
+
+// wellFormedToken reports whether t has the form of a token from NewToken.
+func wellFormedToken(t string) bool {
+	b, err := base64.RawURLEncoding.Strict().DecodeString(t)
+	return err == nil && len(b) == tokenBytes
+}
+
 // CheckLoginCSRF reports whether formToken was made by NewLoginCSRF for
 // cookieValue under secret. The comparison takes constant time.
 func CheckLoginCSRF(secret []byte, cookieValue, formToken string) bool {

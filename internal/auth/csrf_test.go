@@ -104,3 +104,18 @@ func TestLoginCSRF(t *testing.T) {
 		})
 	}
 }
+
+func TestLoginCSRFFor(t *testing.T) {
+	cookie, form := NewLoginCSRF(testSecret)
+	if got := LoginCSRFFor(testSecret, cookie); got != form {
+		t.Errorf("LoginCSRFFor(cookie) = %q; want the pair's form token %q", got, form)
+	}
+	for _, bad := range []string{"", "kort", cookie + "A", cookie[:42] + "!", form + form} {
+		if got := LoginCSRFFor(testSecret, bad); got != "" {
+			t.Errorf("LoginCSRFFor(%q) = %q; want none for a cookie NewLoginCSRF cannot have made", bad, got)
+		}
+	}
+	if got := LoginCSRFFor(testSecret[:MinSecretLen-1], cookie); got != "" {
+		t.Errorf("LoginCSRFFor with a short secret = %q", got)
+	}
+}

@@ -220,8 +220,16 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
 }
 
 // guestFormToken gives a form for people not logged in (login, first
-// admin, links, forgotten password) its CSRF token, tied to a cookie.
+// admin, links, forgotten password) its CSRF token, tied to a cookie. A
+// cookie the browser already has is kept, so a form opened earlier in
+// another tab still works.
 func (s *Server) guestFormToken(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(loginCookie); err == nil {
+		if token := auth.LoginCSRFFor(s.secret, c.Value); token != "" {
+			s.setCookie(w, r, loginCookie, c.Value, 3600)
+			return token
+		}
+	}
 	cookie, token := auth.NewLoginCSRF(s.secret)
 	s.setCookie(w, r, loginCookie, cookie, 3600)
 	return token

@@ -65,6 +65,15 @@ func TestLogin(t *testing.T) {
 			t.Errorf("e-mail not kept: %q", p.attr("#email", "value"))
 		}
 
+		// A login page opened in a second tab leaves the first one's form
+		// working.
+		c.get("/redaktion/login")
+		p = c.post("/redaktion/login", url.Values{"csrf": {token}, "email": {"ed@example.dk"},
+			"password": {"forkert"}})
+		if p.status != http.StatusUnauthorized {
+			t.Errorf("the first tab's form after a second tab: %d", p.status)
+		}
+
 		token = p.attr("input[name=csrf]", "value")
 		p = c.post("/redaktion/login", url.Values{"csrf": {token}, "email": {"ed@example.dk"},
 			"password": {"korrekt hest batteri"}, "next": {"https://evil.example/"}})
