@@ -23,6 +23,10 @@ var (
 	// ErrBadKey means a storage key does not have the form this package
 	// generates.
 	ErrBadKey = errors.New("media: invalid storage key")
+
+	// ErrUnavailable means the store could not be reached or did not
+	// answer in time, or failed on its side: asking again later may work.
+	ErrUnavailable = errors.New("media: store unavailable")
 )
 
 // TooLargeError reports an upload over a size limit. It matches ErrTooLarge.

@@ -45,7 +45,19 @@ type S3Config struct {
 	// Transport replaces the HTTP transport; tests use it to trust their
 	// own certificate. Nil uses the default.
 	Transport http.RoundTripper
+	// Timeout is how long one request waits for the server's answer to
+	// begin before it is given up; zero means S3Timeout.
+	Timeout time.Duration
 }
+
+// S3Timeout is how long a request to the store waits for the answer to
+// begin, and s3Attempts how often a request that failed on the way or on
+// the server's side is sent, so a store that hangs holds a reader for
+// well under a minute rather than ten.
+const (
+	S3Timeout  = 10 * time.Second
+	s3Attempts = 3
+)
 
 // Enabled reports whether an S3 store is configured at all.
 func (c S3Config) Enabled() bool {
@@ -68,6 +80,9 @@ func (c S3Config) Check() error {
 	case c.Insecure && !isLoopback(c.Endpoint):
 		return fmt.Errorf("media S3: plain HTTP is only for a server on this machine, and %q is not a loopback "+
 			"address; use HTTPS", c.Endpoint)
+	case !c.PathStyle && isIP(c.Endpoint):
+		return fmt.Errorf("media S3: endpoint %q is an IP address, which cannot carry the bucket in its host "+
+			"name; address the bucket in the path (--media-s3-path-style)", c.Endpoint)
 	case strings.HasPrefix(c.Prefix, "/") || strings.Contains(c.Prefix, ".."):
 		return fmt.Errorf("media S3: prefix %q: it may neither start with a slash nor hold two dots", c.Prefix)
 	}
@@ -76,15 +91,24 @@ func (c S3Config) Check() error {
 
 // isLoopback reports whether the host of a host[:port] is this machine.
 func isLoopback(endpoint string) bool {
-	host, _, err := net.SplitHostPort(endpoint)
-	if err != nil {
-		host = strings.Trim(endpoint, "[]")
-	}
+	host := hostOf(endpoint)
 	if host == "localhost" {
 		return true
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// isIP reports whether the host of a host[:port] is an IP address.
+func isIP(endpoint string) bool { return net.ParseIP(hostOf(endpoint)) != nil }
+
+// hostOf returns the host of a host[:port], without brackets.
+func hostOf(endpoint string) string {
+	host, _, err := net.SplitHostPort(endpoint)
+	if err != nil {
+		host = strings.Trim(endpoint, "[]")
+	}
+	return host
 }
 
 // String describes the store for logs, without the credentials.
@@ -102,6 +126,7 @@ type S3 struct {
 	core   minio.Core
 	bucket string
 	prefix string
+	region string
 }
 
 // NewS3 returns a store for the bucket c names. It sends nothing until it
@@ -114,17 +139,45 @@ func NewS3(c S3Config) (*S3, error) {
 	if c.PathStyle {
 		lookup = minio.BucketLookupPath
 	}
+	tr, err := s3Transport(c)
+	if err != nil {
+		return nil, fmt.Errorf("media S3: %w", err)
+	}
 	cl, err := minio.New(c.Endpoint, &minio.Options{
 		Creds:        credentials.NewStaticV4(c.AccessKey, c.SecretKey, ""),
 		Secure:       !c.Insecure,
 		Region:       c.Region,
 		BucketLookup: lookup,
-		Transport:    c.Transport,
+		Transport:    tr,
+		MaxRetries:   s3Attempts,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("media S3: %w", err)
 	}
-	return &S3{core: minio.Core{Client: cl}, bucket: c.Bucket, prefix: c.Prefix}, nil
+	return &S3{core: minio.Core{Client: cl}, bucket: c.Bucket, prefix: c.Prefix, region: c.Region}, nil
+}
+
+// s3Transport is the configured transport, or minio-go's, waiting at
+// most c.Timeout for an answer to begin.
+func s3Transport(c S3Config) (http.RoundTripper, error) {
+	timeout := c.Timeout
+	if timeout <= 0 {
+		timeout = S3Timeout
+	}
+	var tr *http.Transport
+	switch t := c.Transport.(type) {
+	case nil:
+		var err error
+		if tr, err = minio.DefaultTransport(!c.Insecure); err != nil {
+			return nil, err
+		}
+	case *http.Transport:
+		tr = t.Clone()
+	default:
+		return c.Transport, nil
+	}
+	tr.ResponseHeaderTimeout = timeout
+	return tr, nil
 }
 
 // Check asks the server whether the bucket is there, so a wrong name,
@@ -132,12 +185,28 @@ func NewS3(c S3Config) (*S3, error) {
 func (s *S3) Check(ctx context.Context) error {
 	ok, err := s.core.Client.BucketExists(ctx, s.bucket)
 	if err != nil {
-		return fmt.Errorf("media S3: reach bucket %s at %s: %w", s.bucket, s.core.Client.EndpointURL().Host, err)
+		return fmt.Errorf("media S3: reach bucket %s at %s: %w%s", s.bucket, s.core.Client.EndpointURL().Host, err,
+			s.checkHint(err))
 	}
 	if !ok {
 		return fmt.Errorf("media S3: bucket %s does not exist at %s", s.bucket, s.core.Client.EndpointURL().Host)
 	}
 	return nil
+}
+
+// checkHint says which setting to fix for an answer to Check that names
+// no setting itself: a refused key, or a bucket in another region.
+func (s *S3) checkHint(err error) string {
+	resp := minio.ToErrorResponse(err)
+	switch {
+	case s.region != "" && resp.Region != "" && resp.Region != s.region:
+		return fmt.Sprintf(" (the bucket is in region %s: give --media-s3-region %s)", resp.Region, resp.Region)
+	case resp.StatusCode == http.StatusForbidden, resp.Code == "InvalidAccessKeyId",
+		resp.Code == "SignatureDoesNotMatch":
+		return " (the server refused the key: check BINDELED_S3_ACCESS_KEY and BINDELED_S3_SECRET_KEY, " +
+			"and that the key may list the bucket)"
+	}
+	return ""
 }
 
 // object returns the object name of a key.
@@ -165,7 +234,7 @@ func (s *S3) Put(ctx context.Context, key string, r io.Reader) (int64, error) {
 	}
 	info, err := s.core.Client.PutObject(ctx, s.bucket, s.object(key), body, size, opts)
 	if err != nil {
-		return 0, fmt.Errorf("media: put %s: %w", key, err)
+		return 0, fmt.Errorf("media: put %s: %w", key, s3Error(err))
 	}
 	return info.Size, nil
 }
@@ -196,11 +265,18 @@ func (s *S3) Delete(ctx context.Context, key string) error {
 	return nil
 }
 
-// s3Error makes a missing object match fs.ErrNotExist.
+// s3Error makes a missing object match fs.ErrNotExist, and a server that
+// could not be reached, did not answer or failed on its side match
+// ErrUnavailable.
 func s3Error(err error) error {
 	resp := minio.ToErrorResponse(err)
-	if resp.StatusCode == http.StatusNotFound || resp.Code == minio.NoSuchKey {
+	var netErr net.Error
+	switch {
+	case resp.StatusCode == http.StatusNotFound || resp.Code == minio.NoSuchKey:
 		return fmt.Errorf("%w: %w", fs.ErrNotExist, err)
+	case resp.StatusCode >= http.StatusInternalServerError, errors.As(err, &netErr),
+		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	return err
 }

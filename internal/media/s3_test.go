@@ -16,6 +16,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/bindeled/bindeled/internal/media/s3test"
 )
@@ -178,7 +179,7 @@ func TestS3WrongSecretFails(t *testing.T) {
 }
 
 func TestS3ConfigCheck(t *testing.T) {
-	ok := S3Config{Endpoint: "127.0.0.1:9000", Bucket: "b", AccessKey: "a", SecretKey: "s"}
+	ok := S3Config{Endpoint: "127.0.0.1:9000", Bucket: "b", AccessKey: "a", SecretKey: "s", PathStyle: true}
 	tests := []struct {
 		name   string
 		change func(*S3Config)
@@ -194,6 +195,10 @@ func TestS3ConfigCheck(t *testing.T) {
 		{"http to loopback", func(c *S3Config) { c.Endpoint = "[::1]:9000"; c.Insecure = true }, ""},
 		{"http to localhost", func(c *S3Config) { c.Endpoint = "localhost"; c.Insecure = true }, ""},
 		{"absolute prefix", func(c *S3Config) { c.Prefix = "/m/" }, "prefix"},
+		{"IP in the host name", func(c *S3Config) { c.PathStyle = false }, "--media-s3-path-style"},
+		{"IPv6 in the host name", func(c *S3Config) { c.Endpoint = "[::1]:9000"; c.PathStyle = false },
+			"--media-s3-path-style"},
+		{"name in the host name", func(c *S3Config) { c.Endpoint = "s3.example"; c.PathStyle = false }, ""},
 	}
 	for _, tt := range tests {
 		c := ok
@@ -304,6 +309,99 @@ func TestS3Check(t *testing.T) {
 	s.bucket = "other"
 	if err := s.Check(context.Background()); err == nil || !strings.Contains(err.Error(), "does not exist") {
 		t.Errorf("check of a missing bucket: %v", err)
+	}
+}
+
+// TestS3CheckNamesTheSetting: a start with a wrong key or region is told
+// which setting to fix, where the server's answer names none.
+func TestS3CheckNamesTheSetting(t *testing.T) {
+	ts := httptest.NewServer(s3test.New(testS3Config))
+	defer ts.Close()
+	ok := S3Config{Endpoint: strings.TrimPrefix(ts.URL, "http://"), Bucket: testS3Config.Bucket,
+		Region: testS3Config.Region, AccessKey: testS3Config.AccessKey, SecretKey: testS3Config.SecretKey,
+		PathStyle: true, Insecure: true}
+	tests := []struct {
+		name   string
+		change func(*S3Config)
+		want   string
+	}{
+		{"wrong secret", func(c *S3Config) { c.SecretKey = "forkert" }, "BINDELED_S3_SECRET_KEY"},
+		{"wrong access key", func(c *S3Config) { c.AccessKey = "AKIDOTHER" }, "BINDELED_S3_ACCESS_KEY"},
+		{"wrong region", func(c *S3Config) { c.Region = "us-west-2" }, "--media-s3-region eu-north-1"},
+	}
+	for _, tt := range tests {
+		c := ok
+		tt.change(&c)
+		s, err := NewS3(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Check(context.Background()); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: %v, want it to name %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+// TestS3Unavailable: a store that refuses connections, fails on its
+// side or does not answer is reported as unavailable, and soon.
+func TestS3Unavailable(t *testing.T) {
+	srv := s3test.New(testS3Config)
+	var mode atomic.Value
+	mode.Store("up")
+	var asked atomic.Int64
+	stop := make(chan struct{})
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch mode.Load() {
+		case "hang":
+			asked.Add(1)
+			select {
+			case <-r.Context().Done():
+			case <-stop: // a handler that never read the body learns of no hang-up
+			}
+		case "fail":
+			asked.Add(1)
+			w.WriteHeader(http.StatusServiceUnavailable)
+		default:
+			srv.ServeHTTP(w, r)
+		}
+	}))
+	defer ts.Close()
+	s, err := NewS3(S3Config{Endpoint: strings.TrimPrefix(ts.URL, "http://"), Bucket: testS3Config.Bucket,
+		Region: testS3Config.Region, AccessKey: testS3Config.AccessKey, SecretKey: testS3Config.SecretKey,
+		PathStyle: true, Insecure: true, Timeout: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A bound of its own, so a store that waits for ever fails the test
+	// rather than hanging it.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := s.Put(ctx, "abcdef.jpg", strings.NewReader("x")); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []string{"hang", "fail"} {
+		mode.Store(m)
+		asked.Store(0)
+		start := time.Now()
+		_, openErr := s.Open(ctx, "abcdef.jpg")
+		_, putErr := s.Put(ctx, "abcdef.png", strings.NewReader("x"))
+		took := time.Since(start)
+		for _, err := range []error{openErr, putErr} {
+			if !errors.Is(err, ErrUnavailable) {
+				t.Errorf("%s: %v, want ErrUnavailable", m, err)
+			}
+		}
+		if n := asked.Load(); n != 2*s3Attempts {
+			t.Errorf("%s: the server was asked %d times, want %d", m, n, 2*s3Attempts)
+		}
+		if took > 10*time.Second {
+			t.Errorf("%s: open and put gave up after %v", m, took)
+		}
+	}
+	close(stop)
+	ts.Close()
+	if _, err := s.Open(ctx, "abcdef.jpg"); !errors.Is(err, ErrUnavailable) {
+		t.Errorf("closed: %v, want ErrUnavailable", err)
 	}
 }
 
