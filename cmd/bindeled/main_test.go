@@ -60,6 +60,8 @@ func TestServeRefusesBadS3Flags(t *testing.T) {
 		{[]string{"--media-s3-endpoint", "s3.example", "--media-s3-bucket", "b", "--media-s3-insecure"}, "loopback"},
 		{[]string{"--media-s3-endpoint", "s3.example", "--media-s3-bucket", "b", "--media-s3-prefix", "/m"},
 			"prefix"},
+		{[]string{"--media-s3-endpoint", "127.0.0.1:9000", "--media-s3-bucket", "b", "--media-s3-insecure"},
+			"--media-s3-path-style"},
 	}
 	for _, tt := range tests {
 		var out, errOut bytes.Buffer

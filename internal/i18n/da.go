@@ -114,6 +114,9 @@ var danish = map[string]string{
 	"error.server.title":  "Der gik noget galt",
 	"error.server.text": "Det er vores fejl, ikke din. Prøv igen om lidt. Oplys " +
 		"fejlnummer %s, hvis du kontakter os.",
+	"error.unavailable.title": "Filen kan ikke hentes lige nu",
+	"error.unavailable.text": "Fillageret svarer ikke lige nu. Prøv igen om lidt. Oplys " +
+		"fejlnummer %s, hvis det bliver ved.",
 	"error.bad.title":       "Forespørgslen kunne ikke læses",
 	"error.bad.text":        "Vi kunne ikke forstå noget i adressen eller formularen.",
 	"error.forbidden.title": "Du har ikke adgang",
@@ -154,6 +157,8 @@ var danish = map[string]string{
 	"error.unwritable.title": "Intet blev gemt",
 	"error.unwritable.text": "Serverens lager er fuldt eller skrivebeskyttet, så intet blev gemt. Gå " +
 		"tilbage, og prøv igen om lidt. Oplys fejlnummer %s, hvis du kontakter os.",
+	"error.upload_unavailable": "Filen kunne ikke gemmes lige nu, fordi fillageret ikke svarer. " +
+		"Det, du har skrevet, er bevaret: vælg filen igen om lidt.",
 	"error.theme_exists": "Der findes allerede et tema med den adresse.",
 	"error.colour":       "Skriv en farve som #RRGGBB, for eksempel #1b5e7a.",
 	"error.colour_contrast": "Farven giver for lidt kontrast til både hvid og sort tekst " +

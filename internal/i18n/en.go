@@ -115,6 +115,9 @@ var english = map[string]string{
 	"error.server.title":  "Something went wrong",
 	"error.server.text": "This is our fault, not yours. Please try again in a moment. If " +
 		"you contact us, quote error number %s.",
+	"error.unavailable.title": "The file cannot be fetched right now",
+	"error.unavailable.text": "The file store is not answering right now. Please try again in a " +
+		"moment. If it goes on, quote error number %s.",
 	"error.bad.title":       "We could not read the request",
 	"error.bad.text":        "We could not understand something in the web address or the form.",
 	"error.forbidden.title": "You do not have access",
@@ -155,6 +158,8 @@ var english = map[string]string{
 	"error.unwritable.title": "Nothing was saved",
 	"error.unwritable.text": "The server's storage is full or read-only, so nothing was saved. Go back " +
 		"and try again in a moment. If you contact us, quote error number %s.",
+	"error.upload_unavailable": "The file could not be stored right now because the file store is " +
+		"not answering. What you wrote is kept: choose the file again in a moment.",
 	"error.theme_exists": "A topic with that address already exists.",
 	"error.colour":       "Enter a colour as #RRGGBB, for example #1b5e7a.",
 	"error.colour_contrast": "This colour gives too little contrast with both white and " +

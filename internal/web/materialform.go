@@ -674,6 +674,10 @@ func (s *Server) readUpload(r *http.Request, part *multipart.Part, name string, 
 		if key == "" {
 			return fmt.Errorf("store upload: %w", err)
 		}
+		if errors.Is(err, media.ErrUnavailable) {
+			s.log.Error("upload not stored: media store unavailable", "request_id", state(r).requestID,
+				"err", err)
+		}
 		problems.Add(problemField(name), key)
 		return nil
 	}
@@ -701,7 +705,7 @@ func problemField(name string) string {
 }
 
 // uploadProblem turns a refused upload into a message key, or "" when the
-// error was not the upload's fault.
+// error was neither the upload's fault nor a passing one of the store.
 func uploadProblem(err error) string {
 	switch {
 	case errors.Is(err, media.ErrSVG):
@@ -712,6 +716,8 @@ func uploadProblem(err error) string {
 		return "error.upload_size"
 	case errors.Is(err, media.ErrPixels):
 		return "error.upload_pixels"
+	case errors.Is(err, media.ErrUnavailable):
+		return "error.upload_unavailable"
 	}
 	return ""
 }

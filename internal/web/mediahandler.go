@@ -41,8 +41,15 @@ func (s *Server) serveMedia(w http.ResponseWriter, r *http.Request) error {
 	// Caches must ask again each time (a cheap 304), so that a file taken
 	// off the site, such as a photo whose consent was withdrawn, is gone
 	// at once. A key never changes its bytes, so it is the entity tag.
+	etag := `"` + m.Key + `"`
 	w.Header().Set("Cache-Control", "public, no-cache")
-	w.Header().Set("ETag", `"`+m.Key+`"`)
+	w.Header().Set("ETag", etag)
+	if notModified(r, etag) {
+		// Answered without the store: a cache asking again costs no
+		// request to S3, and still gets its answer while S3 is down.
+		w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
 	return s.writeMedia(w, r, m)
 }
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bindeled/bindeled/internal/media"
 	"github.com/bindeled/bindeled/internal/storage"
 )
 
@@ -149,6 +150,10 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 // reader went away before the answer.
 const statusClientClosed = 499
 
+// retryAfterSeconds is when a reader may ask again for what an
+// unavailable media store could not give.
+const retryAfterSeconds = "30"
+
 // fail writes the page for a handler's error. Users see a fixed, translated
 // text and the request ID; the cause goes to the log.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
@@ -176,6 +181,12 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case storage.IsUnwritable(err):
 		s.logUnwritable(r, "request", err)
 		s.renderError(w, r, http.StatusServiceUnavailable, "error.unwritable.title", "error.unwritable.text")
+	case errors.Is(err, media.ErrUnavailable):
+		// The media store is down or slow: a passing fault of the
+		// operator's, which readers and proxies may retry.
+		s.log.Error("media store unavailable", "request_id", st.requestID, "path", r.URL.Path, "err", err)
+		w.Header().Set("Retry-After", retryAfterSeconds)
+		s.renderError(w, r, http.StatusServiceUnavailable, "error.unavailable.title", "error.unavailable.text")
 	default:
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
