@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"io"
 	"io/fs"
 	"net/http"
 	"slices"
@@ -89,8 +90,34 @@ func (s *Server) writeMedia(w http.ResponseWriter, r *http.Request, m *storage.M
 	if m.Class == string(media.Document) {
 		name = m.Name
 	}
-	media.Serve(w, r, blob, m.ContentType, name)
+	watched := &watchedBlob{Blob: blob}
+	media.Serve(w, r, watched, m.ContentType, name)
+	s.logCutOff(r, m.Key, watched)
 	return nil
+}
+
+// watchedBlob keeps the first error reading a blob other than its end:
+// once the answer has begun, a store that fails can only cut it short.
+type watchedBlob struct {
+	media.Blob
+	err error
+}
+
+func (b *watchedBlob) Read(p []byte) (int, error) {
+	n, err := b.Blob.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) && b.err == nil {
+		b.err = err
+	}
+	return n, err
+}
+
+// logCutOff logs a file whose answer its store cut short, which the
+// request log shows only as a 200 or 206 with fewer bytes.
+func (s *Server) logCutOff(r *http.Request, key string, b *watchedBlob) {
+	if b.err == nil || r.Context().Err() != nil { // a reader who left is no fault
+		return
+	}
+	s.log.Error("media file cut off by its store", "request_id", state(r).requestID, "key", key, "err", b.err)
 }
 
 func (s *Server) maySeeMedia(r *http.Request, f *storage.Media) (bool, error) {

@@ -1,11 +1,14 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -21,6 +24,7 @@ import (
 type downBlobs struct {
 	media.Blobs
 	down atomic.Bool
+	cut  atomic.Bool // files open but break off after 100 bytes
 }
 
 func (b *downBlobs) err() error {
@@ -41,7 +45,27 @@ func (b *downBlobs) Open(ctx context.Context, key string) (media.Blob, error) {
 	if err := b.err(); err != nil {
 		return nil, err
 	}
-	return b.Blobs.Open(ctx, key)
+	blob, err := b.Blobs.Open(ctx, key)
+	if err != nil || !b.cut.Load() {
+		return blob, err
+	}
+	return &cutBlob{Blob: blob}, nil
+}
+
+// cutBlob gives its first 100 bytes, then fails as a store that went
+// away in the middle of a file.
+type cutBlob struct {
+	media.Blob
+	read int
+}
+
+func (b *cutBlob) Read(p []byte) (int, error) {
+	if b.read >= 100 {
+		return 0, fmt.Errorf("media: read: %w", io.ErrUnexpectedEOF)
+	}
+	n, err := b.Blob.Read(p[:min(len(p), 100-b.read)])
+	b.read += n
+	return n, err
 }
 
 // TestMediaStoreDown: while the media store does not answer, a file is
@@ -56,7 +80,9 @@ func TestMediaStoreDown(t *testing.T) {
 			t.Fatal(err)
 		}
 		blobs := &downBlobs{Blobs: disk}
-		h := newHubOn(t, st, web.Config{Uploads: media.DefaultLimits()}, blobs)
+		var log syncLog
+		h := newHubOn(t, st, web.Config{Uploads: media.DefaultLimits(),
+			Logger: slog.New(slog.NewTextHandler(&log, nil))}, blobs)
 		img := h.storeImage(640, 360)
 		h.publish(&material.Material{Title: "Med billede", CoverID: img.ID, CoverAlt: "Et bord"})
 		reader := h.client()
@@ -97,9 +123,41 @@ func TestMediaStoreDown(t *testing.T) {
 		if p := reader.get("/media/" + img.Key); p.status != http.StatusOK {
 			t.Errorf("the file once the store is back: %d", p.status)
 		}
+
+		// A file the store breaks off once the answer has begun is cut
+		// short for the reader, and the log says so.
+		blobs.cut.Store(true)
+		res, err := http.Get(h.srv.URL + "/media/" + img.Key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, res.Body) // the cut is what is tested
+		res.Body.Close()
+		blobs.cut.Store(false)
+		if !strings.Contains(log.String(), `msg="media file cut off by its store" `) {
+			t.Error("a file cut off by its store is not in the log")
+		}
 		p = ed.postMultipart("/redaktion/materialer", fields, file{"cover", "a.png", pngBytes(t, 64, 48)})
 		if p.status != http.StatusSeeOther {
 			t.Errorf("the upload once the store is back: %d %s", p.status, p.text(".problem"))
 		}
 	})
+}
+
+// syncLog is a log the test reads while the hub writes it.
+type syncLog struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *syncLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *syncLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
 }
