@@ -1,14 +1,12 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -80,7 +78,7 @@ func TestMediaStoreDown(t *testing.T) {
 			t.Fatal(err)
 		}
 		blobs := &downBlobs{Blobs: disk}
-		var log syncLog
+		var log syncBuffer
 		h := newHubOn(t, st, web.Config{Uploads: media.DefaultLimits(),
 			Logger: slog.New(slog.NewTextHandler(&log, nil))}, blobs)
 		img := h.storeImage(640, 360)
@@ -142,22 +140,4 @@ func TestMediaStoreDown(t *testing.T) {
 			t.Errorf("the upload once the store is back: %d %s", p.status, p.text(".problem"))
 		}
 	})
-}
-
-// syncLog is a log the test reads while the hub writes it.
-type syncLog struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *syncLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *syncLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
 }
