@@ -29,7 +29,8 @@ type S3Config struct {
 	// such as "s3.eu-north-1.amazonaws.com" or "127.0.0.1:9000".
 	Endpoint string
 	Bucket   string
-	// Prefix is put before every key, such as "media/"; it may be empty.
+	// Prefix is the folder of the files in the bucket, such as "media/";
+	// a slash is added at its end when it has none. It may be empty.
 	Prefix string
 	// Region is the bucket's region; empty asks the server for it.
 	Region    string
@@ -154,7 +155,16 @@ func NewS3(c S3Config) (*S3, error) {
 	if err != nil {
 		return nil, fmt.Errorf("media S3: %w", err)
 	}
-	return &S3{core: minio.Core{Client: cl}, bucket: c.Bucket, prefix: c.Prefix, region: c.Region}, nil
+	return &S3{core: minio.Core{Client: cl}, bucket: c.Bucket, prefix: folderPrefix(c.Prefix), region: c.Region}, nil
+}
+
+// folderPrefix ends a prefix with a slash, so that "media" keeps the files
+// under media/ as an operator means, not in names such as mediaabc.jpg.
+func folderPrefix(p string) string {
+	if p != "" && !strings.HasSuffix(p, "/") {
+		return p + "/"
+	}
+	return p
 }
 
 // s3Transport is the configured transport, or minio-go's, waiting at

@@ -486,3 +486,21 @@ func TestS3AsksForTheRegion(t *testing.T) {
 		t.Errorf("%d requests refused, want only the first", refused)
 	}
 }
+
+func TestS3PrefixIsAFolder(t *testing.T) {
+	srv := s3test.New(testS3Config)
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	s, err := NewS3(S3Config{Endpoint: strings.TrimPrefix(ts.URL, "http://"), Bucket: testS3Config.Bucket,
+		Prefix: "media", Region: testS3Config.Region, AccessKey: testS3Config.AccessKey,
+		SecretKey: testS3Config.SecretKey, PathStyle: true, Insecure: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Put(t.Context(), "abcdef.txt", strings.NewReader("hej")); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := srv.Object("media/abcdef.txt"); !ok {
+		t.Errorf("the file is not under media/ (prefix given without its slash)")
+	}
+}
