@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -359,6 +360,64 @@ func TestRestoreRefuses(t *testing.T) {
 	}
 	if _, err := backup.Restore(ctx, out, backup.Target{DataDir: empty}); err == nil {
 		t.Error("a folder without a manifest was restored")
+	}
+}
+
+// TestRestoreRefusesAManifestCutShort: a manifest that leaves out the
+// database, leaves out a media file that is in the folder, or lists a file
+// twice would let a damaged file through unchecked, so the backup is
+// refused and nothing is written.
+func TestRestoreRefusesAManifestCutShort(t *testing.T) {
+	data := t.TempDir()
+	h, err := hub.Open(ctx, hub.Config{DataDir: data, Starter: true, Passwords: auth.TestParams(),
+		Logger: storagetest.Logger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	out := filepath.Join(t.TempDir(), "backup")
+	m, err := backup.Write(ctx, backup.Source{Store: h.Store, MediaDir: filepath.Join(data, "media")}, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var aMedium backup.File
+	for _, f := range m.Files {
+		if f.Path != backup.DatabaseFile {
+			aMedium = f
+		}
+	}
+	if aMedium.Path == "" {
+		t.Fatal("the starter backup holds no media file")
+	}
+
+	cases := map[string]func(files []backup.File) []backup.File{
+		"without the database": func(files []backup.File) []backup.File {
+			return slices.DeleteFunc(files, func(f backup.File) bool { return f.Path == backup.DatabaseFile })
+		},
+		"without a media file": func(files []backup.File) []backup.File {
+			return slices.DeleteFunc(files, func(f backup.File) bool { return f.Path == aMedium.Path })
+		},
+		"with a file twice": func(files []backup.File) []backup.File { return append(files, aMedium) },
+	}
+	for name, edit := range cases {
+		t.Run(name, func(t *testing.T) {
+			edited := *m
+			edited.Files = edit(slices.Clone(m.Files))
+			b, err := json.Marshal(edited)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(out, backup.ManifestFile), b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			empty := t.TempDir()
+			if _, err := backup.Restore(ctx, out, backup.Target{DataDir: empty}); err == nil {
+				t.Error("restored")
+			}
+			if entries, _ := os.ReadDir(empty); len(entries) != 0 {
+				t.Errorf("the refused backup left %d entries in the data folder", len(entries))
+			}
+		})
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path"
@@ -47,7 +48,7 @@ func Verify(dir string) (*Manifest, error) {
 	if m.Format != Format {
 		return nil, fmt.Errorf("verify backup %s: format %d, this program reads %d", dir, m.Format, Format)
 	}
-	var problems []string
+	problems := checkListing(dir, m.Files)
 	for _, f := range m.Files {
 		if err := checkFile(dir, f); err != nil {
 			problems = append(problems, err.Error())
@@ -57,6 +58,34 @@ func Verify(dir string) (*Manifest, error) {
 		return nil, fmt.Errorf("verify backup %s: %s", dir, strings.Join(problems, "; "))
 	}
 	return &m, nil
+}
+
+// checkListing reports what a manifest that was cut or edited would let
+// through unchecked: a database it does not list (which a restore would
+// copy all the same), a path listed twice, and a file in the media folder
+// it does not list (a media entry dropped from it).
+func checkListing(dir string, files []File) []string {
+	var problems []string
+	listed := map[string]bool{}
+	for _, f := range files {
+		if listed[f.Path] {
+			problems = append(problems, fmt.Sprintf("%s: listed twice in the manifest", f.Path))
+		}
+		listed[f.Path] = true
+	}
+	if !listed[DatabaseFile] {
+		problems = append(problems, DatabaseFile+": not in the manifest")
+	}
+	entries, err := os.ReadDir(filepath.Join(dir, MediaDir))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return append(problems, fmt.Sprintf("%s: %v", MediaDir, err))
+	}
+	for _, e := range entries {
+		if p := MediaDir + "/" + e.Name(); !listed[p] {
+			problems = append(problems, p+": not in the manifest")
+		}
+	}
+	return problems
 }
 
 func checkFile(dir string, f File) error {
