@@ -49,9 +49,11 @@ func (s *Server) wsExportUser(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) anonymiseUser(w http.ResponseWriter, r *http.Request, p *WSUserPage) error {
 	u := p.Target
 	p.ConfirmEmail = r.PostForm.Get("confirm_email")
+	// One's own page has no form to anonymise, so that reason goes with
+	// the problems shown above the facts.
 	switch {
 	case p.Self:
-		p.Problems.Add("anonymise", "error.self_anonymise")
+		p.Problems.Add("active", "error.self_anonymise")
 	case storage.NormalizeEmail(p.ConfirmEmail) != u.Email:
 		p.Problems.Add("anonymise", "error.anonymise_confirm")
 	}
@@ -61,7 +63,7 @@ func (s *Server) anonymiseUser(w http.ResponseWriter, r *http.Request, p *WSUser
 		case errors.Is(err, storage.ErrLastAdmin):
 			p.Problems.Add("anonymise", "error.last_admin")
 		case errors.Is(err, storage.ErrSelf):
-			p.Problems.Add("anonymise", "error.self_anonymise")
+			p.Problems.Add("active", "error.self_anonymise")
 		case err != nil:
 			return err
 		}
