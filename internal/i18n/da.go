@@ -1182,11 +1182,12 @@ var danish = map[string]string{
 	"ws.retention.mail":   "Mails og afsluttede opgaver i køen",
 	"ws.retention.requests": "Serverens log over forespørgsler skrives til standard output og gemmes ikke " +
 		"af siden; hvor længe den gemmes, afgøres af driftsmiljøet (fx journald eller logplatformen).",
-	"ws.retention.default_days":    "Tom: %d dage. Tilladt: %d–%d dage.",
-	"ws.retention.default_forever": "Tom: gemmes, indtil de slettes. Tilladt: %d–%d dage (0: gemmes altid).",
-	"error.retention_days":         "Skriv et helt antal dage fra %d til %d.",
-	"error.self_anonymise":         "Du kan ikke slette din egen konto.",
-	"error.anonymise_confirm":      "Skriv brugerens e-mailadresse for at bekræfte sletningen.",
+	"ws.retention.default_days":      "Tom: %d dage. Tilladt: %d–%d dage.",
+	"ws.retention.default_days_zero": "Tom: %d dage. Tilladt: %d–%d dage (0: gemmes altid).",
+	"ws.retention.default_forever":   "Tom: gemmes, indtil de slettes. Tilladt: %d–%d dage (0: gemmes altid).",
+	"error.retention_days":           "Skriv et helt antal dage fra %d til %d.",
+	"error.self_anonymise":           "Du kan ikke slette din egen konto.",
+	"error.anonymise_confirm":        "Skriv brugerens e-mailadresse for at bekræfte sletningen.",
 	"ws.user.anonymised": "Brugerens personoplysninger er slettet. Det, brugeren skrev, står som skrevet af " +
 		"en tidligere bruger.",
 	"ws.user.anonymised_done": "Brugerens personoplysninger er slettet.",

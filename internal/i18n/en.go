@@ -1184,11 +1184,12 @@ var english = map[string]string{
 	"ws.retention.mail":   "Mail and finished tasks in the queue",
 	"ws.retention.requests": "The server's request log is written to standard output and not kept by the " +
 		"site; how long it is kept is up to the hosting environment (such as journald or the log platform).",
-	"ws.retention.default_days":    "Empty: %d days. Allowed: %d–%d days.",
-	"ws.retention.default_forever": "Empty: kept until deleted. Allowed: %d–%d days (0: always kept).",
-	"error.retention_days":         "Enter a whole number of days from %d to %d.",
-	"error.self_anonymise":         "You cannot delete your own account.",
-	"error.anonymise_confirm":      "Type the user's e-mail address to confirm the deletion.",
+	"ws.retention.default_days":      "Empty: %d days. Allowed: %d–%d days.",
+	"ws.retention.default_days_zero": "Empty: %d days. Allowed: %d–%d days (0: always kept).",
+	"ws.retention.default_forever":   "Empty: kept until deleted. Allowed: %d–%d days (0: always kept).",
+	"error.retention_days":           "Enter a whole number of days from %d to %d.",
+	"error.self_anonymise":           "You cannot delete your own account.",
+	"error.anonymise_confirm":        "Type the user's e-mail address to confirm the deletion.",
 	"ws.user.anonymised": "The user's personal data has been deleted. What they wrote is shown as written " +
 		"by a former user.",
 	"ws.user.anonymised_done": "The user's personal data has been deleted.",

@@ -91,6 +91,13 @@ func TestPrivacyNotice(t *testing.T) {
 func TestRetentionSettingsValidated(t *testing.T) {
 	eachHub(t, func(t *testing.T, h *hubT) {
 		admin, csrf := h.login(storage.RoleAdmin)
+		// Where 0 is allowed, the help says what it means.
+		settings := admin.get("/redaktion/indstillinger")
+		for _, field := range []string{"retain_audit", "retain_visits"} {
+			if help := settings.text("#" + field + "-help"); !strings.Contains(help, "0: gemmes altid") {
+				t.Errorf("%s help: %q", field, help)
+			}
+		}
 		for _, tc := range []struct{ field, value, want string }{
 			{"retain_audit", "et år", "fra 0 til 3650"},
 			{"retain_audit", "3651", "fra 0 til 3650"},

@@ -313,6 +313,10 @@ type RetainField struct {
 func (p WSSettingsPage) RetainField(name, label string, def int) RetainField {
 	b := retentionBound(name)
 	help := p.T("ws.retention.default_days", def, b.Min, b.Max)
+	if b.Min == 0 {
+		// Zero is allowed, and keeps the records for good: say so.
+		help = p.T("ws.retention.default_days_zero", def, b.Min, b.Max)
+	}
 	if def == 0 {
 		help = p.T("ws.retention.default_forever", b.Min, b.Max)
 	}
