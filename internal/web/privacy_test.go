@@ -89,7 +89,8 @@ func TestPrivacyNotice(t *testing.T) {
 }
 
 func TestRetentionSettingsValidated(t *testing.T) {
-	eachHub(t, func(t *testing.T, h *hubT) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		h := newHubWith(t, st, web.Config{AuditRetention: 365 * 24 * time.Hour})
 		admin, csrf := h.login(storage.RoleAdmin)
 		// Where 0 is allowed, the help says what it means.
 		settings := admin.get("/redaktion/indstillinger")
