@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -65,6 +66,17 @@ var secretColumns = map[string]bool{"users.password_hash": true, "sessions.id_ha
 	"user_tokens.token_hash": true, "setup_tokens.token_hash": true, "social_grants.state_hash": true,
 	"social_grants.session_hash": true, "social_grants.choices": true, "social_channels.token": true,
 	"user_totp.secret": true, "recovery_codes.code_hash": true, "login_challenges.id_hash": true}
+
+// linkToken finds the token of a one-time link (an invitation or a new
+// password) in a mail body.
+var linkToken = regexp.MustCompile(`([?&]token=)[^&\s"'<>]+`)
+
+// maskedColumns are exported with their secrets masked: a mail waiting to
+// be sent, or sent within the mail retention, may hold a link that still
+// works, and an export is a file that travels.
+var maskedColumns = map[string]func(string) string{
+	"mails.body": func(body string) string { return linkToken.ReplaceAllString(body, "${1}[fjernet]") },
+}
 
 // PrivacyClassification returns, for each table that names a user, the
 // columns that do so, and the tables that name no user.
@@ -143,6 +155,10 @@ func (s *Store) userRows(ctx context.Context, ref userRef, u *User) ([]map[strin
 		row := map[string]any{}
 		for i, c := range cols {
 			row[c] = exportValue(c, vals[i])
+			if mask, ok := maskedColumns[ref.table+"."+c]; ok {
+				text, _ := row[c].(string)
+				row[c] = mask(text)
+			}
 		}
 		out = append(out, row)
 	}
