@@ -132,6 +132,8 @@ var danish = map[string]string{
 	"error.audience_required": "Vælg mindst én målgruppe.",
 	"error.audience":          "Ukendt målgruppe.",
 	"error.grade":             "Ukendt klassetrin.",
+	"error.school_gone":       "Skolen findes ikke længere. Vælg en anden skole, eller ingen.",
+	"error.theme_gone":        "Et af temaerne findes ikke længere. Vælg blandt dem, der står her.",
 	"error.status":            "Ukendt status.",
 	"error.language":          "Vælg dansk eller engelsk.",
 	"error.alt_required":      "Skriv en billedbeskrivelse (alt-tekst) til dem, der ikke kan se billedet.",

@@ -133,6 +133,8 @@ var english = map[string]string{
 	"error.audience_required": "Choose at least one audience.",
 	"error.audience":          "Unknown audience.",
 	"error.grade":             "Unknown year group.",
+	"error.school_gone":       "The school no longer exists. Choose another school, or none.",
+	"error.theme_gone":        "One of the themes no longer exists. Choose among those shown here.",
 	"error.status":            "Unknown status.",
 	"error.language":          "Choose Danish or English.",
 	"error.alt_required":      "Write an image description (alt text) for people who cannot see the image.",

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -402,6 +403,9 @@ func (s *Server) saveMaterial(w http.ResponseWriter, r *http.Request, m *materia
 	if err := s.contributorMay(r, m, before, action, ownProblems); err != nil {
 		return err
 	}
+	if err := s.checkChoices(ctx, m, ownProblems); err != nil {
+		return err
+	}
 	conflict := m.ID != 0 && form.Get("version") != versionToken(stored, pending)
 
 	target, moving := moveActions[action]
@@ -801,6 +805,34 @@ func keptID(f url.Values, field string) int64 {
 		return 0
 	}
 	return formID(f.Get(field + "_id"))
+}
+
+// checkChoices finds a school or theme the form names that does not exist:
+// deleted while the form was open, or an id typed into it.
+func (s *Server) checkChoices(ctx context.Context, m *material.Material, problems material.Problems) error {
+	if m.SchoolID != 0 {
+		schools, err := s.store.Schools(ctx)
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(schools, func(sc storage.School) bool { return sc.ID == m.SchoolID }) {
+			problems.Add("school", "error.school_gone")
+		}
+	}
+	if len(m.ThemeIDs) == 0 {
+		return nil
+	}
+	themes, err := s.store.Themes(ctx)
+	if err != nil {
+		return err
+	}
+	for _, id := range m.ThemeIDs {
+		if !slices.ContainsFunc(themes, func(th storage.Theme) bool { return th.ID == id }) {
+			problems.Add("themes", "error.theme_gone")
+			break
+		}
+	}
+	return nil
 }
 
 func formID(s string) int64 {
