@@ -14,11 +14,14 @@ import (
 
 // userRef is a table that holds something about a user, and the columns
 // that say which user: by id, or by e-mail address where a row outlives
-// the account or was written before it existed.
+// the account or was written before it existed; mention are text columns
+// that may name the user's address among other words (the anonymisation
+// replaces it there).
 type userRef struct {
 	table   string
 	byID    []string
 	byEmail []string
+	mention []string
 }
 
 // userRefs lists every table that names a user.
@@ -30,7 +33,7 @@ var userRefs = []userRef{
 	{table: "user_schools", byID: []string{"user_id"}},
 	{table: "user_tokens", byID: []string{"user_id"}},
 	{table: "setup_tokens", byEmail: []string{"email"}},
-	{table: "audit_log", byID: []string{"user_id"}, byEmail: []string{"user_email"}},
+	{table: "audit_log", byID: []string{"user_id"}, byEmail: []string{"user_email"}, mention: []string{"subject"}},
 	{table: "materials", byID: []string{"created_by"}},
 	{table: "media", byID: []string{"uploaded_by"}},
 	{table: "material_transitions", byID: []string{"user_id"}},
@@ -135,6 +138,9 @@ func (s *Store) userRows(ctx context.Context, ref userRef, u *User) ([]map[strin
 	}
 	for _, c := range ref.byEmail {
 		where, args = append(where, c+" = ?"), append(args, u.Email)
+	}
+	for _, c := range ref.mention {
+		where, args = append(where, c+` LIKE ? ESCAPE '\'`), append(args, "%"+escapeLike(u.Email)+"%")
 	}
 	rows, err := s.q().query(ctx, `SELECT `+strings.Join(cols, ", ")+` FROM `+ref.table+
 		` WHERE `+strings.Join(where, " OR ")+` ORDER BY 1`, args...)

@@ -80,6 +80,11 @@ func TestExportUser(t *testing.T) {
 		// A password link in a mail still waiting to be sent, or sent
 		// within the mail retention, may still work: the export, a file
 		// that travels, keeps the mail but not the link's token.
+		// Another admin's entry about Ada names her address in its subject.
+		if err := st.Audit(ctx, &storage.AuditEntry{UserEmail: "chef@example.dk", Action: "user:update",
+			Subject: "bruger 1: " + a.Email + " (admin)"}); err != nil {
+			t.Fatal(err)
+		}
 		link := "https://hub.example.dk/redaktion/adgangskode?token=" + secretToken
 		if err := st.QueueMail(ctx, &storage.Mail{To: a.Email, Subject: "Ny adgangskode",
 			Body: "Vælg en ny adgangskode her:\n" + link + "\n"}); err != nil {
@@ -120,6 +125,9 @@ func TestExportUser(t *testing.T) {
 		}
 		if !strings.Contains(string(b), "Ny adgangskode") {
 			t.Error("the export lacks the queued mail")
+		}
+		if !strings.Contains(string(b), "chef@example.dk") {
+			t.Error("the export lacks the audit entry that names the user in its subject")
 		}
 		for _, secret := range []string{"password_hash", "id_hash", "token_hash", "state_hash", `"v1.x"`,
 			secretToken} {
@@ -194,7 +202,9 @@ func TestAnonymiseUser(t *testing.T) {
 				t.Errorf("%s kept %d rows", table, len(data[table]))
 			}
 		}
-		if got := data["audit_log"]; len(got) != 1 || got[0]["user_email"] == "" {
+		// Her own entry, and another admin's that names her former address.
+		if got := data["audit_log"]; len(got) != 2 || got[0]["user_email"] == "" ||
+			!strings.Contains(fmt.Sprint(got[1]["subject"]), "tidligere-bruger-") {
 			t.Errorf("audit entries: %v", got)
 		}
 		if err := st.AnonymiseUser(ctx, 9999, second.ID); !errors.Is(err, storage.ErrNotFound) {
