@@ -140,7 +140,7 @@ func (s *Store) userRows(ctx context.Context, ref userRef, u *User) ([]map[strin
 		where, args = append(where, c+" = ?"), append(args, u.Email)
 	}
 	for _, c := range ref.mention {
-		where, args = append(where, c+` LIKE ? ESCAPE '\'`), append(args, "%"+escapeLike(u.Email)+"%")
+		where, args = append(where, c+` LIKE ? ESCAPE '\'`), append(args, mentionPattern(u.Email))
 	}
 	rows, err := s.q().query(ctx, `SELECT `+strings.Join(cols, ", ")+` FROM `+ref.table+
 		` WHERE `+strings.Join(where, " OR ")+` ORDER BY 1`, args...)
@@ -249,6 +249,13 @@ func notFound(err error) error {
 	return err
 }
 
+// mentionPattern matches an audit subject that names the address email as
+// the workspace writes it ("bruger 2: name@example.dk (editor)"), and not
+// a longer address that ends with it.
+func mentionPattern(email string) string {
+	return "% " + escapeLike(email) + " (%"
+}
+
 // anonymiseAccount runs the statements of AnonymiseUser.
 func anonymiseAccount(ctx context.Context, c q, id int64, email string) error {
 	placeholder := "tidligere-bruger-" + strconv.FormatInt(id, 10) + anonymousDomain
@@ -272,7 +279,7 @@ func anonymiseAccount(ctx context.Context, c q, id int64, email string) error {
 		{`UPDATE notifications SET actor_name = ? WHERE actor_id = ?`, []any{AnonymousName, id}},
 		{`UPDATE audit_log SET user_email = ? WHERE user_id = ? OR user_email = ?`, []any{placeholder, id, email}},
 		{`UPDATE audit_log SET subject = REPLACE(subject, ?, ?) WHERE subject LIKE ? ESCAPE '\'`,
-			[]any{email, placeholder, "%" + escapeLike(email) + "%"}},
+			[]any{" " + email + " (", " " + placeholder + " (", mentionPattern(email)}},
 	}
 	for _, st := range steps {
 		if _, err := c.exec(ctx, st.query, st.args...); err != nil {
