@@ -84,7 +84,8 @@ func mediaS3Flags(f envFlags) *s3Flags {
 		"S3-compatible server for media as host[:port], e.g. s3.eu-north-1.amazonaws.com;\n"+
 			"empty keeps media in --data. The keys come from "+envS3AccessKey+" and "+envS3SecretKey)
 	f.StringVar(&s.cfg.Bucket, "media-s3-bucket", "", "bucket for media (required with --media-s3-endpoint)")
-	f.StringVar(&s.cfg.Prefix, "media-s3-prefix", "", "the folder of the files in the bucket, e.g. media/ (a slash is added at its end)")
+	f.StringVar(&s.cfg.Prefix, "media-s3-prefix", "",
+		"the folder of the files in the bucket, e.g. media/ (a slash is added at its end)")
 	f.StringVar(&s.cfg.Region, "media-s3-region", "", "the bucket's region; empty asks the server")
 	f.BoolVar(&s.cfg.PathStyle, "media-s3-path-style", false,
 		"address the bucket in the path (host/bucket/key), as MinIO and most servers but AWS need")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -47,6 +48,24 @@ func TestReaderGoneIsNotAnError(t *testing.T) {
 		}
 		if got := logs.String(); strings.Contains(got, "level=ERROR") || !strings.Contains(got, "status=499") {
 			t.Errorf("log:\n%s\nwant request lines with status=499 and no errors", got)
+		}
+	})
+}
+
+// A format the oEmbed provider does not speak is the asker's matter: the
+// 501 the specification names is answered without an error in the log,
+// which any reader could otherwise fill.
+func TestNotImplementedIsNotAnError(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		var logs syncBuffer
+		w := newHubWith(t, st, web.Config{Logger: slog.New(slog.NewTextHandler(&logs, nil))}).web
+		rec := httptest.NewRecorder()
+		w.ServeHTTP(rec, httptest.NewRequest("GET", "/oembed?format=zq&url=http%3A%2F%2Fexample.com%2F", nil))
+		if rec.Code != http.StatusNotImplemented {
+			t.Fatalf("status %d, want 501", rec.Code)
+		}
+		if got := logs.String(); strings.Contains(got, "level=ERROR") || !strings.Contains(got, "status=501") {
+			t.Errorf("log:\n%s\nwant a request line with status=501 and no errors", got)
 		}
 	})
 }

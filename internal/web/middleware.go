@@ -67,7 +67,9 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			s.unmatched.Observe(sw.status, took)
 		}
 		level := slog.LevelInfo
-		if sw.status >= 500 {
+		// 501 is the answer to a request for something the hub does not
+		// offer (an oEmbed format): the asker's matter, not a fault here.
+		if sw.status >= 500 && sw.status != http.StatusNotImplemented {
 			level = slog.LevelError
 		}
 		s.log.LogAttrs(r.Context(), level, "request",
