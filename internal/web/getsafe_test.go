@@ -5,13 +5,13 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/bindeled/bindeled/internal/material"
 	"github.com/bindeled/bindeled/internal/storage"
+	"github.com/bindeled/bindeled/internal/storage/storagetest"
 	"github.com/bindeled/bindeled/internal/web"
 )
 
@@ -42,49 +42,10 @@ func snapshotTables(t *testing.T, st *storage.Store) map[string]tableDigest {
 	}
 	out := map[string]tableDigest{}
 	for _, name := range names {
-		rows := tableLines(t, st, name)
+		rows := storagetest.TableRows(t, st, name)
 		sum := sha256.Sum256([]byte(strings.Join(rows, "\n")))
 		out[name] = tableDigest{rows: len(rows), hash: fmt.Sprintf("%x", sum[:8])}
 	}
-	return out
-}
-
-// tableLines returns each row of a table as one line, sorted, so that the
-// order the database returns them in does not matter.
-func tableLines(t *testing.T, st *storage.Store, name string) []string {
-	t.Helper()
-	rows, err := st.DB().QueryContext(ctx, `SELECT * FROM `+name)
-	if err != nil {
-		t.Fatalf("read %s: %v", name, err)
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		var b strings.Builder
-		for i, v := range vals {
-			if raw, ok := v.([]byte); ok {
-				v = string(raw)
-			}
-			fmt.Fprintf(&b, "%s=%v|", cols[i], v)
-		}
-		out = append(out, b.String())
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	slices.Sort(out)
 	return out
 }
 
