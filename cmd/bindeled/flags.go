@@ -1,13 +1,16 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 
 	"github.com/bindeled/bindeled/internal/auth"
+	"github.com/bindeled/bindeled/internal/hub"
 	"github.com/bindeled/bindeled/internal/mail"
 	"github.com/bindeled/bindeled/internal/media"
 	"github.com/bindeled/bindeled/internal/social"
@@ -187,4 +190,11 @@ func socialFlags(f envFlags) (*social.Config, *string) {
 	key := f.String("secret-key", "", "32-byte key that encrypts the Facebook and LinkedIn tokens, as base64 or hex\n"+
 		"(openssl rand -base64 32); better given as BINDELED_SECRET_KEY. Without it tokens cannot be stored.")
 	return &c, key
+}
+
+// openQuiet opens the hub a command works on, with the log discarded:
+// commands say what they did themselves.
+func openQuiet(ctx context.Context, cfg hub.Config) (*hub.Hub, error) {
+	cfg.Logger = slog.New(slog.DiscardHandler)
+	return hub.Open(ctx, cfg)
 }

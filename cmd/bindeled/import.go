@@ -137,8 +137,7 @@ func runImport(ctx context.Context, name string, format importFormat, args []str
 			return err
 		}
 	}
-	h, err := hub.Open(ctx, hub.Config{DataDir: *data, Database: *database, MediaS3: s3cfg,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	h, err := openQuiet(ctx, hub.Config{DataDir: *data, Database: *database, MediaS3: s3cfg})
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"strings"
 
@@ -65,8 +64,7 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return err
 	}
 
-	h, err := hub.Open(ctx, hub.Config{DataDir: *data, Database: *database, MediaS3: s3cfg, Passwords: *passwords,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	h, err := openQuiet(ctx, hub.Config{DataDir: *data, Database: *database, MediaS3: s3cfg, Passwords: *passwords})
 	if err != nil {
 		return err
 	}
@@ -110,8 +108,7 @@ func userResetSecondFactor(ctx context.Context, args []string, stdout, stderr io
 	if err != nil {
 		return err
 	}
-	h, err := hub.Open(ctx, hub.Config{DataDir: *data, Database: *database, MediaS3: s3cfg,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	h, err := openQuiet(ctx, hub.Config{DataDir: *data, Database: *database, MediaS3: s3cfg})
 	if err != nil {
 		return err
 	}

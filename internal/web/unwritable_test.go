@@ -1,14 +1,12 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 
@@ -30,24 +28,6 @@ func (u unwritableBlobs) Put(_ context.Context, key string, r io.Reader) (int64,
 	return 0, &fs.PathError{Op: "write", Path: key, Err: u.err}
 }
 
-// lockedBuffer collects a hub's log from several goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // TestUnwritableMediaStore: an upload to a full or read-only media store
 // gives the editor the Danish message next to the file, keeps what was
 // typed, saves nothing, and logs an error an operator can act on. The
@@ -61,7 +41,7 @@ func TestUnwritableMediaStore(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				var log lockedBuffer
+				var log syncBuffer
 				cfg := web.Config{Uploads: media.DefaultLimits(), Logger: slog.New(slog.NewTextHandler(&log, nil))}
 				h := newHubOn(t, st, cfg, unwritableBlobs{Blobs: disk, err: errno})
 				c, csrf := h.login(storage.RoleEditor)
