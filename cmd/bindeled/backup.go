@@ -51,11 +51,7 @@ func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		src.MediaDir, src.MediaElsewhere = "", "s3://"+s3cfg.Bucket+"/"+s3cfg.Prefix
 	}
 
-	dsn := *database
-	if dsn == "" {
-		dsn = filepath.Join(*data, hub.DatabaseFile)
-	}
-	st, err := storage.Open(ctx, dsn)
+	st, err := storage.Open(ctx, hub.DSN(*data, *database))
 	if err != nil {
 		return err
 	}

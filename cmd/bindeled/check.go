@@ -37,11 +37,7 @@ func checkCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	dsn := *database
-	if dsn == "" {
-		dsn = filepath.Join(*data, hub.DatabaseFile)
-	}
-	st, err := storage.Open(ctx, dsn)
+	st, err := storage.Open(ctx, hub.DSN(*data, *database))
 	if err != nil {
 		return err
 	}

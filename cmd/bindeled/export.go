@@ -155,11 +155,7 @@ func hubExists(data, database string) error {
 // loads nothing into them.
 func openStore(ctx context.Context, data, database string, s3 media.S3Config) (*storage.Store, media.Blobs,
 	error) {
-	dsn := database
-	if dsn == "" {
-		dsn = filepath.Join(data, hub.DatabaseFile)
-	}
-	st, err := storage.Open(ctx, dsn)
+	st, err := storage.Open(ctx, hub.DSN(data, database))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -31,6 +31,15 @@ import (
 // used when no PostgreSQL URL is given.
 const DatabaseFile = "bindeled.db"
 
+// DSN is the database a hub uses: the PostgreSQL URL database when one is
+// given, else the SQLite file in the data folder.
+func DSN(dataDir, database string) string {
+	if database != "" {
+		return database
+	}
+	return filepath.Join(dataDir, DatabaseFile)
+}
+
 // Config is everything a hub is started with.
 type Config struct {
 	Addr           string
@@ -95,11 +104,7 @@ func Open(ctx context.Context, cfg Config) (*Hub, error) {
 		return nil, fmt.Errorf("trusted proxies: %w", err)
 	}
 
-	dsn := cfg.Database
-	if dsn == "" {
-		dsn = filepath.Join(cfg.DataDir, DatabaseFile)
-	}
-	st, err := storage.Open(ctx, dsn)
+	st, err := storage.Open(ctx, DSN(cfg.DataDir, cfg.Database))
 	if err != nil {
 		return nil, err
 	}
