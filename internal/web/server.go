@@ -107,8 +107,8 @@ type Server struct {
 	handler   http.Handler
 }
 
-// New builds a Server. It parses every template and fingerprints every
-// asset, so a broken template stops the start rather than a request.
+// New builds a Server. The assets are fingerprinted and the page templates
+// listed once a process; each template is parsed when first shown (views).
 func New(ctx context.Context, cfg Config, st *storage.Store, blobs media.Blobs) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -145,7 +145,7 @@ func New(ctx context.Context, cfg Config, st *storage.Store, blobs media.Blobs) 
 		return nil, err
 	}
 	a.startCompressing()
-	v, err := parseViews(a)
+	v, err := pageViews()
 	if err != nil {
 		return nil, err
 	}

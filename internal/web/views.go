@@ -113,13 +113,24 @@ func (a *assets) url(name string) string {
 	return "/static/" + h
 }
 
-// views holds every page template, each parsed with its layout.
+// views holds the page templates. Each is parsed, with its face's layout
+// and the shared templates, when a page of its kind is first shown, and
+// then kept for the life of the process: parsed, a page takes about 200 KB
+// of memory, and a hub that only serves readers never needs the forty
+// pages of the workspace. The templates are part of the binary, so
+// TestEveryTemplateParses proves before a release what parsing them all at
+// each start would.
 type views struct {
-	pages map[string]*template.Template
+	pages map[string]func() (*template.Template, error)
 }
 
-func parseViews(a *assets) (*views, error) {
-	v := &views{pages: map[string]*template.Template{}}
+// pageViews are the page templates, the same for every server of the
+// process.
+var pageViews = sync.OnceValues(listViews)
+
+// listViews names every page template ("site/article") without parsing it.
+func listViews() (*views, error) {
+	v := &views{pages: map[string]func() (*template.Template, error){}}
 	for _, face := range []string{"site", "ws", "embed"} {
 		names, err := fs.Glob(templateFS, "templates/"+face+"/*.html")
 		if err != nil {
@@ -130,15 +141,26 @@ func parseViews(a *assets) (*views, error) {
 			if base == "layout.html" {
 				continue
 			}
-			t, err := template.New(base).Funcs(templateFuncs).ParseFS(templateFS,
-				"templates/"+face+"/layout.html", "templates/shared/*.html", name)
-			if err != nil {
-				return nil, fmt.Errorf("parse template %s: %w", name, err)
-			}
-			v.pages[face+"/"+strings.TrimSuffix(base, ".html")] = t
+			v.pages[face+"/"+strings.TrimSuffix(base, ".html")] = sync.OnceValues(func() (*template.Template, error) {
+				t, err := template.New(base).Funcs(templateFuncs).ParseFS(templateFS,
+					"templates/"+face+"/layout.html", "templates/shared/*.html", name)
+				if err != nil {
+					return nil, fmt.Errorf("parse template %s: %w", name, err)
+				}
+				return t, nil
+			})
 		}
 	}
 	return v, nil
+}
+
+// page returns the parsed template of a page, such as "site/article".
+func (v *views) page(name string) (*template.Template, error) {
+	parse, ok := v.pages[name]
+	if !ok {
+		return nil, fmt.Errorf("no template %q", name)
+	}
+	return parse()
 }
 
 // templateFuncs are the few helpers that templates cannot do with methods.
@@ -318,9 +340,9 @@ func siteCSSName(a *assets, b brand.Settings) string {
 // render executes a page template into a buffer first, so that a template
 // error gives a clean error page instead of half a page.
 func (s *Server) render(w http.ResponseWriter, status int, page string, data any) error {
-	t, ok := s.views.pages[page]
-	if !ok {
-		return fmt.Errorf("render: no template %q", page)
+	t, err := s.views.page(page)
+	if err != nil {
+		return fmt.Errorf("render: %w", err)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
@@ -328,7 +350,7 @@ func (s *Server) render(w http.ResponseWriter, status int, page string, data any
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	_, err := buf.WriteTo(w)
+	_, err = buf.WriteTo(w)
 	return err
 }
 
