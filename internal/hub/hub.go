@@ -58,6 +58,8 @@ type Config struct {
 	AuditRetention time.Duration
 	// PageCacheBytes bounds the page cache (web.Config.PageCacheBytes).
 	PageCacheBytes int64
+	// LogReads logs every request, reads too (web.Config.LogReads).
+	LogReads bool
 	// Mail is the SMTP server to send through; an empty host sends none.
 	Mail mail.Config
 	// Social holds the platforms' addresses; empty fields are the real
@@ -186,6 +188,7 @@ func open(ctx context.Context, cfg Config, st *storage.Store, base *url.URL, pro
 		BaseURL: base, Proxies: proxies, Passwords: cfg.Passwords, Uploads: cfg.Uploads,
 		Logger: cfg.Logger, Version: cfg.Version, Notifier: notifier, Social: cfg.Social, Sealer: sealer,
 		PageCacheBytes: cfg.PageCacheBytes, AuditRetention: cfg.AuditRetention, Metrics: m,
+		LogReads: cfg.LogReads,
 	}, st, blobs)
 	if err != nil {
 		return nil, err

@@ -47,8 +47,12 @@ func newRequestID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// logRequests gives every request an ID and writes one log line for it.
-// It logs no query strings, cookies or form values.
+// slowRequest is how long a read may take before it is logged anyway.
+const slowRequest = time.Second
+
+// logRequests gives every request an ID and writes one log line for it,
+// except for a read answered without a problem, unless LogReads is set
+// (Config.LogReads). It logs no query strings, cookies or form values.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -65,6 +69,10 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			st.route.Observe(sw.status, took)
 		} else {
 			s.unmatched.Observe(sw.status, took)
+		}
+		if !s.cfg.LogReads && (r.Method == http.MethodGet || r.Method == http.MethodHead) &&
+			sw.status < 400 && took < slowRequest {
+			return
 		}
 		level := slog.LevelInfo
 		// 501 is the answer to a request for something the hub does not

@@ -69,6 +69,9 @@ type PrivacyPage struct {
 	Retention storage.Retention
 	// Unfilled reports whether the text still has placeholders.
 	Unfilled bool
+	// LogReads reports whether the request log names every reader
+	// (Config.LogReads).
+	LogReads bool
 }
 
 // Kept says how long something is kept: for a number of days, or until
@@ -91,7 +94,8 @@ func (s *Server) privacy(w http.ResponseWriter, r *http.Request) error {
 	}
 	b.Title, b.Section = b.T("privacy.title"), "privacy"
 	text := privacyText(kv)
-	p := PrivacyPage{Base: b, Retention: s.retention(kv), Unfilled: privacyPlaceholder.MatchString(text)}
+	p := PrivacyPage{Base: b, Retention: s.retention(kv), Unfilled: privacyPlaceholder.MatchString(text),
+		LogReads: s.cfg.LogReads}
 	if p.Body, err = markdown.ToHTML(text); err != nil {
 		return err
 	}

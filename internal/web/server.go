@@ -53,6 +53,11 @@ type Config struct {
 	// PageCacheBytes bounds the memory of the page cache; 0 is
 	// DefaultPageCacheBytes, and a negative value keeps no pages.
 	PageCacheBytes int64
+	// LogReads logs every request. Without it a read (GET or HEAD)
+	// answered below 400 within slowRequest is not logged: the log keeps
+	// changes, refusals, failures and slow answers, and no address of
+	// each reader of a page (the privacy notice says which).
+	LogReads bool
 	// AuditRetention is how long the audit log is kept while the admins
 	// have set no period of their own (the --audit-days flag); the
 	// settings page and the privacy notice show it.
