@@ -251,6 +251,13 @@ func TestReport(t *testing.T) {
 			t.Errorf("report lacks %q:\n%s", want, out)
 		}
 	}
+	if strings.Contains(out, "--log-reads") {
+		t.Error("the report says the hub logged every request, which it did not")
+	}
+	m.opts.logReads = true
+	if out := m.report(); !strings.Contains(out, "The hub logs every request (`--log-reads`).") {
+		t.Errorf("a run with --log-reads does not say so:\n%s", out)
+	}
 }
 
 // TestPeerReport: the peer's figures stand beside the hub's page of the

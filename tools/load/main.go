@@ -37,6 +37,7 @@ type options struct {
 	out       string
 	peers     string
 	keep      bool
+	logReads  bool // the hub logs every request (serve --log-reads)
 }
 
 func main() {
@@ -71,6 +72,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.out, "out", "", "also write the report to this file")
 	fs.StringVar(&o.peers, "peers", "../shared/bench/peers", "the peer benchmark's folder (WordPress on 8081)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the work folder (binary, data, logs, raw wrk output)")
+	fs.BoolVar(&o.logReads, "log-reads", false, "start the hub with --log-reads, a log line for every request")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -161,6 +163,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	data := filepath.Join(work, "data")
 	serveArgs := []string{"serve", "--data", data}
+	if o.logReads {
+		serveArgs = append(serveArgs, "--log-reads")
+	}
 	backend := "SQLite"
 	if o.database == "" {
 		if err := cachedHub(ctx, o.cacheDir, data, o.materials, logf); err != nil {

@@ -72,7 +72,11 @@ func (m *measurement) report() string {
 		m.date.Format("2006-01-02 15:04 UTC"), runtime.NumCPU(), cpuModel(), m.goInfo, thousands(int64(o.materials)),
 		m.backend)
 	fmt.Fprintf(&b, "Load: `%s`, one page after the other on 127.0.0.1, the static file before the pages "+
-		"in each of %d rounds; each figure is the median of its rounds.\n\n", o.load, o.rounds)
+		"in each of %d rounds; each figure is the median of its rounds.", o.load, o.rounds)
+	if o.logReads {
+		b.WriteString(" The hub logs every request (`--log-reads`).")
+	}
+	b.WriteString("\n\n")
 
 	b.WriteString("| page | address | req/s | share of static | p50 | p50 / static | p99 | p99 / static " +
 		"| errors | peak RSS | target | result |\n")
