@@ -49,7 +49,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"comma-separated CIDRs of proxies whose X-Forwarded-For and X-Forwarded-Proto are believed")
 	logFormat := f.String("log-format", "text", "log format: text or json")
 	logReads := f.Bool("log-reads", false, "log every request; without it pages, feeds and files "+
-		"answered without a problem within a second are not logged, nor their readers' addresses")
+		"answered without a problem and begun within a second are not logged, nor their readers' addresses")
 	grace := f.Duration("shutdown-grace", 20*time.Second, "how long requests in flight may finish at shutdown")
 	jobInterval := f.Duration("job-interval", 30*time.Second,
 		"how often the scheduler looks for materials due to be published")

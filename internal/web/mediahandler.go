@@ -117,7 +117,9 @@ func (s *Server) logCutOff(r *http.Request, key string, b *watchedBlob) {
 	if b.err == nil || r.Context().Err() != nil { // a reader who left is no fault
 		return
 	}
-	s.log.Error("media file cut off by its store", "request_id", state(r).requestID, "key", key, "err", b.err)
+	st := state(r)
+	st.logIt = true
+	s.log.Error("media file cut off by its store", "request_id", st.requestID, "key", key, "err", b.err)
 }
 
 func (s *Server) maySeeMedia(r *http.Request, f *storage.Media) (bool, error) {

@@ -20,18 +20,20 @@ type statusWriter struct {
 	http.ResponseWriter
 	status int
 	bytes  int64
+	// began is when the answer began: its status was written.
+	began time.Time
 }
 
 func (w *statusWriter) WriteHeader(code int) {
 	if w.status == 0 {
-		w.status = code
+		w.status, w.began = code, time.Now()
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
-		w.status = http.StatusOK
+		w.status, w.began = http.StatusOK, time.Now()
 	}
 	n, err := w.ResponseWriter.Write(b)
 	w.bytes += int64(n)
@@ -47,12 +49,16 @@ func newRequestID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// slowRequest is how long a read may take before it is logged anyway.
+// slowRequest is how long the hub may take to begin the answer to a read
+// before the read is logged anyway. The time its bytes then take to reach
+// the reader is the reader's line, not the hub: a parent watching a film
+// on a phone downloads it for minutes.
 const slowRequest = time.Second
 
 // logRequests gives every request an ID and writes one log line for it,
 // except for a read answered without a problem, unless LogReads is set
-// (Config.LogReads). It logs no query strings, cookies or form values.
+// (Config.LogReads) or the handler asked for the line (reqState.logIt).
+// It logs no query strings, cookies or form values.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -70,8 +76,12 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		} else {
 			s.unmatched.Observe(sw.status, took)
 		}
-		if !s.cfg.LogReads && (r.Method == http.MethodGet || r.Method == http.MethodHead) &&
-			sw.status < 400 && took < slowRequest {
+		begun := took
+		if !sw.began.IsZero() {
+			begun = sw.began.Sub(start)
+		}
+		if !s.cfg.LogReads && !st.logIt && (r.Method == http.MethodGet || r.Method == http.MethodHead) &&
+			sw.status < 400 && begun < slowRequest {
 			return
 		}
 		level := slog.LevelInfo

@@ -218,6 +218,10 @@ type reqState struct {
 	// route records the request in the metrics of its route pattern; nil
 	// until a route of the table takes the request, or when metrics are off.
 	route *metrics.Route
+	// logIt makes the request log write this request's line even for a
+	// read that looks as if it went well, because an error line names its
+	// request ID (a file its store cut off after a 200).
+	logIt bool
 }
 
 func state(r *http.Request) *reqState {

@@ -54,9 +54,9 @@ type Config struct {
 	// DefaultPageCacheBytes, and a negative value keeps no pages.
 	PageCacheBytes int64
 	// LogReads logs every request. Without it a read (GET or HEAD)
-	// answered below 400 within slowRequest is not logged: the log keeps
-	// changes, refusals, failures and slow answers, and no address of
-	// each reader of a page (the privacy notice says which).
+	// answered below 400 and begun within slowRequest is not logged: the
+	// log keeps changes, refusals, failures and answers slow to begin, and
+	// no address of each reader of a page (the privacy notice says which).
 	LogReads bool
 	// AuditRetention is how long the audit log is kept while the admins
 	// have set no period of their own (the --audit-days flag); the
