@@ -20,20 +20,24 @@ type statusWriter struct {
 	http.ResponseWriter
 	status int
 	bytes  int64
-	// began is when the answer began: its status was written.
-	began time.Time
+	// began is when the answer began (its status was written), as time
+	// since epoch: a duration keeps the writer in a smaller size class.
+	began time.Duration
 }
+
+// epoch is what statusWriter.began counts from.
+var epoch = time.Now()
 
 func (w *statusWriter) WriteHeader(code int) {
 	if w.status == 0 {
-		w.status, w.began = code, time.Now()
+		w.status, w.began = code, time.Since(epoch)
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
-		w.status, w.began = http.StatusOK, time.Now()
+		w.status, w.began = http.StatusOK, time.Since(epoch)
 	}
 	n, err := w.ResponseWriter.Write(b)
 	w.bytes += int64(n)
@@ -77,8 +81,8 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			s.unmatched.Observe(sw.status, took)
 		}
 		begun := took
-		if !sw.began.IsZero() {
-			begun = sw.began.Sub(start)
+		if sw.began != 0 {
+			begun = sw.began - start.Sub(epoch)
 		}
 		if !s.cfg.LogReads && !st.logIt && (r.Method == http.MethodGet || r.Method == http.MethodHead) &&
 			sw.status < 400 && begun < slowRequest {

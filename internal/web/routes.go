@@ -212,16 +212,16 @@ type reqState struct {
 	user      *storage.User
 	sessionID string // the raw session id, only known inside the request
 	https     bool
+	// logIt makes the request log write this request's line even for a
+	// read that looks as if it went well, because an error line names its
+	// request ID (a file its store cut off after a 200).
+	logIt bool
 	// cache, while a public page is rendered for the page cache, is what
 	// the handler tells it.
 	cache *cacheMeta
 	// route records the request in the metrics of its route pattern; nil
 	// until a route of the table takes the request, or when metrics are off.
 	route *metrics.Route
-	// logIt makes the request log write this request's line even for a
-	// read that looks as if it went well, because an error line names its
-	// request ID (a file its store cut off after a 200).
-	logIt bool
 }
 
 func state(r *http.Request) *reqState {
