@@ -1162,8 +1162,9 @@ var danish = map[string]string{
 		"fra hvilken adresse. Kun administratorer kan læse den.",
 	"privacy.mail":     "Mails fra siden (invitationer, nye adgangskoder, beskeder) gemmes i %d dage.",
 	"privacy.mail_one": "Mails fra siden (invitationer, nye adgangskoder, beskeder) gemmes i %d dag.",
-	"privacy.requests": "Serverens log noterer ændringer, afviste og fejlede forespørgsler og svar, som " +
-		"serveren er over et sekund om at begynde på, med IP-adresse, men ellers ikke, hvem der læser siderne.",
+	"privacy.requests": "Serverens log noterer med IP-adresse, når nogen ændrer noget, når en forespørgsel " +
+		"bliver afvist eller fejler, og når serveren er mere end et sekund om at svare. Den noterer ikke, " +
+		"hvem der læser siderne.",
 	"privacy.requests_all": "Serverens log noterer alle forespørgsler med IP-adresse, også når nogen læser en side.",
 	"privacy.requests_kept": "Loggen gemmes ikke af siden selv; den går til driftsmiljøets log og opbevares " +
 		"efter kommunens driftsaftale.",

@@ -1164,8 +1164,9 @@ var english = map[string]string{
 		"address. Only administrators can read it.",
 	"privacy.mail":     "Mail from the site (invitations, new passwords, messages) is kept for %d days.",
 	"privacy.mail_one": "Mail from the site (invitations, new passwords, messages) is kept for %d day.",
-	"privacy.requests": "The server's log notes changes, refused or failed requests and answers the server " +
-		"takes more than a second to begin, with the IP address, but otherwise not who reads the pages.",
+	"privacy.requests": "The server's log notes, with the IP address, when someone changes something, when a " +
+		"request is refused or fails, and when the server takes more than a second to answer. It does not note " +
+		"who reads the pages.",
 	"privacy.requests_all": "The server's log notes every request with the IP address, reading a page too.",
 	"privacy.requests_kept": "The log is not kept by the site itself; it goes to the hosting environment's log " +
 		"and is kept as the municipality's hosting agreement says.",

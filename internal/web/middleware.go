@@ -106,7 +106,8 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 	})
 }
 
-// recoverer turns a panic into a 500 page and a log line with the stack.
+// recoverer turns a panic into a 500 page and a log line with the stack,
+// both naming the request ID, which the request line then names too.
 func (s *Server) recoverer(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
@@ -117,8 +118,10 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 				}
 				return
 			}
-			s.log.Error("panic", "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
-			http.Error(w, "Der gik noget galt. / Something went wrong.", http.StatusInternalServerError)
+			id := state(r).requestID
+			s.log.Error("panic", "request_id", id, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+			http.Error(w, "Der gik noget galt (fejl-id "+id+"). / Something went wrong (error id "+id+").",
+				http.StatusInternalServerError)
 		}()
 		next.ServeHTTP(w, r)
 	})

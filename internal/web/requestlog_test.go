@@ -79,7 +79,7 @@ func TestRequestLogKeepsChangesNotReaders(t *testing.T) {
 			}
 		}
 		notice := privacy.text("#kept-requests")
-		says := map[bool]string{false: "over et sekund om at begynde på, med IP-adresse, men ellers ikke, hvem der læser",
+		says := map[bool]string{false: "mere end et sekund om at svare. Den noterer ikke, hvem der læser siderne",
 			true: "også når nogen læser"}[logReads]
 		if !strings.Contains(notice, says) || !strings.Contains(notice, "driftsmiljøets log") {
 			t.Errorf("log reads %v: the privacy notice says %q, want %q", logReads, notice, says)

@@ -188,7 +188,7 @@ func New(ctx context.Context, cfg Config, st *storage.Store, blobs media.Blobs) 
 	}
 	mux.Handle("/", s.wrap(Route{Access: Public, Handle: s.notFound}, s.unmatched))
 	s.mux = mux
-	s.handler = s.recoverer(s.logRequests(s.securityHeaders(mux)))
+	s.handler = s.logRequests(s.recoverer(s.securityHeaders(mux)))
 	return s, nil
 }
 

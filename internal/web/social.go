@@ -481,6 +481,7 @@ func (s *Server) grantOf(r *http.Request, g *storage.Grant) *storage.Grant {
 // started; the code is exchanged for a token at once, and the pages or
 // organisations it may post to are kept, sealed, for the admin to choose.
 func (s *Server) wsChannelReturn(w http.ResponseWriter, r *http.Request) error {
+	state(r).logIt = true // the one read that changes something: the platform's return with its grant
 	q := r.URL.Query()
 	var g *storage.Grant
 	if st := q.Get("state"); st != "" {
@@ -572,7 +573,7 @@ func (s *Server) connectFailed(w http.ResponseWriter, r *http.Request, g *storag
 	if !errors.As(cause, &e) {
 		return cause
 	}
-	s.log.Warn("connecting a channel failed", "platform", g.Platform, "err", e)
+	s.log.Warn("connecting a channel failed", "request_id", state(r).requestID, "platform", g.Platform, "err", e)
 	p, err := s.channelsPage(r)
 	if err != nil {
 		return err

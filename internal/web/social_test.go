@@ -3,9 +3,12 @@ package web_test
 import (
 	"bytes"
 	"image"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -30,11 +33,12 @@ type socialHub struct {
 	li     *socialtest.LinkedIn
 	cfg    social.Config
 	sealer *social.Sealer
+	logs   *syncBuffer // the hub's log at the info level
 }
 
 func newSocialHub(t *testing.T, st *storage.Store, withKey bool) *socialHub {
 	t.Helper()
-	h := &socialHub{fb: socialtest.NewFacebook(t), li: socialtest.NewLinkedIn(t),
+	h := &socialHub{fb: socialtest.NewFacebook(t), li: socialtest.NewLinkedIn(t), logs: &syncBuffer{},
 		cfg: social.Config{HTTP: social.NewHTTPClient(5 * time.Second)}}
 	h.fb.Configure(&h.cfg)
 	h.li.Configure(&h.cfg)
@@ -48,7 +52,8 @@ func newSocialHub(t *testing.T, st *storage.Store, withKey bool) *socialHub {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := web.New(ctx, web.Config{Passwords: auth.TestParams(), Logger: testLogger(t), LoginLimit: 5,
+	logger := slog.New(slog.NewTextHandler(io.MultiWriter(h.logs, testWriter{t}), nil))
+	w, err := web.New(ctx, web.Config{Passwords: auth.TestParams(), Logger: logger, LoginLimit: 5,
 		LoginWindow: 24 * time.Hour, Social: h.cfg, Sealer: h.sealer}, st, blobs)
 	if err != nil {
 		t.Fatal(err)
@@ -265,6 +270,10 @@ func TestConnectFacebookPage(t *testing.T) {
 		loc := p.header.Get("Location")
 		if p.status != http.StatusSeeOther || !strings.Contains(loc, "valg=") {
 			t.Fatalf("return: %d %q %s", p.status, loc, p.text(".notice"))
+		}
+		// A read that went well, but one that changes something: logged.
+		if !slices.Contains(requestLines(h.logs.String()), "GET /redaktion/kanaler/retur 303") {
+			t.Errorf("the platform's return is not in the request log: %q", requestLines(h.logs.String()))
 		}
 		choice := admin.get(loc)
 		if choice.doc.Find("#valg input[name=target]").Length() != 1 || strings.Contains(choice.body, pageToken) {

@@ -236,7 +236,8 @@ func TestReport(t *testing.T) {
 	}
 	out := m.report()
 	for _, want := range []string{
-		"| front page | / | 16,000 | 80.0% | 1.50 ms | 1.5× | 15.0 ms | 1.5× | 0 |",
+		"| front page | / | 16,000 | 80.0% | 1.50 ms | 1.50× | 15.0 ms | 1.50× | 0 |",
+		"| search | /materialer?q=… | 5,000 | 25.0% | 1.20 ms | 1.20× | 15.1 ms | 1.51× | 1 |",
 		"| PASS |\n| article |",
 		"FAIL (req/s < 80%) |",
 		"FAIL (p99 > 1.5×, errors) |",

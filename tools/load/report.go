@@ -86,7 +86,7 @@ func (m *measurement) report() string {
 	if enc == "" {
 		enc = "not compressed"
 	}
-	fmt.Fprintf(&b, "| static file (the article's %s bytes, %s) | %s | %s | 100%% | %s | 1.0× | %s | 1.0× | %d "+
+	fmt.Fprintf(&b, "| static file (the article's %s bytes, %s) | %s | %s | 100%% | %s | 1.00× | %s | 1.00× | %d "+
 		"| | reference | %s |\n", thousands(m.staticB), enc, m.static.Path, rps(s.RPS), ms(s.P50), ms(s.P99), s.Errors,
 		map[bool]string{true: "ok", false: "errors: the reference is not valid"}[s.Errors == 0])
 	for _, t := range m.targets {
@@ -96,7 +96,7 @@ func (m *measurement) report() string {
 			result += " (" + strings.Join(why, ", ") + ")"
 		}
 		checks = append(checks, check{t.Name, ok})
-		fmt.Fprintf(&b, "| %s | %s | %s | %.1f%% | %s | %.1f× | %s | %.1f× | %d | %s | ≥ %.0f%%, ≤ 1.5×, 0 "+
+		fmt.Fprintf(&b, "| %s | %s | %s | %.1f%% | %s | %.2f× | %s | %.2f× | %d | %s | ≥ %.0f%%, ≤ 1.5×, 0 "+
 			"| %s |\n", t.Name, t.Path, rps(t.Result.RPS), share*100, ms(t.Result.P50), p50, ms(t.Result.P99), p99,
 			t.Result.Errors, mb(t.RSSPeak), t.MinShare*100, result)
 	}
