@@ -266,21 +266,30 @@ func compareSets(t *testing.T, what string, before, got, after []string) {
 	}
 }
 
-// TestRestoreRefuses checks what restore will not do: restore a damaged or
-// incomplete backup, or write over a hub without --force.
-func TestRestoreRefuses(t *testing.T) {
+// starterBackup opens a hub with the starter collection in a folder of the
+// test's and writes its backup: the hub, its data folder, the backup's
+// folder and its manifest.
+func starterBackup(t *testing.T) (*hub.Hub, string, string, *backup.Manifest) {
+	t.Helper()
 	data := t.TempDir()
 	h, err := hub.Open(ctx, hub.Config{DataDir: data, Starter: true, Passwords: auth.TestParams(),
 		Logger: storagetest.Logger()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer h.Close()
+	t.Cleanup(func() { h.Close() })
 	out := filepath.Join(t.TempDir(), "backup")
 	m, err := backup.Write(ctx, backup.Source{Store: h.Store, MediaDir: filepath.Join(data, "media")}, out)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return h, data, out, m
+}
+
+// TestRestoreRefuses checks what restore will not do: restore a damaged or
+// incomplete backup, or write over a hub without --force.
+func TestRestoreRefuses(t *testing.T) {
+	h, data, out, m := starterBackup(t)
 	if _, err := backup.Write(ctx, backup.Source{Store: h.Store, MediaDir: filepath.Join(data, "media")},
 		out); err == nil {
 		t.Error("a second backup into the same folder worked")
@@ -331,18 +340,7 @@ func TestRestoreRefuses(t *testing.T) {
 // twice would let a damaged file through unchecked, so the backup is
 // refused and nothing is written.
 func TestRestoreRefusesAManifestCutShort(t *testing.T) {
-	data := t.TempDir()
-	h, err := hub.Open(ctx, hub.Config{DataDir: data, Starter: true, Passwords: auth.TestParams(),
-		Logger: storagetest.Logger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
-	out := filepath.Join(t.TempDir(), "backup")
-	m, err := backup.Write(ctx, backup.Source{Store: h.Store, MediaDir: filepath.Join(data, "media")}, out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, _, out, m := starterBackup(t)
 	var aMedium backup.File
 	for _, f := range m.Files {
 		if f.Path != backup.DatabaseFile {

@@ -61,7 +61,7 @@ const slowRequest = time.Second
 
 // logRequests gives every request an ID and writes one log line for it,
 // except for a read answered without a problem, unless LogReads is set
-// (Config.LogReads) or the handler asked for the line (reqState.logIt).
+// (Config.LogReads) or the route or handler asked for the line (reqState.logIt).
 // It logs no query strings, cookies or form values.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -79,6 +79,10 @@ type Route struct {
 	// make a new entry. A route whose handler refuses parameters it does
 	// not know would name allParams, to be kept under its whole query.
 	Query []string
+	// Changes marks a GET that changes something (the platform's return
+	// after connecting a channel): the request log keeps its line, as it
+	// keeps every form sent, where it drops a read that went well.
+	Changes bool
 	// Ahead runs before the page cache is asked, for what depends on the
 	// whole address; it reports whether it answered the request.
 	Ahead func(w http.ResponseWriter, r *http.Request) (bool, error)
@@ -198,7 +202,8 @@ func (s *Server) routeTable() []Route {
 
 		route("GET", "/redaktion/kanaler", Editor, s.wsChannels),
 		route("POST", "/redaktion/kanaler", Admin, s.wsSaveChannels),
-		route("GET", "/redaktion/kanaler/retur", Admin, s.wsChannelReturn),
+		{Method: http.MethodGet, Pattern: "/redaktion/kanaler/retur", Access: Admin, Handle: s.wsChannelReturn,
+			Changes: true},
 		route("GET", "/redaktion/materialer/{id}/kanaler", Editor, s.wsPosts),
 		route("POST", "/redaktion/materialer/{id}/kanaler", Editor, s.wsSavePosts),
 	}
@@ -213,8 +218,9 @@ type reqState struct {
 	sessionID string // the raw session id, only known inside the request
 	https     bool
 	// logIt makes the request log write this request's line even for a
-	// read that looks as if it went well, because an error line names its
-	// request ID (a file its store cut off after a 200).
+	// read that looks as if it went well: a route that changes something
+	// (Route.Changes), or an error line that names its request ID (a file
+	// its store cut off after a 200).
 	logIt bool
 	// cache, while a public page is rendered for the page cache, is what
 	// the handler tells it.
@@ -236,7 +242,7 @@ func state(r *http.Request) *reqState {
 func (s *Server) wrap(rt Route, rm *metrics.Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := state(r)
-		st.route = rm
+		st.route, st.logIt = rm, rt.Changes
 		cleanQuery(r)
 		if rt.Framed {
 			w.Header().Set("Content-Security-Policy", framedContentSecurityPolicy)

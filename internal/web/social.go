@@ -481,7 +481,6 @@ func (s *Server) grantOf(r *http.Request, g *storage.Grant) *storage.Grant {
 // started; the code is exchanged for a token at once, and the pages or
 // organisations it may post to are kept, sealed, for the admin to choose.
 func (s *Server) wsChannelReturn(w http.ResponseWriter, r *http.Request) error {
-	state(r).logIt = true // the one read that changes something: the platform's return with its grant
 	q := r.URL.Query()
 	var g *storage.Grant
 	if st := q.Get("state"); st != "" {
