@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -23,7 +24,9 @@ var queryPaths = []string{"/materialer", "/temaer/trivsel", "/skoler/a-skole", "
 
 // FuzzPublicQuery sends any query to every public address that reads
 // one, on a real SQLite store: the hub must answer every one without a
-// 500 (a panic is one, through the middleware's recovery).
+// 500 (a panic is one, through the middleware's recovery). The one 5xx
+// it may give is the 501 the oEmbed specification names for a format
+// the provider does not speak, and then it must give exactly that.
 func FuzzPublicQuery(f *testing.F) {
 	st := storagetest.Open(f, storage.SQLite)
 	// The log is discarded: a fuzz iteration may not write to f's.
@@ -43,6 +46,7 @@ func FuzzPublicQuery(f *testing.F) {
 		"video=vis&del=2", "q=\"forældre\" -skærm OR (x*", strings.Repeat("type=film&", 30)} {
 		f.Add(uint8(0), q)
 	}
+	f.Add(uint8(slices.Index(queryPaths, "/oembed")), "format=0&url=http://127.0.0.1/materialer/et-materiale")
 	for i, v := range xsstest.Vectors() {
 		f.Add(uint8(i), "q="+v+"&tema="+v)
 	}
@@ -52,7 +56,12 @@ func FuzzPublicQuery(f *testing.F) {
 		req.URL.RawQuery, req.RequestURI = query, path+"?"+query
 		rec := httptest.NewRecorder()
 		h.web.ServeHTTP(rec, req)
-		if rec.Code >= 500 {
+		format := req.URL.Query().Get("format")
+		unspoken := path == "/oembed" && format != "" && format != "json" && format != "xml"
+		switch {
+		case unspoken && rec.Code != http.StatusNotImplemented:
+			t.Errorf("GET %s?%s: status %d, want 501 for format %q", path, query, rec.Code, format)
+		case !unspoken && rec.Code >= 500:
 			t.Errorf("GET %s?%s: status %d", path, query, rec.Code)
 		}
 	})
