@@ -356,7 +356,11 @@ var allParams = []string{"*"}
 // ones, so that a page never shows what is not in its key.
 func (s *Server) pageKey(r *http.Request, rt Route) (pageKey, *http.Request) {
 	base := s.publicBase(r)
-	k := pageKey{key: base + r.URL.EscapedPath(), variant: s.cfg.BaseURL == nil && !s.pageCache.isCanonical(base)}
+	// The path in its one canonical spelling: "/%6Fm" is the page "/om",
+	// and each of the many ways to escape an address must not make a new
+	// entry in the larger share.
+	path := (&url.URL{Path: r.URL.Path}).EscapedPath()
+	k := pageKey{key: base + path, variant: s.cfg.BaseURL == nil && !s.pageCache.isCanonical(base)}
 	if r.URL.RawQuery == "" {
 		return k, r
 	}
@@ -453,6 +457,10 @@ type dayCache struct {
 type cacheMeta struct {
 	visit  int64
 	missed string
+	// once marks a response that is sent but not kept: one of the many
+	// addresses that answer with the same bytes as a kept one (an old
+	// stylesheet name), which would otherwise each make an entry.
+	once bool
 }
 
 // servePage answers a request for a public page from the page cache,
@@ -507,6 +515,11 @@ func (s *Server) servePage(w http.ResponseWriter, r *http.Request, rt Route) {
 			return
 		}
 		rec.replay(w, r)
+		return
+	}
+	if st.cache.once {
+		s.pageCache.finish(e, key, f, nil)
+		writePage(w, r, newCachedPage(key.key, rec, false))
 		return
 	}
 	p = newCachedPage(key.key, rec, s.pageCache.keeps())

@@ -572,3 +572,60 @@ func TestRandomHostsAndQueriesKeepTheFrontPage(t *testing.T) {
 		}
 	})
 }
+
+// TestOtherSpellingsKeepTheFrontPage: addresses without a query that
+// answer with a kept page's bytes (the same path escaped another way, any
+// old name of the stylesheet) make no entries of their own, so a flood of
+// them neither grows the cache nor pushes the front page and the
+// materials out of it.
+func TestOtherSpellingsKeepTheFrontPage(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		const bound = 256 << 10
+		base, _ := url.Parse("https://skoleoghjem.example")
+		h := newHubWith(t, st, web.Config{PageCacheBytes: bound, BaseURL: base})
+		w := h.web
+		m := h.publish(&material.Material{Title: "Materiale til mange stavemåder"})
+		get := func(path string) *http.Response {
+			t.Helper()
+			res, _ := h.raw("GET", path, "Accept-Encoding", "br")
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("GET %s: %d", path, res.StatusCode)
+			}
+			return res
+		}
+		get("/")
+		get("/materialer/" + m.Slug)
+		size0, before := web.PageCacheStats(w)
+		for i := range 300 {
+			// The material's path with the letters whose bit is set in i
+			// percent-escaped: one page, 300 spellings.
+			var b strings.Builder
+			for j, c := range m.Slug {
+				if j < 10 && i&(1<<j) != 0 {
+					fmt.Fprintf(&b, "%%%02X", c)
+				} else {
+					b.WriteRune(c)
+				}
+			}
+			get("/materialer/" + b.String())
+		}
+		if _, fills := web.PageCacheStats(w); fills != before {
+			t.Errorf("%d renderings for other spellings of a kept material", fills-before)
+		}
+		for i := range 300 {
+			res := get(fmt.Sprintf("/brand/site.old%d.css", i))
+			if cc := res.Header.Get("Cache-Control"); cc != "public, max-age=60" {
+				t.Fatalf("an old stylesheet name has Cache-Control %q", cc)
+			}
+		}
+		if size, _ := web.PageCacheStats(w); size != size0 {
+			t.Errorf("the cache went from %d to %d bytes for other spellings of kept pages", size0, size)
+		}
+		_, after := web.PageCacheStats(w)
+		get("/")
+		get("/materialer/" + m.Slug)
+		if _, last := web.PageCacheStats(w); last != after {
+			t.Errorf("%d renderings of the front page and the material after the flood", last-after)
+		}
+	})
+}

@@ -420,8 +420,13 @@ func (s *Server) serveBrandCSS(w http.ResponseWriter, r *http.Request) error {
 		current = siteCSSName(s.assets, b)
 	}
 	if name != current {
-		// An old name after a colour change: send the current one, briefly cached.
+		// An old name after a colour change: send the current one, briefly
+		// cached, and not kept in the page cache, where any name would
+		// otherwise make an entry of its own.
 		w.Header().Set("Cache-Control", "public, max-age=60")
+		if st := state(r); st.cache != nil {
+			st.cache.once = true
+		}
 	} else {
 		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	}
