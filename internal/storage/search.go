@@ -590,14 +590,28 @@ const maxMissedQuery = 200
 // what readers look for. Only the query is kept: nothing about who asked.
 // A failure is not the reader's problem and is only returned to tests.
 func (s *Store) LogMissedSearch(ctx context.Context, query string) error {
-	return s.LogMissedSearches(ctx, map[string]int{query: 1})
+	_, err := s.LogMissedSearches(ctx, map[string]int{query: 1})
+	return err
 }
 
+// MaxMissedSearches bounds the distinct queries kept. Beyond it a query
+// already kept is still counted and a new one is dropped, so a flood of
+// made-up searches can neither grow the table without end nor bury what
+// readers really look for; the editors' page says when the list is full.
+const MaxMissedSearches = 10000
+
 // LogMissedSearches adds how often each search found nothing, in one
-// transaction, as the web server gathers them over a few seconds.
-func (s *Store) LogMissedSearches(ctx context.Context, counts map[string]int) error {
+// transaction, as the web server gathers them over a few seconds. It
+// returns how many new queries it dropped because MaxMissedSearches are
+// kept.
+func (s *Store) LogMissedSearches(ctx context.Context, counts map[string]int) (dropped int, err error) {
 	day := millis(time.Now().UTC().Truncate(24 * time.Hour)) // the day only: no time to match with a request log
-	err := s.inTx(ctx, func(c q) error {
+	err = s.inTx(ctx, func(c q) error {
+		dropped = 0
+		var kept int
+		if err := c.queryRow(ctx, `SELECT COUNT(*) FROM search_misses`).Scan(&kept); err != nil {
+			return err
+		}
 		for query, n := range counts {
 			q := MaskQuery(strings.Join(strings.Fields(strings.ToLower(query)), " "))
 			if utf8.RuneCountInString(q) > maxMissedQuery {
@@ -606,19 +620,46 @@ func (s *Store) LogMissedSearches(ctx context.Context, counts map[string]int) er
 			if q == "" || n <= 0 {
 				continue
 			}
+			res, err := c.exec(ctx, `UPDATE search_misses SET count = count + ?, last_at = ? WHERE query = ?`,
+				n, day, q)
+			if err != nil {
+				return err
+			}
+			updated, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			if updated > 0 {
+				continue
+			}
+			if kept >= MaxMissedSearches {
+				dropped++
+				continue
+			}
+			// Another instance may have added it since the update.
 			if _, err := c.exec(ctx, `
 				INSERT INTO search_misses (query, count, last_at) VALUES (?, ?, ?)
 				ON CONFLICT (query) DO UPDATE SET count = search_misses.count + excluded.count,
 					last_at = excluded.last_at`, q, n, day); err != nil {
 				return err
 			}
+			kept++
 		}
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("log missed searches: %w", err)
+		return 0, fmt.Errorf("log missed searches: %w", err)
 	}
-	return nil
+	return dropped, nil
+}
+
+// CountMissedSearches returns how many distinct queries are kept.
+func (s *Store) CountMissedSearches(ctx context.Context) (int, error) {
+	var n int
+	if err := s.q().queryRow(ctx, `SELECT COUNT(*) FROM search_misses`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count missed searches: %w", err)
+	}
+	return n, nil
 }
 
 // MaskQuery hides what a query may say about a person before it is kept:

@@ -1,7 +1,9 @@
 package storage_test
 
 import (
+	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 
@@ -137,7 +139,7 @@ func TestCountsWrittenTogether(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("visits %+v, want %+v", got, want)
 		}
-		err = st.LogMissedSearches(ctx, map[string]int{"Ring 12345678": 2, "ring  87654321": 3, "  ": 4})
+		_, err = st.LogMissedSearches(ctx, map[string]int{"Ring 12345678": 2, "ring  87654321": 3, "  ": 4})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -147,6 +149,58 @@ func TestCountsWrittenTogether(t *testing.T) {
 		}
 		if len(misses) != 1 || misses[0].Query != "ring [tal]" || misses[0].Count != 5 {
 			t.Errorf("missed searches %+v, want \"ring [tal]\" 5 times", misses)
+		}
+	})
+}
+
+// TestMissedSearchesAreBounded: a flood of made-up searches fills the
+// list up to MaxMissedSearches and no further; a query already kept is
+// still counted, a new one is dropped and said to be, and room made by
+// deleting is used again.
+func TestMissedSearchesAreBounded(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, st *storage.Store) {
+		flood := map[string]int{"madpakker": 1}
+		for i := range storage.MaxMissedSearches + 50 {
+			flood[fmt.Sprintf("zq%dxw", i%1000)+strings.Repeat("k", i/1000)] = 1
+		}
+		dropped, err := st.LogMissedSearches(ctx, flood)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if dropped != 51 {
+			t.Errorf("%d of %d new queries dropped, want 51", dropped, len(flood))
+		}
+		n, err := st.CountMissedSearches(ctx)
+		if err != nil || n != storage.MaxMissedSearches {
+			t.Fatalf("%d queries kept (%v), want %d", n, err, storage.MaxMissedSearches)
+		}
+		// The list is full: a kept query counts, a new one does not.
+		misses, err := st.MissedSearches(ctx, storage.MaxMissedSearches)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept := misses[0].Query
+		if dropped, err = st.LogMissedSearches(ctx, map[string]int{kept: 4, "ny søgning": 1}); err != nil {
+			t.Fatal(err)
+		}
+		if dropped != 1 {
+			t.Errorf("a full list dropped %d new queries, want 1", dropped)
+		}
+		misses, err = st.MissedSearches(ctx, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(misses) != 1 || misses[0].Query != kept || misses[0].Count != 5 {
+			t.Errorf("after counting %q again: %+v, want it 5 times", kept, misses)
+		}
+		if err := st.DeleteMissedSearch(ctx, kept); err != nil {
+			t.Fatal(err)
+		}
+		if dropped, err = st.LogMissedSearches(ctx, map[string]int{"ny søgning": 1}); err != nil || dropped != 0 {
+			t.Fatalf("after a deletion: %d dropped (%v), want the new query kept", dropped, err)
+		}
+		if n, err := st.CountMissedSearches(ctx); err != nil || n != storage.MaxMissedSearches {
+			t.Errorf("%d queries kept (%v), want %d", n, err, storage.MaxMissedSearches)
 		}
 	})
 }

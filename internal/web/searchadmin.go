@@ -18,6 +18,10 @@ import (
 type WSMissedSearchesPage struct {
 	Base
 	Misses []storage.MissedSearch
+	// Full says the list holds storage.MaxMissedSearches queries, so new
+	// ones are not kept until some are deleted or expire.
+	Full  bool
+	Limit int
 }
 
 // wsMissedSearches shows the searches that found nothing, most asked
@@ -28,10 +32,15 @@ func (s *Server) wsMissedSearches(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	b.Section = "missed"
-	p := WSMissedSearchesPage{Base: b}
+	p := WSMissedSearchesPage{Base: b, Limit: storage.MaxMissedSearches}
 	if p.Misses, err = s.store.MissedSearches(r.Context(), 200); err != nil {
 		return err
 	}
+	kept, err := s.store.CountMissedSearches(r.Context())
+	if err != nil {
+		return err
+	}
+	p.Full = kept >= storage.MaxMissedSearches
 	return s.render(w, http.StatusOK, "ws/missed", p)
 }
 

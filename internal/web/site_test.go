@@ -2,9 +2,11 @@ package web_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -433,6 +435,38 @@ func TestReadersSearchTheWayTheyType(t *testing.T) {
 		}
 		if misses := ed.get("/redaktion/soegninger"); strings.Contains(misses.text("main table"), "tirvselx") {
 			t.Error("a deleted search is still listed")
+		}
+	})
+}
+
+// TestFullMissedSearchListSaysSo: when storage.MaxMissedSearches queries
+// are kept, a new search that found nothing is not added, and the editors'
+// page says the list is full and why, in Danish with the number grouped.
+func TestFullMissedSearchListSaysSo(t *testing.T) {
+	eachHub(t, func(t *testing.T, h *hubT) {
+		ed, _ := h.login(storage.RoleEditor)
+		if text := ed.get("/redaktion/soegninger").text("main"); strings.Contains(text, "Listen er fuld") {
+			t.Errorf("an empty list is said to be full: %q", text)
+		}
+		flood := map[string]int{}
+		for i := range storage.MaxMissedSearches {
+			flood[fmt.Sprintf("zq%dxw", i%1000)+strings.Repeat("k", i/1000)] = 1
+		}
+		if _, err := h.st.LogMissedSearches(ctx, flood); err != nil {
+			t.Fatal(err)
+		}
+		h.client().get("/materialer?q=tirvselx")
+		h.web.FlushCounts(ctx)
+		p := ed.get("/redaktion/soegninger")
+		if got := p.text(".notice"); !strings.Contains(got, "Listen er fuld: der gemmes højst 10.000 forskellige") {
+			t.Errorf("a full list: notice %q", got)
+		}
+		if n, err := h.st.CountMissedSearches(ctx); err != nil || n != storage.MaxMissedSearches {
+			t.Errorf("%d searches kept (%v), want %d", n, err, storage.MaxMissedSearches)
+		}
+		if misses, err := h.st.MissedSearches(ctx, storage.MaxMissedSearches+1); err != nil ||
+			slices.ContainsFunc(misses, func(m storage.MissedSearch) bool { return m.Query == "tirvselx" }) {
+			t.Errorf("a new search was added to a full list (%v)", err)
 		}
 	})
 }
