@@ -574,7 +574,7 @@ func writePage(w http.ResponseWriter, r *http.Request, p *cachedPage) {
 	}
 	heads := &p.heads[enc]
 	h["Etag"] = heads.etag
-	if notModified(r, p.etag) {
+	if notModified(r, heads.etag[0]) {
 		h.Del("Content-Type")
 		h.Del("Last-Modified")
 		w.WriteHeader(http.StatusNotModified)
@@ -627,19 +627,17 @@ var (
 )
 
 // noneMatch reports whether an If-None-Match header names the entity tag
-// etag in any of its encodings ("abc" matches "abc-br" and W/"abc-gzip").
+// etag, compared weakly (W/"abc" matches "abc"), or is "*". The tag is
+// the one of the representation being sent: a page in brotli has its
+// own, so a reader holding the gzip bytes is sent the brotli ones in
+// full, as HTTP has a server compare the selected representation only.
 func noneMatch(header, etag string) bool {
 	if header == "" {
 		return false
 	}
-	base := etag[:len(etag)-1] // without the closing quote
 	for t := range strings.SplitSeq(header, ",") {
 		t = strings.TrimSpace(t)
-		if t == "*" {
-			return true
-		}
-		t = strings.TrimPrefix(t, "W/")
-		if t == etag || t == base+`-br"` || t == base+`-gzip"` {
+		if t == "*" || strings.TrimPrefix(t, "W/") == etag {
 			return true
 		}
 	}
