@@ -755,9 +755,9 @@ var danish = map[string]string{
 	"ws.missed_delete_all": "Slet alle",
 	"ws.missed_privacy": "Søgningerne gemmes uden noget om, hvem der søgte. E-mailadresser og tal med fire " +
 		"eller flere cifre skjules, og en søgning slettes, når ingen har søgt på den i 90 dage.",
-	"ws.deleted": "Slettet.",
 	"ws.missed_full": "Listen er fuld: der gemmes højst %s forskellige søgninger. Søgninger på listen tælles " +
 		"stadig, men nye kommer først med, når nogle er slettet eller udløbet.",
+	"ws.deleted":         "Slettet.",
 	"ws.missed_none":     "Alle søgninger har fundet noget.",
 	"ws.synonyms":        "Synonymer",
 	"ws.synonyms_lead":   "Ord, der betyder det samme. En søgning på ét af dem finder også de andre.",

@@ -755,9 +755,9 @@ var english = map[string]string{
 	"ws.missed_delete_all": "Delete all",
 	"ws.missed_privacy": "Searches are kept without anything about who searched. E-mail addresses and numbers " +
 		"of four or more digits are hidden, and a search is deleted when no one has asked for it for 90 days.",
-	"ws.deleted": "Deleted.",
 	"ws.missed_full": "The list is full: at most %s different searches are kept. Searches on the list are still " +
 		"counted, but new ones are only added once some are deleted or have expired.",
+	"ws.deleted":         "Deleted.",
 	"ws.missed_none":     "Every search has found something.",
 	"ws.synonyms":        "Synonyms",
 	"ws.synonyms_lead":   "Words that mean the same. Searching for one of them also finds the others.",

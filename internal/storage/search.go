@@ -608,8 +608,8 @@ func (s *Store) LogMissedSearches(ctx context.Context, counts map[string]int) (d
 	day := millis(time.Now().UTC().Truncate(24 * time.Hour)) // the day only: no time to match with a request log
 	err = s.inTx(ctx, func(c q) error {
 		dropped = 0
-		var kept int
-		if err := c.queryRow(ctx, `SELECT COUNT(*) FROM search_misses`).Scan(&kept); err != nil {
+		kept, err := countMissed(ctx, c)
+		if err != nil {
 			return err
 		}
 		for query, n := range counts {
@@ -655,11 +655,16 @@ func (s *Store) LogMissedSearches(ctx context.Context, counts map[string]int) (d
 
 // CountMissedSearches returns how many distinct queries are kept.
 func (s *Store) CountMissedSearches(ctx context.Context) (int, error) {
-	var n int
-	if err := s.q().queryRow(ctx, `SELECT COUNT(*) FROM search_misses`).Scan(&n); err != nil {
+	n, err := countMissed(ctx, s.q())
+	if err != nil {
 		return 0, fmt.Errorf("count missed searches: %w", err)
 	}
 	return n, nil
+}
+
+func countMissed(ctx context.Context, c q) (n int, err error) {
+	err = c.queryRow(ctx, `SELECT COUNT(*) FROM search_misses`).Scan(&n)
+	return n, err
 }
 
 // MaskQuery hides what a query may say about a person before it is kept:

@@ -349,6 +349,17 @@ func gzipBytes(b []byte, level int) []byte {
 // never kept, so such a query makes no entry.
 var allParams = []string{"*"}
 
+// cachePath is the path a page is kept under: its one canonical spelling,
+// so that the many ways to escape an address ("/%6Fm" is the page "/om")
+// make no entries of their own. An escaped slash stays as it is: the
+// router reads "a%2Fb" as one segment, so it is not the page "a/b".
+func cachePath(u *url.URL) string {
+	if u.RawPath == "" || strings.Contains(u.RawPath, "%2F") || strings.Contains(u.RawPath, "%2f") {
+		return u.EscapedPath()
+	}
+	return (&url.URL{Path: u.Path}).EscapedPath()
+}
+
 // pageKey is the address a public page is kept under: the public base
 // (scheme and host unless configured), the path and the parameters the
 // route reads (rt.Query), sorted. It also returns the request the handler
@@ -356,11 +367,7 @@ var allParams = []string{"*"}
 // ones, so that a page never shows what is not in its key.
 func (s *Server) pageKey(r *http.Request, rt Route) (pageKey, *http.Request) {
 	base := s.publicBase(r)
-	// The path in its one canonical spelling: "/%6Fm" is the page "/om",
-	// and each of the many ways to escape an address must not make a new
-	// entry in the larger share.
-	path := (&url.URL{Path: r.URL.Path}).EscapedPath()
-	k := pageKey{key: base + path, variant: s.cfg.BaseURL == nil && !s.pageCache.isCanonical(base)}
+	k := pageKey{key: base + cachePath(r.URL), variant: s.cfg.BaseURL == nil && !s.pageCache.isCanonical(base)}
 	if r.URL.RawQuery == "" {
 		return k, r
 	}
